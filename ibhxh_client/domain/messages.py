@@ -1,0 +1,90 @@
+"""The sentences the core says to an HR officer, in Vietnamese and English, in one place.
+
+Each message is a template with named placeholders; ``say`` fills it. A translation must
+use exactly the placeholders of the Vietnamese text (a test checks it).
+"""
+
+from __future__ import annotations
+
+import string
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # Field checks
+    "required": {"vi": "chưa nhập (bắt buộc).", "en": "is missing (required)."},
+    "too_long": {"vi": "dài quá {max} ký tự.", "en": "is longer than {max} characters."},
+    "not_in_list": {"vi": "mã '{value}' không có trong danh mục.",
+                    "en": "code '{value}' is not in the code list."},
+    "not_number": {"vi": "'{value}' không phải là số.", "en": "'{value}' is not a number."},
+    "negative": {"vi": "không được âm.", "en": "must not be negative."},
+    "too_large": {"vi": "không được lớn hơn {max}.", "en": "must not exceed {max}."},
+    "bad_date": {"vi": "'{value}' không phải ngày hợp lệ (dd/mm/yyyy).",
+                 "en": "'{value}' is not a valid date (dd/mm/yyyy)."},
+    "bad_partial_date": {"vi": "'{value}' không hợp lệ (dd/mm/yyyy, mm/yyyy hoặc yyyy).",
+                         "en": "'{value}' is not valid (dd/mm/yyyy, mm/yyyy or yyyy)."},
+    "bad_month": {"vi": "'{value}' không phải tháng hợp lệ (mm/yyyy).",
+                  "en": "'{value}' is not a valid month (mm/yyyy)."},
+    "bad_bool": {"vi": "chỉ nhận 0 hoặc 1.", "en": "takes only 0 or 1."},
+    "bad_name": {"vi": "chứa ký tự không hợp lệ trong họ tên.",
+                 "en": "contains characters not allowed in a name."},
+    "legacy_text": {"vi": "có vẻ là chữ mã TCVN3/VNI chưa chuyển sang Unicode.",
+                    "en": "looks like TCVN3/VNI text not converted to Unicode."},
+    # Row and declaration rules
+    "plan_procedure": {"vi": "phương án {plan} không dùng cho thủ tục {procedure} "
+                             "(dùng: {allowed}).",
+                       "en": "plan code {plan} is not used with procedure {procedure} "
+                             "(use: {allowed})."},
+    "to_before_from": {"vi": "tháng kết thúc {to} trước tháng bắt đầu {start}.",
+                       "en": "end month {to} is before start month {start}."},
+    "salary_missing": {"vi": "chưa có mức lương hoặc hệ số lương.",
+                       "en": "has neither a salary nor a salary coefficient."},
+    "salary_floor": {"vi": "mức lương {salary} thấp hơn lương tối thiểu vùng {region} "
+                           "({floor}) của tháng {period}.",
+                     "en": "salary {salary} is below the region {region} minimum wage "
+                           "({floor}) for {period}."},
+    "identity_missing": {"vi": "cần mã số BHXH hoặc số CCCD để xác định người lao động.",
+                         "en": "needs a social insurance number or a citizen ID."},
+    "decision_missing": {"vi": "kê khai muộn hoặc truy thu từ {start}: cần số và ngày "
+                               "quyết định để lập D01-TS.",
+                         "en": "late or retroactive from {start}: needs the decision number "
+                               "and date for D01-TS."},
+    "duplicate_worker": {"vi": "người lao động này đã có ở dòng {other} của cùng tờ khai.",
+                         "en": "this worker is already on row {other} of the same form."},
+    "never_increased": {"vi": "chưa từng được báo tăng nên không thể báo giảm ({plan}).",
+                        "en": "was never declared as an increase, so cannot be decreased "
+                              "({plan})."},
+    "already_active": {"vi": "đang tham gia BHXH tại đơn vị, không thể báo tăng lại ({plan}).",
+                       "en": "is already participating with this unit; cannot be increased "
+                             "again ({plan})."},
+    "unknown_worker": {"vi": "không tìm thấy người lao động '{value}'.",
+                       "en": "worker '{value}' not found."},
+    "no_lines": {"vi": "tờ khai chưa có dòng nào.", "en": "the declaration has no rows."},
+    "xsd": {"vi": "không đúng lược đồ XML: {detail}", "en": "does not match the XML schema: "
+                                                           "{detail}"},
+    "bad_xml": {"vi": "tệp XML hỏng hoặc không an toàn: {detail}",
+                "en": "the XML file is broken or unsafe: {detail}"},
+    "unknown_form": {"vi": "không nhận ra biểu mẫu '{value}'.",
+                     "en": "unrecognised form '{value}'."},
+    "unknown_procedure": {"vi": "không có thủ tục '{value}' (có: {allowed}).",
+                          "en": "there is no procedure '{value}' (known: {allowed})."},
+    "bad_period": {"vi": "kỳ kê khai '{value}' không hợp lệ, cần dạng mm/yyyy.",
+                   "en": "period '{value}' is not valid; use mm/yyyy."},
+    "below_floor_note": {"vi": "mức lương thấp hơn lương tối thiểu vùng, tính theo {floor}.",
+                         "en": "salary below the regional minimum; computed on {floor}."},
+    # Where a problem is
+    "at_row": {"vi": "{form} dòng {row}", "en": "{form} row {row}"},
+    "at_header": {"vi": "{form}", "en": "{form}"},
+}
+
+
+def placeholders(template: str) -> set[str]:
+    """The named placeholders of a template ("{max}" → {"max"})."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def say(code: str, lang: str = "vi", **params: object) -> str:
+    """The sentence for ``code`` in ``lang`` (Vietnamese when the language is unknown)."""
+    entry = MESSAGES.get(code)
+    if entry is None:
+        return code
+    template = entry.get(lang) or entry["vi"]
+    return template.format(**{k: params.get(k, "") for k in placeholders(template)})

@@ -1,0 +1,111 @@
+"""A declaration to a validated dossier: the forms' values, their checks, each form's XML
+checked against its schema, then the envelope checked against its own.
+
+Nothing is handed out unless every check passed: a dossier with problems comes back as the
+list of problems, never as XML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..catalog import Catalog
+from ..domain import contributions as contrib
+from ..domain.model import Declaration, DeclarationLine, Employer, Worker, WorkerStatus
+from ..domain.validation import FormData, Problem, RuleContext, validate_form
+from .envelope import DossierFile, envelope_element
+from .records import Totals, build_forms
+from .xmlform import form_element, to_bytes
+from .xsd import load_schema, schema_errors
+
+
+@dataclass
+class BuildResult:
+    """The dossier's forms and, when they passed every check, its files and envelope."""
+
+    forms: list[FormData]
+    problems: list[Problem] = field(default_factory=list)
+    files: list[DossierFile] = field(default_factory=list)
+    envelope: bytes | None = None
+    summary: contrib.ContributionSummary | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def line_salary(table: contrib.RateTable, decl: Declaration, line: DeclarationLine) -> int:
+    """The salary contributions are computed on, for money and coefficient lines alike."""
+    if line.coefficient:
+        base = table.base_salary_at(decl.period.first_day)
+        return contrib.coefficient_salary(line.coefficient, line.position_coef or 0,
+                                          line.overframe_pct or 0, line.seniority_pct or 0,
+                                          base)
+    return contrib.contribution_salary(line.salary, line.allowances)
+
+
+def summarise(catalog: Catalog, employer: Employer, decl: Declaration) -> contrib.ContributionSummary:
+    """Every fund's employer and employee totals for the declaration's lines."""
+    table = catalog.rates
+    items = [contrib.WorkerInput(line_salary(table, decl, line), line.leave_days)
+             for line in decl.lines]
+    return contrib.compute_many(table, decl.period.first_day, employer.region, items,
+                                reduced_accident_rate=employer.reduced_accident_rate)
+
+
+def rule_context(catalog: Catalog, employer: Employer, decl: Declaration,
+                 status_of: Callable[[dict[str, Any]], WorkerStatus | None] | None = None,
+                 ) -> RuleContext:
+    """What the row and table rules need to know about this declaration."""
+    table = catalog.rates
+
+    def minimum_wage(period: Any, region: str) -> int:
+        return table.minimum_wage_at(period.first_day, region)
+
+    return RuleContext(codelists=catalog.codelists, minimum_wage=minimum_wage,
+                       procedure=catalog.procedures.get(decl.procedure), period=decl.period,
+                       region=employer.region, status_of=status_of)
+
+
+def build_dossier(catalog: Catalog, employer: Employer, workers: Mapping[int, Worker],
+                  decl: Declaration,
+                  status_of: Callable[[dict[str, Any]], WorkerStatus | None] | None = None,
+                  ) -> BuildResult:
+    """Check the declaration and, when it passes, write its forms and envelope."""
+    procedure = catalog.procedure(decl.procedure)
+    try:
+        summary = summarise(catalog, employer, decl)
+    except ValueError:
+        summary = None  # a period outside the rate table: reported by the checks below
+    totals = Totals(count=len(decl.lines),
+                    salary=sum(line_salary(catalog.rates, decl, line) for line in decl.lines)
+                    if summary else 0,
+                    due=summary.total if summary else 0)
+    forms = build_forms(catalog.forms, procedure, employer, workers, decl, totals)
+    result = BuildResult(forms=forms, summary=summary)
+    ctx = rule_context(catalog, employer, decl, status_of)
+    for data in forms:
+        result.problems += validate_form(data, ctx)
+    if not result.ok:
+        return result
+    per_form: dict[str, int] = {}
+    for data in forms:
+        root = form_element(data)
+        spec = data.spec
+        errors = schema_errors(load_schema(catalog.xsd_path(spec.code)), root)
+        result.problems += [Problem(spec.code, None, None, "xsd", {"detail": e}) for e in errors]
+        stt = per_form[spec.code] = per_form.get(spec.code, 0) + 1
+        result.files.append(DossierFile(spec.root, spec.title["vi"],
+                                        spec.file_name.format(stt=stt), to_bytes(root)))
+    if not result.ok:
+        result.files = []
+        return result
+    envelope = envelope_element(employer, decl, procedure.name["vi"], result.files)
+    errors = schema_errors(load_schema(catalog.root / "envelope" / "schema.xsd"), envelope)
+    if errors:
+        result.problems += [Problem("Hoso", None, None, "xsd", {"detail": e}) for e in errors]
+        return result
+    result.envelope = to_bytes(envelope)
+    return result

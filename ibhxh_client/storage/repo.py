@@ -1,0 +1,332 @@
+"""Reading and writing the domain objects. Every function takes the connection of the
+caller's transaction, so a use case commits all its changes together or none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import getpass
+from collections.abc import Iterable
+from dataclasses import asdict, fields
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
+
+from ..domain.model import (
+    Declaration,
+    DeclarationLine,
+    DossierState,
+    Employer,
+    PartialDate,
+    Period,
+    SupportingDocument,
+    Worker,
+    WorkerStatus,
+)
+from ..domain.text import fold
+from .schema import artifacts, declaration_lines, declarations, documents, employer, history
+from .schema import workers as workers_t
+
+
+class NotFound(LookupError):
+    """No such worker or dossier; carries what was looked for."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name on some service accounts
+        return "?"
+
+
+# -- value conversions --------------------------------------------------------------------
+
+def _period_out(p: Period | None) -> str | None:
+    return f"{p.year:04d}-{p.month:02d}" if p else None
+
+
+def _period_in(s: str | None) -> Period | None:
+    return Period(int(s[:4]), int(s[5:7])) if s else None
+
+
+def _date_out(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date_in(s: str | None) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+def _partial_out(p: PartialDate) -> str:
+    parts = [f"{p.year:04d}"] + [f"{v:02d}" for v in (p.month, p.day) if v is not None]
+    return "-".join(parts)
+
+
+def _partial_in(s: str) -> PartialDate:
+    nums = [int(x) for x in s.split("-")]
+    return PartialDate(*nums)
+
+
+def _dec_out(d: Decimal | None) -> str | None:
+    return str(d) if d is not None else None
+
+
+def _dec_in(s: str | None) -> Decimal | None:
+    return Decimal(s) if s else None
+
+
+# -- employer -----------------------------------------------------------------------------
+
+def get_employer(conn: Connection) -> Employer | None:
+    """The unit this data folder belongs to (None before it is set up)."""
+    row = conn.execute(select(employer).where(employer.c.id == 1)).mappings().first()
+    if row is None:
+        return None
+    values = {k: v for k, v in row.items() if k != "id"}
+    values["licence_date"] = _date_in(values["licence_date"])
+    return Employer(**values)
+
+
+def save_employer(conn: Connection, e: Employer) -> None:
+    values = asdict(e)
+    values["licence_date"] = _date_out(e.licence_date)
+    if conn.execute(select(employer.c.id).where(employer.c.id == 1)).first():
+        conn.execute(update(employer).where(employer.c.id == 1).values(**values))
+    else:
+        conn.execute(insert(employer).values(id=1, **values))
+
+
+# -- workers ------------------------------------------------------------------------------
+
+_WORKER_FIELDS = [f.name for f in fields(Worker) if f.name != "id"]
+
+
+def _worker_row(w: Worker) -> dict[str, Any]:
+    row = {name: getattr(w, name) for name in _WORKER_FIELDS}
+    row["birth_date"] = _partial_out(w.birth_date)
+    row["status"] = str(w.status)
+    row["name_key"] = fold(w.full_name)
+    row["updated_at"] = _now()
+    return row
+
+
+def _worker_from(row: Any) -> Worker:
+    values = {name: row[name] for name in _WORKER_FIELDS}
+    values["birth_date"] = _partial_in(row["birth_date"])
+    values["status"] = WorkerStatus(row["status"])
+    return Worker(id=row["id"], **values)
+
+
+def add_workers(conn: Connection, items: Iterable[Worker]) -> list[int]:
+    """Insert workers; returns their new ids in order."""
+    ids = []
+    for w in items:
+        result = conn.execute(insert(workers_t).values(**_worker_row(w)))
+        w.id = result.inserted_primary_key[0]
+        ids.append(w.id)
+    return ids
+
+
+def add_workers_bulk(conn: Connection, items: list[Worker]) -> None:
+    """Insert many workers in one statement batch (demo and benchmark data)."""
+    if items:
+        conn.execute(insert(workers_t), [_worker_row(w) for w in items])
+
+
+def update_worker(conn: Connection, w: Worker) -> None:
+    if w.id is None:
+        raise NotFound("worker without id")
+    n = conn.execute(update(workers_t).where(workers_t.c.id == w.id).values(**_worker_row(w)))
+    if n.rowcount == 0:
+        raise NotFound(str(w.id))
+
+
+def set_worker_status(conn: Connection, ids: Iterable[int], status: WorkerStatus) -> None:
+    ids = list(ids)
+    if ids:
+        conn.execute(update(workers_t).where(workers_t.c.id.in_(ids))
+                     .values(status=str(status), updated_at=_now()))
+
+
+def load_workers(conn: Connection, ids: Iterable[int] | None = None) -> dict[int, Worker]:
+    """Workers by id: all of them, or those named."""
+    query = select(workers_t)
+    if ids is not None:
+        wanted = sorted(set(ids))
+        out: dict[int, Worker] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
+            chunk = wanted[start:start + 500]
+            for row in conn.execute(query.where(workers_t.c.id.in_(chunk))).mappings():
+                out[row["id"]] = _worker_from(row)
+        return out
+    return {row["id"]: _worker_from(row) for row in conn.execute(query).mappings()}
+
+
+def find_worker(conn: Connection, key: str) -> Worker | None:
+    """A worker by BHXH number, CCCD, old CMND, or "#id"."""
+    key = key.strip()
+    if key.startswith("#") and key[1:].isdigit():
+        cond = workers_t.c.id == int(key[1:])
+    else:
+        cond = or_(workers_t.c.bhxh_number == key, workers_t.c.cccd == key,
+                   workers_t.c.cmnd == key)
+    row = conn.execute(select(workers_t).where(cond)).mappings().first()
+    return _worker_from(row) if row else None
+
+
+def search_workers(conn: Connection, text: str = "", limit: int | None = None) -> list[Worker]:
+    """Workers whose name (diacritics ignored) or identifiers contain ``text``."""
+    query = select(workers_t).order_by(workers_t.c.id)
+    if text:
+        folded = f"%{fold(text)}%"
+        raw = f"%{text.strip()}%"
+        query = query.where(or_(workers_t.c.name_key.like(folded),
+                                workers_t.c.bhxh_number.like(raw), workers_t.c.cccd.like(raw)))
+    if limit:
+        query = query.limit(limit)
+    return [_worker_from(row) for row in conn.execute(query).mappings()]
+
+
+def count_workers(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(workers_t)).scalar_one()
+
+
+# -- declarations -------------------------------------------------------------------------
+
+_LINE_FIELDS = [f.name for f in fields(DeclarationLine)]
+_DOC_FIELDS = [f.name for f in fields(SupportingDocument)]
+
+
+def _line_row(decl_id: int, seq: int, line: DeclarationLine) -> dict[str, Any]:
+    row = {name: getattr(line, name) for name in _LINE_FIELDS}
+    row.update(declaration_id=decl_id, seq=seq,
+               from_month=_period_out(line.from_month), to_month=_period_out(line.to_month),
+               decision_date=_date_out(line.decision_date))
+    for name in ("coefficient", "position_coef", "overframe_pct", "seniority_pct"):
+        row[name] = _dec_out(row[name])
+    return row
+
+
+def _line_from(row: Any) -> DeclarationLine:
+    values = {name: row[name] for name in _LINE_FIELDS}
+    values.update(from_month=_period_in(row["from_month"]), to_month=_period_in(row["to_month"]),
+                  decision_date=_date_in(row["decision_date"]))
+    for name in ("coefficient", "position_coef", "overframe_pct", "seniority_pct"):
+        values[name] = _dec_in(values[name])
+    return DeclarationLine(**values)
+
+
+def _doc_row(decl_id: int, seq: int, doc: SupportingDocument) -> dict[str, Any]:
+    row = {name: getattr(doc, name) for name in _DOC_FIELDS}
+    row.update(declaration_id=decl_id, seq=seq, issue_date=_date_out(doc.issue_date),
+               effective_date=_date_out(doc.effective_date))
+    return row
+
+
+def _doc_from(row: Any) -> SupportingDocument:
+    values = {name: row[name] for name in _DOC_FIELDS}
+    values.update(issue_date=_date_in(row["issue_date"]),
+                  effective_date=_date_in(row["effective_date"]))
+    return SupportingDocument(**values)
+
+
+def save_declaration(conn: Connection, decl: Declaration, detail: str = "") -> int:
+    """Store a new declaration with its lines and documents, and its first history row."""
+    created = decl.created or date.today()
+    result = conn.execute(insert(declarations).values(
+        procedure=decl.procedure, period=_period_out(decl.period),
+        first_registration=decl.first_registration, state=str(decl.state),
+        created=created.isoformat(), updated_at=_now()))
+    decl.id = result.inserted_primary_key[0]
+    decl.created = created
+    replace_lines(conn, decl)
+    conn.execute(insert(history).values(declaration_id=decl.id, at=_now(), user=_user(),
+                                        from_state=None, to_state=str(decl.state),
+                                        detail=detail))
+    return decl.id
+
+
+def replace_lines(conn: Connection, decl: Declaration) -> None:
+    """Write the declaration's lines and documents anew (an edit of a draft)."""
+    assert decl.id is not None
+    conn.execute(delete(declaration_lines).where(declaration_lines.c.declaration_id == decl.id))
+    conn.execute(delete(documents).where(documents.c.declaration_id == decl.id))
+    if decl.lines:
+        conn.execute(insert(declaration_lines),
+                     [_line_row(decl.id, i, line) for i, line in enumerate(decl.lines, 1)])
+    if decl.documents:
+        conn.execute(insert(documents),
+                     [_doc_row(decl.id, i, doc) for i, doc in enumerate(decl.documents, 1)])
+
+
+def load_declaration(conn: Connection, decl_id: int) -> Declaration:
+    row = conn.execute(select(declarations).where(declarations.c.id == decl_id)).mappings().first()
+    if row is None:
+        raise NotFound(str(decl_id))
+    lines = [_line_from(r) for r in conn.execute(
+        select(declaration_lines).where(declaration_lines.c.declaration_id == decl_id)
+        .order_by(declaration_lines.c.seq)).mappings()]
+    docs = [_doc_from(r) for r in conn.execute(
+        select(documents).where(documents.c.declaration_id == decl_id)
+        .order_by(documents.c.seq)).mappings()]
+    return Declaration(procedure=row["procedure"], period=_period_in(row["period"]),
+                       lines=lines, documents=docs,
+                       first_registration=row["first_registration"], id=row["id"],
+                       state=DossierState(row["state"]), created=_date_in(row["created"]))
+
+
+def list_declarations(conn: Connection) -> list[dict[str, Any]]:
+    """Every dossier, newest first, with its line count."""
+    counts = (select(declaration_lines.c.declaration_id, func.count().label("n"))
+              .group_by(declaration_lines.c.declaration_id).subquery())
+    query = (select(declarations, func.coalesce(counts.c.n, 0).label("lines"))
+             .outerjoin(counts, counts.c.declaration_id == declarations.c.id)
+             .order_by(declarations.c.id.desc()))
+    out = []
+    for row in conn.execute(query).mappings():
+        item = dict(row)
+        item["period"] = str(_period_in(item["period"]))
+        item.pop("updated_at", None)
+        out.append(item)
+    return out
+
+
+def set_state(conn: Connection, decl_id: int, state: DossierState, detail: str = "") -> None:
+    """Move a dossier to ``state`` and record the transition."""
+    row = conn.execute(select(declarations.c.state).where(declarations.c.id == decl_id)).first()
+    if row is None:
+        raise NotFound(str(decl_id))
+    conn.execute(update(declarations).where(declarations.c.id == decl_id)
+                 .values(state=str(state), updated_at=_now()))
+    conn.execute(insert(history).values(declaration_id=decl_id, at=_now(), user=_user(),
+                                        from_state=row[0], to_state=str(state), detail=detail))
+
+
+def get_history(conn: Connection, decl_id: int) -> list[dict[str, Any]]:
+    query = select(history).where(history.c.declaration_id == decl_id).order_by(history.c.id)
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+# -- artifacts ----------------------------------------------------------------------------
+
+def put_artifact(conn: Connection, decl_id: int, kind: str, content: bytes) -> str:
+    """Keep a file the dossier produced (envelope, signed envelope, receipt …)."""
+    digest = hashlib.sha256(content).hexdigest()
+    conn.execute(insert(artifacts).values(declaration_id=decl_id, kind=kind, sha256=digest,
+                                          content=content, created_at=_now()))
+    return digest
+
+
+def get_artifact(conn: Connection, decl_id: int, kind: str) -> bytes | None:
+    """The newest file of that kind for the dossier."""
+    query = (select(artifacts.c.content)
+             .where(artifacts.c.declaration_id == decl_id, artifacts.c.kind == kind)
+             .order_by(artifacts.c.id.desc()).limit(1))
+    row = conn.execute(query).first()
+    return row[0] if row else None
