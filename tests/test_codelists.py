@@ -136,7 +136,7 @@ def test_nationalities():
 
 
 def test_provinces_match_domain():
-    header, rows = load("provinces.csv")
+    _header, rows = load("provinces.csv")
     assert len(rows) == 34
     assert {r["code"]: r["vi"] for r in rows} == NEW_PROVINCES
 

@@ -70,6 +70,45 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "en": "period '{value}' is not valid; use mm/yyyy."},
     "below_floor_note": {"vi": "mức lương thấp hơn lương tối thiểu vùng, tính theo {floor}.",
                          "en": "salary below the regional minimum; computed on {floor}."},
+    # Use cases (services and the command line)
+    "no_employer": {"vi": "Chưa có thông tin đơn vị. Hãy chạy 'ibhxh employer set --file "
+                          "TỆP' hoặc 'ibhxh demo'.",
+                    "en": "No unit is set up yet. Run 'ibhxh employer set --file FILE' or "
+                          "'ibhxh demo'."},
+    "file_unreadable": {"vi": "Không đọc được tệp {path}: {detail}.",
+                        "en": "Cannot read the file {path}: {detail}."},
+    "file_unwritable": {"vi": "Không ghi được tệp {path}: {detail}.",
+                        "en": "Cannot write the file {path}: {detail}."},
+    "file_not_utf8": {"vi": "Tệp {path} không phải văn bản UTF-8.",
+                      "en": "The file {path} is not UTF-8 text."},
+    "file_syntax": {"vi": "Tệp {path} sai cú pháp (dòng {line}): {detail}",
+                    "en": "The file {path} has a syntax error (line {line}): {detail}"},
+    "unknown_fields": {"vi": "Tệp có trường không biết: {fields}. Các trường hợp lệ: {known}.",
+                       "en": "Unknown fields in the file: {fields}. Valid fields: {known}."},
+    "field_type": {"vi": "Trường '{field}' phải là {expected}, nhận được '{value}'.",
+                   "en": "Field '{field}' must be {expected}, got '{value}'."},
+    "missing_fields": {"vi": "Thiếu trường bắt buộc: {fields}.",
+                       "en": "Required fields are missing: {fields}."},
+    "invalid_data": {"vi": "Dữ liệu chưa hợp lệ: {count} lỗi. Chưa có gì được lưu.",
+                     "en": "The data is not valid: {count} problems. Nothing was saved."},
+    "bad_field": {"vi": "Dòng {row}, trường '{field}': giá trị '{value}' không hợp lệ.",
+                  "en": "Row {row}, field '{field}': the value '{value}' is not valid."},
+    "bad_value": {"vi": "giá trị '{value}' không hợp lệ.", "en": "the value '{value}' is not "
+                                                                 "valid."},
+    "worker_exists": {"vi": "Đã có người lao động với mã '{value}'.",
+                      "en": "A worker with '{value}' already exists."},
+    "no_dossier": {"vi": "Không có hồ sơ số {value}.", "en": "There is no dossier {value}."},
+    "demo_exists": {"vi": "Thư mục dữ liệu {path} đã có dữ liệu; dùng --data-dir với một thư "
+                          "mục mới để tạo dữ liệu mẫu.",
+                    "en": "The data folder {path} already has data; use --data-dir with a new "
+                          "folder for the demo."},
+    "bad_count": {"vi": "Số lượng '{value}' không hợp lệ.", "en": "'{value}' is not a valid "
+                                                                 "count."},
+    "database": {"vi": "Lỗi cơ sở dữ liệu: {detail}", "en": "Database error: {detail}"},
+    "internal": {"vi": "Lỗi không mong đợi ({detail}). Chi tiết đã ghi vào nhật ký.",
+                 "en": "Unexpected error ({detail}). Details were written to the log."},
+    "rates_missing": {"vi": "Chưa có bảng tỷ lệ đóng cho kỳ {period}: {detail}",
+                      "en": "No contribution rates for period {period}: {detail}"},
     # Where a problem is
     "at_row": {"vi": "{form} dòng {row}", "en": "{form} row {row}"},
     "at_header": {"vi": "{form}", "en": "{form}"},

@@ -62,7 +62,7 @@ def cccd_agrees(rec: dict[str, Any], ctx: RuleContext) -> list[RowIssue]:
     if not cccd or ids.check_cccd(cccd):
         return []  # missing, or already reported by the field check
     code = ids.check_cccd(cccd, birth_year=born.year if born else None, gender=gender or None)
-    return [("so_cccd", code, {"value": cccd})] if code else []
+    return [("so_cccd", code, {"value": cccd, "kind": "cccd"})] if code else []
 
 
 def identity(rec: dict[str, Any], ctx: RuleContext) -> list[RowIssue]:

@@ -55,9 +55,9 @@ class Problem:
 
     def text(self, lang: str = "vi") -> str:
         """The sentence alone, without the place."""
-        if self.code in ids.MESSAGES:
-            entry = ids.MESSAGES[self.code]
-            return entry.get(lang) or entry["vi"]
+        kind = self.params.get("kind")
+        if kind or self.code in ids.MESSAGES:
+            return ids.describe(self.code, kind, lang)
         return say(self.code, lang, **self.params)
 
     def message(self, lang: str = "vi") -> str:
@@ -109,7 +109,7 @@ def field_checker(spec: FieldSpec, codelists: dict[str, CodeList]) -> Callable[[
         elif ftype == "id":
             code = ID_CHECKS[spec.check](value)
             if code:
-                return code, {"value": value}
+                return code, {"value": value, "kind": spec.check}
         elif ftype == "code":
             if value not in codelists[spec.codelist]:
                 return "not_in_list", {"value": value}

@@ -46,7 +46,8 @@ def line_salary(table: contrib.RateTable, decl: Declaration, line: DeclarationLi
     return contrib.contribution_salary(line.salary, line.allowances)
 
 
-def summarise(catalog: Catalog, employer: Employer, decl: Declaration) -> contrib.ContributionSummary:
+def summarise(catalog: Catalog, employer: Employer,
+              decl: Declaration) -> contrib.ContributionSummary:
     """Every fund's employer and employee totals for the declaration's lines."""
     table = catalog.rates
     items = [contrib.WorkerInput(line_salary(table, decl, line), line.leave_days)

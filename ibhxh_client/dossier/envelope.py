@@ -101,9 +101,10 @@ def read_envelope(data: bytes | etree._Element) -> EnvelopeInfo:
         files.append(DossierFile(el.findtext("MaToKhai", default=""),
                                  el.findtext("MoTaToKhai", default=""),
                                  el.findtext("TenFile", default=""), content))
+    unit, info = "NoiDung/ThongTinDonVi/", "NoiDung/ThongTinHoSo/"
     return EnvelopeInfo(
-        unit_code=t("NoiDung/ThongTinDonVi/MaSoBHXH"), tax_code=t("NoiDung/ThongTinDonVi/MaSoThue"),
-        unit_name=t("NoiDung/ThongTinDonVi/TenDoiTuong"), procedure=t("NoiDung/ThongTinHoSo/MaThuTuc"),
-        period=t("NoiDung/ThongTinHoSo/KyKeKhai"), created=t("NoiDung/ThongTinHoSo/NgayLap"),
+        unit_code=t(unit + "MaSoBHXH"), tax_code=t(unit + "MaSoThue"),
+        unit_name=t(unit + "TenDoiTuong"), procedure=t(info + "MaThuTuc"),
+        period=t(info + "KyKeKhai"), created=t(info + "NgayLap"),
         files=tuple(files),
     )

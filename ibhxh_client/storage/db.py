@@ -19,7 +19,7 @@ class DatabaseError(Exception):
     """The database cannot be opened or is damaged; says which file."""
 
 
-def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 (DB-API objects)
+def _on_connect(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     # WAL: readers never block the writer, and a crash mid-write leaves the last commit.
     cur.execute("PRAGMA journal_mode=WAL")

@@ -4,8 +4,8 @@ caller's transaction, so a use case commits all its changes together or none.
 
 from __future__ import annotations
 
-import hashlib
 import getpass
+import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, fields
 from datetime import UTC, date, datetime

@@ -1,0 +1,365 @@
+"""The `ibhxh` command: everything the window does, scriptable by support staff.
+
+Exit codes: 0 done; 1 the data failed its checks (every problem listed); 2 usage;
+3 token or certificate; 4 network or gateway.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .domain.model import Period
+from .domain.text import vnd
+from .services import calc as calc_service
+from .services import declarations, demo, employer, workers
+from .services.app import App, UserError, open_app
+from .storage.db import DatabaseError
+
+log = logging.getLogger("ibhxh")
+
+FUND_NAMES = {"BHXH": "BHXH", "BHYT": "BHYT", "BHTN": "BHTN", "BHTNLD": "BHTNLĐ-BNN"}
+TEXT = {
+    "dossier_created": {"vi": "Đã tạo hồ sơ nháp số {id} ({lines} dòng, {files} tệp).",
+                        "en": "Draft dossier {id} created ({lines} rows, {files} files)."},
+    "demo_done": {"vi": "Đã tạo dữ liệu mẫu: {workers} người lao động, hồ sơ số {id}.",
+                  "en": "Demo data created: {workers} workers, dossier {id}."},
+    "valid": {"vi": "Hợp lệ. Hồ sơ {id}: {files} tệp, trạng thái {state}.",
+              "en": "Valid. Dossier {id}: {files} files, state {state}."},
+    "file_valid": {"vi": "Tệp {path} hợp lệ.", "en": "The file {path} is valid."},
+    "exported": {"vi": "Đã ghi {out} ({size} byte).", "en": "Wrote {out} ({size} bytes)."},
+    "employer_saved": {"vi": "Đã lưu thông tin đơn vị {name}.", "en": "Saved unit {name}."},
+    "worker_added": {"vi": "Đã thêm người lao động #{id} {name}.",
+                     "en": "Added worker #{id} {name}."},
+    "imported": {"vi": "Đã nhập: {added} người mới, {updated} người cập nhật.",
+                 "en": "Imported: {added} new, {updated} updated."},
+    "no_dossiers": {"vi": "Chưa có hồ sơ nào.", "en": "No dossiers yet."},
+    "total": {"vi": "Tổng cộng", "en": "Total"},
+    "employer_share": {"vi": "Đơn vị", "en": "Employer"},
+    "employee_share": {"vi": "Người lao động", "en": "Employee"},
+    "floored": {"vi": "(thấp hơn lương tối thiểu vùng, tính theo mức tối thiểu)",
+                "en": "(below the regional minimum; computed on the minimum)"},
+}
+
+
+def t(key: str, lang: str, **params: Any) -> str:
+    entry = TEXT[key]
+    return (entry.get(lang) or entry["vi"]).format(**params)
+
+
+class Output:
+    """Prints for a person or, with --json, for a script."""
+
+    def __init__(self, as_json: bool, lang: str) -> None:
+        self.json, self.lang = as_json, lang
+
+    def result(self, data: Any, human: str | Callable[[], None]) -> None:
+        if self.json:
+            print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+        elif callable(human):
+            human()
+        else:
+            print(human)
+
+    def error(self, exc: UserError) -> int:
+        message = exc.message(self.lang)
+        problems = [p.to_dict(self.lang) for p in exc.problems]
+        if self.json:
+            print(json.dumps({"ok": False, "error": exc.code, "message": message,
+                              "problems": problems}, ensure_ascii=False, indent=2,
+                             default=_json_default))
+        else:
+            for p in problems:
+                print(f"  - {p['message']}", file=sys.stderr)
+            print(message, file=sys.stderr)
+        return exc.exit_code
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal | Period):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+# -- commands -----------------------------------------------------------------------------
+
+def cmd_demo(app: App, args: argparse.Namespace, out: Output) -> int:
+    decl_id = demo.make_demo(app, args.workers)
+    out.result({"dossier_id": decl_id, "workers": args.workers},
+               t("demo_done", out.lang, workers=args.workers, id=decl_id))
+    return 0
+
+
+def cmd_employer(app: App, args: argparse.Namespace, out: Output) -> int:
+    if args.action == "set":
+        e = employer.set_from_file(app, Path(args.file))
+        out.result(employer.as_dict(e), t("employer_saved", out.lang, name=e.name))
+        return 0
+    e = employer.get(app)
+    data = employer.as_dict(e)
+    out.result(data, lambda: [print(f"{k:24} {'' if v is None else v}") for k, v in data.items()])
+    return 0
+
+
+def _worker_dict(w: Any) -> dict[str, Any]:
+    d = asdict(w)
+    d["birth_date"] = str(w.birth_date)
+    d["status"] = str(w.status)
+    return d
+
+
+def cmd_workers(app: App, args: argparse.Namespace, out: Output) -> int:
+    if args.action == "add":
+        values = {k: v for k, v in vars(args).items()
+                  if k in workers._FIELDS and v is not None}
+        w = workers.add(app, values)
+        out.result(_worker_dict(w), t("worker_added", out.lang, id=w.id, name=w.full_name))
+        return 0
+    if args.action == "import":
+        counts = workers.import_csv(app, Path(args.file))
+        out.result(counts, t("imported", out.lang, **counts))
+        return 0
+    found = workers.search(app, args.search or "", args.limit)
+
+    def human() -> None:
+        for w in found:
+            print(f"#{w.id:<6} {w.bhxh_number or '-':10} {w.cccd or '-':12} "
+                  f"{w.full_name:30} {w.birth_date!s:10} {vnd(w.salary):>12} {w.status}")
+
+    out.result([_worker_dict(w) for w in found], human)
+    return 0
+
+
+def _line_requests(args: argparse.Namespace) -> list[declarations.LineRequest]:
+    reqs = []
+    names = ["worker", "plan", "salary", "from_month", "to_month"]
+    for spec in args.line or []:
+        parts = [p.strip() for p in spec.split(":")]
+        reqs.append(declarations.LineRequest(**dict(zip(names, parts, strict=False))))
+    if args.lines:
+        for row in workers.read_csv(Path(args.lines)):
+            values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            values = {("from_month" if k == "from" else "to_month" if k == "to" else k): v
+                      for k, v in values.items()}
+            known = {k: v for k, v in values.items()
+                     if k in declarations.LineRequest.__dataclass_fields__}
+            if known.get("worker"):
+                reqs.append(declarations.LineRequest(**known))
+    return reqs
+
+
+def cmd_declare(app: App, args: argparse.Namespace, out: Output) -> int:
+    decl, result = declarations.declare(app, args.procedure, args.period, _line_requests(args),
+                                        new_workers=args.new_workers,
+                                        first_registration=args.first_registration)
+    out.result({"dossier_id": decl.id, "lines": len(decl.lines), "files": len(result.files),
+                "state": str(decl.state), "total_due": result.summary.total},
+               t("dossier_created", out.lang, id=decl.id, lines=len(decl.lines),
+                 files=len(result.files)))
+    return 0
+
+
+def cmd_validate(app: App, args: argparse.Namespace, out: Output) -> int:
+    target = args.target
+    if target.isdigit():
+        result = declarations.validate(app, int(target))
+        state = declarations.status(app, int(target))["state"]
+        out.result({"ok": True, "dossier_id": int(target), "files": len(result.files),
+                    "state": state},
+                   t("valid", out.lang, id=target, files=len(result.files), state=state))
+        return 0
+    problems = declarations.validate_file(app, Path(target))
+    if problems:
+        raise UserError("invalid_data", problems=problems, count=len(problems))
+    out.result({"ok": True, "file": target}, t("file_valid", out.lang, path=target))
+    return 0
+
+
+def cmd_export(app: App, args: argparse.Namespace, out: Output) -> int:
+    size = declarations.export(app, int(args.dossier_id), Path(args.out))
+    out.result({"dossier_id": int(args.dossier_id), "out": args.out, "bytes": size},
+               t("exported", out.lang, out=args.out, size=size))
+    return 0
+
+
+def cmd_status(app: App, args: argparse.Namespace, out: Output) -> int:
+    if args.dossier_id is None:
+        items = declarations.status(app)
+
+        def human() -> None:
+            if not items:
+                print(t("no_dossiers", out.lang))
+            for d in items:
+                print(f"#{d['id']:<5} {d['procedure']:5} {d['period']}  {d['state']:10} "
+                      f"{d['lines']:>7} dòng  {d['created']}")
+
+        out.result([{**d, "dossier_id": d["id"]} for d in items], human)
+        return 0
+    item = declarations.status(app, int(args.dossier_id))
+
+    def human_one() -> None:
+        print(f"#{item['id']} {item['procedure']} {item['period']}: {item['state']}")
+        for h in item["history"]:
+            print(f"  {h['at']}  {h['from'] or '-':>10} → {h['to']:10} {h['user']}  "
+                  f"{h['detail']}")
+
+    out.result({**item, "dossier_id": item["id"]}, human_one)
+    return 0
+
+
+def cmd_calc(app: App, args: argparse.Namespace, out: Output) -> int:
+    period = declarations.parse_period(args.period)
+    salaries = []
+    for s in args.salaries:
+        digits = s.replace(".", "").replace(",", "")
+        if not digits.isdigit():
+            raise UserError("not_number", exit_code=2, value=s)
+        salaries.append(int(digits))
+    data = calc_service.calculate(app, period, args.region, salaries,
+                                  reduced_accident_rate=args.reduced_accident_rate)
+
+    def human() -> None:
+        lang = out.lang
+        print(f"{period}  vùng/region {args.region}")
+        for w in data["workers"]:
+            note = " " + t("floored", lang) if w["floored"] else ""
+            print(f"  {vnd(w['salary']):>14}: {vnd(w['total']):>12}{note}")
+        print(f"{'':10}{t('employer_share', lang):>16}{t('employee_share', lang):>16}"
+              f"{t('total', lang):>16}")
+        for fund, s in data["funds"].items():
+            print(f"{FUND_NAMES[fund]:10}{vnd(s['employer']):>16}{vnd(s['employee']):>16}"
+                  f"{vnd(s['total']):>16}")
+        print(f"{t('total', lang):10}{vnd(data['employer_total']):>16}"
+              f"{vnd(data['employee_total']):>16}{vnd(data['total']):>16}")
+
+    out.result(data, human)
+    return 0
+
+
+# -- parser -------------------------------------------------------------------------------
+
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--data-dir", default=default,
+                        help="thư mục dữ liệu / data folder (IBHXH_DATA_DIR)")
+    parser.add_argument("--json", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="in kết quả dạng JSON / machine-readable output")
+    parser.add_argument("--lang", choices=["vi", "en"],
+                        default=argparse.SUPPRESS if suppress else "vi",
+                        help="ngôn ngữ / language (vi mặc định)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ibhxh", description="Kê khai BHXH điện tử / "
+                                     "Vietnamese social-insurance e-declarations")
+    parser.add_argument("--version", action="version", version=f"ibhxh {__version__}")
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, fn: Callable, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        _common(p, suppress=True)
+        p.set_defaults(fn=fn)
+        return p
+
+    p = command("demo", cmd_demo, "tạo dữ liệu mẫu / make demo data")
+    p.add_argument("--workers", type=int, default=25)
+
+    p = command("employer", cmd_employer, "thông tin đơn vị / the unit")
+    p.add_argument("action", choices=["show", "set"])
+    p.add_argument("--file", help="TOML hoặc JSON / TOML or JSON")
+
+    p = command("workers", cmd_workers, "người lao động / workers")
+    p.add_argument("action", choices=["list", "add", "import"])
+    p.add_argument("file", nargs="?", help="CSV (import)")
+    p.add_argument("--search")
+    p.add_argument("--limit", type=int)
+    for name in ("full-name", "gender", "birth-date", "bhxh-number", "cccd", "cmnd",
+                 "nationality", "ethnicity", "phone", "email", "birth-place", "birth-province",
+                 "address", "address-province", "position", "salary", "allowances", "kcb-code",
+                 "status"):
+        p.add_argument(f"--{name}")
+
+    p = command("declare", cmd_declare, "lập hồ sơ / make a draft dossier")
+    p.add_argument("--procedure", required=True, help="600 | 600a | 600b")
+    p.add_argument("--period", required=True, help="MM/YYYY")
+    p.add_argument("--line", action="append",
+                   help="MÃ[:PHƯƠNG ÁN[:LƯƠNG[:TỪ THÁNG[:ĐẾN THÁNG]]]] (BHXH, CCCD hoặc #id)")
+    p.add_argument("--lines", help="CSV: worker,plan,salary,from,to,decision_number,…")
+    p.add_argument("--new-workers", action="store_true",
+                   help="mọi người lao động chưa báo tăng / every worker not yet increased")
+    p.add_argument("--first-registration", action="store_true",
+                   help="đăng ký lần đầu (kèm TK3-TS) / first registration (adds TK3-TS)")
+
+    p = command("validate", cmd_validate, "kiểm tra / check a dossier or an XML file")
+    p.add_argument("target", help="DOSSIER_ID | FILE.xml")
+
+    p = command("export", cmd_export, "xuất XML / write the dossier XML")
+    p.add_argument("dossier_id")
+    p.add_argument("--out", required=True)
+
+    p = command("status", cmd_status, "trạng thái / dossier states")
+    p.add_argument("dossier_id", nargs="?", type=int)
+
+    p = command("calc", cmd_calc, "tính số phải đóng / compute contributions")
+    p.add_argument("--period", required=True, help="MM/YYYY")
+    p.add_argument("--region", required=True, choices=["I", "II", "III", "IV"])
+    p.add_argument("--reduced-accident-rate", action="store_true")
+    p.add_argument("salaries", nargs="+")
+    return parser
+
+
+def _setup_log(data_dir: Path) -> None:
+    try:
+        logs = data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(logs / "ibhxh.log", encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit code."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")  # Vietnamese on a Windows console
+        sys.stderr.reconfigure(encoding="utf-8")
+    args = build_parser().parse_args(argv)
+    out = Output(args.json, args.lang)
+    app = None
+    try:
+        app = open_app(args.data_dir, lang=args.lang)
+        _setup_log(app.data_dir)
+        if args.command == "employer" and args.action == "set" and not args.file:
+            raise UserError("missing_fields", exit_code=2, fields="--file")
+        if args.command == "workers" and args.action == "import" and not args.file:
+            raise UserError("missing_fields", exit_code=2, fields="FILE")
+        return args.fn(app, args, out)
+    except UserError as exc:
+        return out.error(exc)
+    except DatabaseError as exc:
+        return out.error(UserError("database", detail=str(exc)))
+    except Exception as exc:
+        log.exception("unexpected error in %s", args.command)
+        return out.error(UserError("internal", exit_code=70, detail=type(exc).__name__))
+    finally:
+        if app is not None:
+            app.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

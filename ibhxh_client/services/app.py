@@ -1,0 +1,50 @@
+"""The open program state every use case works on: data folder, database, catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..catalog import Catalog, load_catalog
+from ..paths import default_data_dir
+from ..storage.db import Database
+
+
+class UserError(Exception):
+    """A failure the officer can act on: a message code and its parameters.
+
+    ``exit_code`` is what the command line returns (1 data, 2 usage, 3 token, 4 network).
+    ``problems`` holds every validation problem when the data failed its checks.
+    """
+
+    def __init__(self, code: str, exit_code: int = 1, problems: list | None = None,
+                 **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.exit_code = exit_code
+        self.problems = problems or []
+        self.params = params
+
+    def message(self, lang: str = "vi") -> str:
+        from ..domain.messages import say
+
+        return say(self.code, lang, **self.params)
+
+
+@dataclass
+class App:
+    """One data folder opened: what every service function takes first."""
+
+    data_dir: Path
+    db: Database
+    catalog: Catalog = field(default_factory=load_catalog)
+    lang: str = "vi"
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_app(data_dir: Path | str | None = None, lang: str = "vi") -> App:
+    """Open (and migrate) the data folder: the argument, IBHXH_DATA_DIR, or the default."""
+    path = Path(data_dir) if data_dir else default_data_dir()
+    return App(data_dir=path, db=Database(path), lang=lang)

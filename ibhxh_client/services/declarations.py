@@ -1,0 +1,283 @@
+"""Declarations: made from worker changes, checked, stored, exported, followed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..domain.model import (
+    Declaration,
+    DeclarationLine,
+    DossierState,
+    Period,
+    PeriodError,
+    Worker,
+    WorkerStatus,
+)
+from ..domain.validation import Problem, RuleContext, validate_form
+from ..dossier.build import BuildResult, build_dossier
+from ..dossier.envelope import read_envelope
+from ..dossier.safexml import UnsafeXmlError, parse
+from ..dossier.xmlform import FormReadError, form_from_element
+from ..dossier.xsd import load_schema, schema_errors
+from ..storage import repo
+from .app import App, UserError
+from .employer import get as get_employer
+
+DEFAULT_PLAN = {"increase": "TM", "decrease": "GH", "adjust": "DC"}
+
+# What a validated dossier does to each worker's standing (by plan code kind).
+STATUS_AFTER = {"TM": WorkerStatus.ACTIVE, "ON": WorkerStatus.ACTIVE, "TD": WorkerStatus.ACTIVE,
+                "TC": WorkerStatus.ACTIVE, "GH": WorkerStatus.LEFT, "GD": WorkerStatus.LEFT,
+                "GC": WorkerStatus.LEFT, "KL": WorkerStatus.PAUSED, "TS": WorkerStatus.PAUSED,
+                "OF": WorkerStatus.PAUSED}
+
+
+@dataclass
+class LineRequest:
+    """One change asked for on the command line or in a file, before it is checked."""
+
+    worker: str  # BHXH number, CCCD, or #id
+    plan: str = ""
+    salary: str = ""
+    from_month: str = ""
+    to_month: str = ""
+    decision_number: str = ""
+    decision_date: str = ""
+    leave_days: str = ""
+    note: str = ""
+
+
+def parse_period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except PeriodError:
+        raise UserError("bad_period", exit_code=2, value=text) from None
+
+
+def _status_lookup(workers: dict[int, Worker]):
+    by_key: dict[str, WorkerStatus] = {}
+    for w in workers.values():
+        for key in (w.bhxh_number, w.cccd):
+            if key:
+                by_key[key] = w.status
+
+    def status_of(record: dict[str, Any]) -> WorkerStatus | None:
+        key = record.get("ma_so_bhxh") or record.get("so_cccd")
+        return by_key.get(key) if key else None
+
+    return status_of
+
+
+def _line(req: LineRequest, row: int, worker: Worker, period: Period, plan_default: str,
+          problems: list[Problem]) -> DeclarationLine | None:
+    """A declaration line from a request; unreadable values become problems at that row."""
+    def bad(field: str, code: str, value: str) -> None:
+        problems.append(Problem("D02-LT", row, field, code, {"value": value}))
+
+    def month(text: str, field: str) -> Period | None:
+        if not text:
+            return None
+        try:
+            return Period.parse(text)
+        except PeriodError:
+            bad(field, "bad_month", text)
+            return None
+
+    salary_text = req.salary.replace(".", "").replace(",", "").strip()
+    salary = worker.salary
+    if salary_text:
+        if salary_text.isdigit():
+            salary = int(salary_text)
+        else:
+            bad("muc_luong", "not_number", req.salary)
+    decision_date = None
+    if req.decision_date:
+        try:
+            decision_date = date.fromisoformat(req.decision_date) if "-" in req.decision_date \
+                else date(*reversed([int(x) for x in req.decision_date.split("/")]))
+        except (ValueError, TypeError):
+            bad("ngay_quyet_dinh", "bad_date", req.decision_date)
+    leave = 0
+    if req.leave_days:
+        if req.leave_days.isdigit():
+            leave = int(req.leave_days)
+        else:
+            bad("so_ngay_nghi", "not_number", req.leave_days)
+    start = month(req.from_month, "tu_thang") or period
+    return DeclarationLine(
+        worker_id=worker.id, plan=(req.plan or plan_default).strip().upper(),
+        from_month=start, to_month=month(req.to_month, "den_thang"), salary=salary,
+        position=worker.position, allowances=worker.allowances, leave_days=leave,
+        decision_number=req.decision_number.strip(), decision_date=decision_date,
+        has_book=bool(worker.bhxh_number), note=req.note.strip())
+
+
+def declare(app: App, procedure: str, period_text: str, requests: list[LineRequest],
+            new_workers: bool = False, first_registration: bool = False,
+            created: date | None = None) -> tuple[Declaration, BuildResult]:
+    """Make a draft dossier from worker changes. Every check runs first; the draft is stored
+    only when they all pass, so a rejected request leaves the database as it was."""
+    if procedure not in app.catalog.procedures:
+        raise UserError("unknown_procedure", exit_code=2, value=procedure,
+                        allowed=", ".join(app.catalog.procedures))
+    period = parse_period(period_text)
+    proc = app.catalog.procedure(procedure)
+    employer = get_employer(app)
+    problems: list[Problem] = []
+    with app.db.reading() as conn:
+        chosen: list[tuple[LineRequest, Worker]] = []
+        for row, req in enumerate(requests, start=1):
+            w = repo.find_worker(conn, req.worker)
+            if w is None:
+                problems.append(Problem("D02-LT", row, "ma_so_bhxh", "unknown_worker",
+                                        {"value": req.worker}))
+            else:
+                chosen.append((req, w))
+        if new_workers:
+            chosen += [(LineRequest(worker=f"#{w.id}"), w)
+                       for w in repo.search_workers(conn) if w.status == WorkerStatus.NEW]
+    lines = []
+    for row, (req, w) in enumerate(chosen, start=1):
+        line = _line(req, row, w, period, DEFAULT_PLAN[proc.kind], problems)
+        if line:
+            lines.append(line)
+    if not lines and not problems:
+        raise UserError("no_lines")
+    decl = Declaration(procedure=procedure, period=period, lines=lines,
+                       first_registration=first_registration, created=created or date.today())
+    workers = {w.id: w for _, w in chosen}
+    result = build_dossier(app.catalog, employer, workers, decl, _status_lookup(workers))
+    problems += result.problems
+    if problems:
+        raise UserError("invalid_data", problems=problems, count=len(problems))
+    with app.db.transaction() as conn:
+        repo.save_declaration(conn, decl, detail=f"{len(lines)} dòng")
+    return decl, result
+
+
+def load(app: App, decl_id: int) -> tuple[Declaration, dict[int, Worker]]:
+    with app.db.reading() as conn:
+        try:
+            decl = repo.load_declaration(conn, decl_id)
+        except repo.NotFound:
+            raise UserError("no_dossier", value=decl_id) from None
+        workers = repo.load_workers(conn, {line.worker_id for line in decl.lines}
+                                    | {d.worker_id for d in decl.documents if d.worker_id})
+    return decl, workers
+
+
+def validate(app: App, decl_id: int) -> BuildResult:
+    """Check a stored dossier; when it passes, keep its envelope and mark it validated."""
+    decl, workers = load(app, decl_id)
+    result = build_dossier(app.catalog, get_employer(app), workers, decl)
+    if not result.ok:
+        raise UserError("invalid_data", problems=result.problems, count=len(result.problems))
+    with app.db.transaction() as conn:
+        repo.put_artifact(conn, decl_id, "envelope", result.envelope)
+        if decl.state == DossierState.DRAFT:
+            repo.set_state(conn, decl_id, DossierState.VALIDATED,
+                           detail=f"{len(result.files)} tệp")
+            for plan, status in STATUS_AFTER.items():
+                ids = [line.worker_id for line in decl.lines if line.plan == plan]
+                repo.set_worker_status(conn, ids, status)
+    return result
+
+
+def export(app: App, decl_id: int, out: Path) -> int:
+    """Write the dossier's envelope to a file (validating it first); returns its size."""
+    result = validate(app, decl_id)
+    data = result.envelope
+    _write(out, data)
+    return len(data)
+
+
+def _write(out: Path, data: bytes) -> None:
+    tmp = out.with_name(out.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)  # never a half-written file under the real name
+    except OSError as exc:
+        raise UserError("file_unwritable", path=str(out), detail=exc.strerror) from None
+
+
+def status(app: App, decl_id: int | None = None) -> list[dict[str, Any]] | dict[str, Any]:
+    """Every dossier, or one with its history."""
+    with app.db.reading() as conn:
+        if decl_id is None:
+            return repo.list_declarations(conn)
+        items = [d for d in repo.list_declarations(conn) if d["id"] == decl_id]
+        if not items:
+            raise UserError("no_dossier", value=decl_id)
+        item = items[0]
+        item["history"] = [
+            {"at": h["at"].isoformat(timespec="seconds"), "user": h["user"],
+             "from": h["from_state"], "to": h["to_state"], "detail": h["detail"]}
+            for h in repo.get_history(conn, decl_id)]
+        return item
+
+
+def validate_file(app: App, path: Path) -> list[Problem]:
+    """Check an XML file from anywhere: an envelope with its forms, or a single form."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError("file_unreadable", path=str(path), detail=exc.strerror) from None
+    try:
+        root = parse(data)
+    except UnsafeXmlError as exc:
+        return [Problem(path.name, None, None, "bad_xml", {"detail": str(exc)})]
+    if root.tag == "Hoso":
+        problems = _schema_problems(app.catalog.root / "envelope" / "schema.xsd", "Hoso", root)
+        if problems:
+            return problems
+        info = read_envelope(root)
+        ctx_period = _try_period(info.period)
+        proc = app.catalog.procedures.get(info.procedure)
+        for f in info.files:
+            try:
+                inner = parse(f.content)
+            except UnsafeXmlError as exc:
+                problems.append(Problem(f.file_name, None, None, "bad_xml", {"detail": str(exc)}))
+                continue
+            problems += _check_form(app, inner, ctx_period, proc)
+        return problems
+    return _check_form(app, root, None, None)
+
+
+def _try_period(text: str) -> Period | None:
+    try:
+        return Period.parse(text)
+    except PeriodError:
+        return None
+
+
+def _schema_problems(xsd: Path, form: str, root) -> list[Problem]:
+    return [Problem(form, None, None, "xsd", {"detail": e})
+            for e in schema_errors(load_schema(xsd), root)]
+
+
+def _check_form(app: App, root, period: Period | None, proc) -> list[Problem]:
+    spec = next((s for s in app.catalog.forms.values() if s.root == root.tag), None)
+    if spec is None:
+        return [Problem(str(root.tag), None, None, "unknown_form", {"value": root.tag})]
+    problems = _schema_problems(app.catalog.xsd_path(spec.code), spec.code, root)
+    if problems:
+        return problems
+    try:
+        data = form_from_element(spec, root)
+    except FormReadError as exc:
+        return [Problem(spec.code, exc.row, exc.field, exc.code, {"value": exc.value})]
+    ctx = RuleContext(codelists=app.catalog.codelists, procedure=proc,
+                      period=period or data.header.get("ky_ke_khai"))
+    try:
+        employer = get_employer(app)
+        table = app.catalog.rates
+        ctx.region = employer.region
+        ctx.minimum_wage = lambda p, region: table.minimum_wage_at(p.first_day, region)
+    except UserError:
+        pass  # no unit set up here: the salary floor cannot be known, the rest still runs
+    return validate_form(data, ctx)
+

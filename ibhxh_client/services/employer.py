@@ -1,0 +1,109 @@
+"""The unit's profile: shown, and set from a TOML or JSON file."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import asdict, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..domain.model import Employer
+from ..domain.text import clean_name, nfc
+from ..storage import repo
+from .app import App, UserError
+from .checks import check_employer
+
+_FIELDS = {f.name: f for f in fields(Employer)}
+
+
+def get(app: App) -> Employer:
+    """The unit, or a clear error when none was set up yet."""
+    with app.db.reading() as conn:
+        e = repo.get_employer(conn)
+    if e is None:
+        raise UserError("no_employer")
+    return e
+
+
+def as_dict(e: Employer) -> dict[str, Any]:
+    out = asdict(e)
+    out["licence_date"] = e.licence_date.isoformat() if e.licence_date else None
+    return out
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """The employer's fields from a TOML or JSON file, with a message naming the problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError("file_unreadable", path=str(path), detail=exc.strerror) from None
+    try:
+        text = raw.decode("utf-8-sig")
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise UserError("file_not_utf8", path=str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise UserError("file_syntax", path=str(path), line=exc.lineno, detail=exc.msg) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError("file_syntax", path=str(path), line="?", detail=str(exc)) from None
+    if isinstance(data, dict) and isinstance(data.get("employer"), dict):
+        data = data["employer"]
+    if not isinstance(data, dict):
+        raise UserError("file_syntax", path=str(path), line=1, detail="not a table/object")
+    return data
+
+
+def from_values(values: dict[str, Any], base: Employer | None = None) -> Employer:
+    """An Employer from loose values (file or form), each field coerced and named on error."""
+    unknown = sorted(set(values) - set(_FIELDS))
+    if unknown:
+        raise UserError("unknown_fields", fields=", ".join(unknown), known=", ".join(_FIELDS))
+    current = as_dict(base) if base else {}
+    current.update(values)
+    out: dict[str, Any] = {}
+    for name, f in _FIELDS.items():
+        if name not in current:
+            continue
+        value = current[name]
+        kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
+        if value is None:
+            out[name] = None
+        elif "bool" in kind:
+            if not isinstance(value, bool):
+                raise UserError("field_type", field=name, expected="true/false", value=value)
+            out[name] = value
+        elif "date" in kind:
+            try:
+                out[name] = value if isinstance(value, date) else date.fromisoformat(str(value))
+            except ValueError:
+                raise UserError("field_type", field=name, expected="YYYY-MM-DD",
+                                value=value) from None
+        else:
+            if isinstance(value, bool | dict | list):
+                raise UserError("field_type", field=name, expected="text", value=value)
+            out[name] = nfc(str(value)).strip()
+    for key in ("name", "signer_name", "contact_name"):
+        if out.get(key):
+            out[key] = clean_name(out[key])
+    missing = [n for n in ("unit_code", "name", "tax_code") if not out.get(n)]
+    if missing:
+        raise UserError("missing_fields", fields=", ".join(missing))
+    return Employer(**out)
+
+
+def set_from_file(app: App, path: Path) -> Employer:
+    """Replace the unit's profile from a file; nothing is written unless every check passes."""
+    with app.db.reading() as conn:
+        base = repo.get_employer(conn)
+    e = from_values(read_file(path), base)
+    problems = check_employer(app.catalog, e)
+    if problems:
+        raise UserError("invalid_data", problems=problems, count=len(problems))
+    with app.db.transaction() as conn:
+        repo.save_employer(conn, e)
+    return e

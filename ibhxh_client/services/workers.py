@@ -1,0 +1,141 @@
+"""Workers: added one by one, listed and searched, imported from CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from ..domain.model import PartialDate, Worker, WorkerStatus
+from ..domain.text import clean_name, nfc
+from ..storage import repo
+from .app import App, UserError
+from .checks import check_worker
+
+_FIELDS = {f.name for f in fields(Worker)} - {"id"}
+_INT_FIELDS = {"salary", "allowances"}
+
+
+def _column_names(app: App) -> dict[str, str]:
+    """Accepted CSV headers → Worker attribute: the attribute, the form field name, and
+    the form labels in both languages."""
+    out = {name: name for name in _FIELDS}
+    for form in app.catalog.forms.values():
+        for group in form.groups():
+            for f in group.fields:
+                if f.owner == "worker":
+                    out.setdefault(f.name, f.attr)
+                    for label in f.label.values():
+                        out.setdefault(label.lower(), f.attr)
+    return out
+
+
+def make_worker(values: dict[str, Any], row: int | None = None) -> Worker:
+    """A Worker from loose text values, each one coerced; bad values name their field."""
+    v = {k: (nfc(str(x)).strip() if x is not None else "") for k, x in values.items()
+         if k in _FIELDS}
+    try:
+        born = PartialDate.parse(v.get("birth_date", ""))
+    except ValueError:
+        raise UserError("bad_field", row=row or "", field="birth_date",
+                        value=v.get("birth_date", "")) from None
+    out: dict[str, Any] = {}
+    for key, value in v.items():
+        if key in _INT_FIELDS:
+            digits = value.replace(".", "").replace(",", "").replace(" ", "")
+            if digits and not digits.isdigit():
+                raise UserError("bad_field", row=row or "", field=key, value=value)
+            out[key] = int(digits or 0)
+        elif key == "status":
+            try:
+                out[key] = WorkerStatus(value or "new")
+            except ValueError:
+                raise UserError("bad_field", row=row or "", field=key, value=value) from None
+        elif key == "gender":
+            out[key] = {"nam": "M", "nữ": "F", "nu": "F"}.get(value.lower(), value.upper())
+        elif key != "birth_date":
+            out[key] = value
+    out["full_name"] = clean_name(out.get("full_name", ""))
+    out.setdefault("gender", "")
+    return Worker(birth_date=born, **out)
+
+
+def add(app: App, values: dict[str, Any]) -> Worker:
+    """Add one worker after every check; nothing is stored when one fails."""
+    w = make_worker(values)
+    problems = check_worker(app.catalog, w)
+    if problems:
+        raise UserError("invalid_data", problems=problems, count=len(problems))
+    with app.db.transaction() as conn:
+        for key in (w.bhxh_number, w.cccd):
+            if key and repo.find_worker(conn, key):
+                raise UserError("worker_exists", value=key)
+        repo.add_workers(conn, [w])
+    return w
+
+
+def search(app: App, text: str = "", limit: int | None = None) -> list[Worker]:
+    with app.db.reading() as conn:
+        return repo.search_workers(conn, text, limit)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV file in UTF-8 (with or without BOM) or Windows-1258."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError("file_unreadable", path=str(path), detail=exc.strerror) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1258", errors="replace")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.DictReader(io.StringIO(text), dialect=dialect))
+
+
+def import_csv(app: App, path: Path) -> dict[str, int]:
+    """Import workers from CSV, all or nothing: every bad row is listed, none is stored.
+
+    A worker already known by BHXH number or CCCD is updated, not added twice.
+    """
+    rows = read_csv(path)
+    names = _column_names(app)
+    workers: list[tuple[int, Worker]] = []
+    problems = []
+    for index, raw in enumerate(rows, start=2):  # row 1 is the header
+        values = {names[k.strip().lower()]: v for k, v in raw.items()
+                  if k and k.strip().lower() in names}
+        if not any((v or "").strip() for v in values.values()):
+            continue  # a blank line
+        try:
+            w = make_worker(values, index)
+        except UserError as exc:
+            from ..domain.validation import Problem
+
+            problems.append(Problem(path.name, index, exc.params.get("field"), "bad_value",
+                                    {"value": exc.params.get("value")}))
+            continue
+        problems += check_worker(app.catalog, w, index)
+        workers.append((index, w))
+    if problems:
+        raise UserError("invalid_data", problems=problems, count=len(problems))
+    added = updated = 0
+    with app.db.transaction() as conn:
+        for _index, w in workers:
+            existing = next((found for key in (w.bhxh_number, w.cccd) if key
+                             for found in [repo.find_worker(conn, key)] if found), None)
+            if existing:
+                w.id = existing.id
+                w.status = existing.status
+                repo.update_worker(conn, w)
+                updated += 1
+            else:
+                repo.add_workers(conn, [w])
+                added += 1
+    return {"added": added, "updated": updated}
