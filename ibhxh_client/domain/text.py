@@ -16,6 +16,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 __all__ = [
+    "ALPHABET",
+    "TONE_MARKS",
+    "VIETNAMESE_LETTERS",
     "clean_name",
     "detect_legacy",
     "detect_legacy_many",
@@ -29,9 +32,8 @@ __all__ = [
     "tcvn3_to_unicode",
     "unicode_to_tcvn3",
     "unicode_to_vni",
-    "vni_to_unicode",
     "vnd",
-    "VIETNAMESE_LETTERS",
+    "vni_to_unicode",
 ]
 
 # ---------------------------------------------------------------------------------------
@@ -132,22 +134,18 @@ def _build_vowels() -> dict[str, tuple[str, int]]:
     return out
 
 
-# Lower-case letter -> (base letter, tone 0..5), for the 12 × 6 vowels and đ.
-_VOWELS = _build_vowels()
-_LOWER_INFO: dict[str, tuple[str, int]] = dict(_VOWELS)
-_LOWER_INFO["đ"] = ("đ", 0)
+def _build_letters() -> dict[str, tuple[str, int]]:
+    """Map every letter, both cases, to (lower-case base letter, tone 0..5)."""
+    lower = _build_vowels()
+    lower["đ"] = ("đ", 0)
+    lower.update((c, (c, 0)) for c in "bcdfghjklmnpqrstvwxz")
+    return {ch: info for low, info in lower.items() for ch in (low, low.upper())}
+
+
+_LETTER_INFO = _build_letters()
 
 #: The 134 precomposed Vietnamese letters that are not plain ASCII (67 lower, 67 upper).
-VIETNAMESE_LETTERS: frozenset[str] = frozenset(
-    ch for low in _LOWER_INFO for ch in (low, low.upper()) if not ch.isascii()
-)
-
-_LETTER_INFO: dict[str, tuple[str, int]] = {}
-for _low, _info in _LOWER_INFO.items():
-    _LETTER_INFO[_low] = _info
-    _LETTER_INFO[_low.upper()] = _info
-for _c in "bcdfghjklmnpqrstvwxz":
-    _LETTER_INFO[_c] = _LETTER_INFO[_c.upper()] = (_c, 0)
+VIETNAMESE_LETTERS: frozenset[str] = frozenset(ch for ch in _LETTER_INFO if not ch.isascii())
 
 
 def _byte_chars(code: int) -> set[str]:
@@ -240,14 +238,9 @@ def clean_name(s: str) -> str:
     return " ".join(nfc(s).split())
 
 
-_FOLD = {ord(ch): info[0] for ch, info in _LETTER_INFO.items()}
-for _c, _base in (("ă", "a"), ("â", "a"), ("ê", "e"), ("ô", "o"), ("ơ", "o"), ("ư", "u"),
-                  ("đ", "d")):
-    for _k, _v in list(_FOLD.items()):
-        if _v == _c:
-            _FOLD[_k] = _base
+_PLAIN = {"ă": "a", "â": "a", "ê": "e", "ô": "o", "ơ": "o", "ư": "u", "đ": "d"}
+_FOLD = {ord(ch): _PLAIN.get(base, base) for ch, (base, _) in _LETTER_INFO.items()}
 _FOLD.update({ord("Ð"): "d", ord("ð"): "d"})  # eth, a common stand-in for Đ
-_FOLD.update({ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
 
 
 def fold(s: str) -> str:

@@ -71,11 +71,16 @@ def _status_lookup(workers: dict[int, Worker]):
     return status_of
 
 
-def _line(req: LineRequest, row: int, worker: Worker, period: Period, plan_default: str,
-          problems: list[Problem]) -> DeclarationLine | None:
+def _d02_problem(app: App, row: int, field: str, code: str, value: str) -> Problem:
+    spec = app.catalog.form("D02-LT").find_field(field)
+    return Problem("D02-LT", row, field, code, {"value": value}, spec.label if spec else None)
+
+
+def _line(app: App, req: LineRequest, row: int, worker: Worker, period: Period,
+          plan_default: str, problems: list[Problem]) -> DeclarationLine | None:
     """A declaration line from a request; unreadable values become problems at that row."""
     def bad(field: str, code: str, value: str) -> None:
-        problems.append(Problem("D02-LT", row, field, code, {"value": value}))
+        problems.append(_d02_problem(app, row, field, code, value))
 
     def month(text: str, field: str) -> Period | None:
         if not text:
@@ -132,8 +137,8 @@ def declare(app: App, procedure: str, period_text: str, requests: list[LineReque
         for row, req in enumerate(requests, start=1):
             w = repo.find_worker(conn, req.worker)
             if w is None:
-                problems.append(Problem("D02-LT", row, "ma_so_bhxh", "unknown_worker",
-                                        {"value": req.worker}))
+                problems.append(_d02_problem(app, row, "ma_so_bhxh", "unknown_worker",
+                                             req.worker))
             else:
                 chosen.append((req, w))
         if new_workers:
@@ -141,10 +146,12 @@ def declare(app: App, procedure: str, period_text: str, requests: list[LineReque
                        for w in repo.search_workers(conn) if w.status == WorkerStatus.NEW]
     lines = []
     for row, (req, w) in enumerate(chosen, start=1):
-        line = _line(req, row, w, period, DEFAULT_PLAN[proc.kind], problems)
+        line = _line(app, req, row, w, period, DEFAULT_PLAN[proc.kind], problems)
         if line:
             lines.append(line)
-    if not lines and not problems:
+    if problems:  # rows that cannot even be read: report them before the form checks
+        raise UserError("invalid_data", problems=problems, count=len(problems))
+    if not lines:
         raise UserError("no_lines")
     decl = Declaration(procedure=procedure, period=period, lines=lines,
                        first_registration=first_registration, created=created or date.today())
