@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "CCCD_CENTURY",
     "CCCD_PROVINCES",
     "KCB_PROVINCES",
     "KCB_PROVINCES_NEW",

@@ -74,8 +74,8 @@ class SigningError(Exception):
 
     def message(self, lang: str = "vi") -> str:
         """The user sentence in ``lang``, with the technical detail in parentheses."""
-        if self.key.startswith("pin."):
-            text = say(self.key, lang, **self.params)
+        if self.code == PIN_NOT_CONFIRMED:
+            text = pin_message(self.pin_status, lang) + " " + say("pin.confirm", lang)
         elif self.code in (PIN_LOCKED, PIN_INCORRECT, PIN_CANCELLED) and self.key == self.code:
             text = pin_message(self.pin_status, lang)
         else:

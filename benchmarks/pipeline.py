@@ -1,0 +1,157 @@
+"""The 50,000-worker pipeline: validation, contributions, XML with XSD validation.
+
+    python benchmarks/pipeline.py [--workers 50000] [--repeat 3]
+
+Prints one table: each step's best time over the repeats, and its ratio to a baseline
+measured in the same run (plain lxml building and serialisation of the same number of
+elements), then the whole build_dossier call and the process's peak memory.
+Goal (issue 2): the three steps together under 3 s, peak memory under 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ibhxh_client.catalog import load_catalog
+from ibhxh_client.domain.model import Declaration, DeclarationLine, Period
+from ibhxh_client.domain.validation import validate_form
+from ibhxh_client.dossier.build import build_dossier, rule_context, summarise
+from ibhxh_client.dossier.envelope import DossierFile, build_envelope
+from ibhxh_client.dossier.records import Totals, build_forms
+from ibhxh_client.dossier.xmlform import form_element, to_bytes
+from ibhxh_client.dossier.xsd import load_schema
+from ibhxh_client.services.demo import demo_employer, demo_workers
+
+PERIOD = Period(2026, 11)
+
+
+def best(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def make_inputs(n: int):
+    """The demo employer, n workers all with BHXH numbers (one D02-LT, no TK1-TS), and a
+    procedure-600 declaration with a line for each."""
+    employer = demo_employer()
+    workers = {}
+    for i, w in enumerate(demo_workers(n, PERIOD), start=1):
+        w.id = i
+        w.bhxh_number = w.bhxh_number or f"99{i:08d}"
+        workers[i] = w
+    lines = [DeclarationLine(worker_id=i, plan="TM", from_month=PERIOD, salary=w.salary,
+                             position=w.position, has_book=True) for i, w in workers.items()]
+    decl = Declaration(procedure="600", period=PERIOD, lines=lines, created=date(2026, 11, 5))
+    return employer, workers, decl
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def memory_only(n: int) -> int:
+    """One build_dossier in a fresh process: peak memory with nothing else held."""
+    catalog = load_catalog()
+    employer, workers, decl = make_inputs(n)
+    before = rss_mb()
+    assert build_dossier(catalog, employer, workers, decl).ok
+    print(f"{before:.0f} {rss_mb():.0f}")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workers", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--memory-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_only:
+        return memory_only(args.workers)
+
+    # Memory first, in a child started while this process is still small: Linux carries
+    # the parent's peak RSS across exec, so a child started later would report ours.
+    measured = subprocess.run([sys.executable, __file__, "--memory-only", "--workers",
+                               str(args.workers)], capture_output=True, text=True, check=True)
+    inputs_mb, peak_mb = (float(x) for x in measured.stdout.split())
+
+    catalog = load_catalog()
+    employer, workers, decl = make_inputs(args.workers)
+    procedure = catalog.procedure("600")
+    ctx = rule_context(catalog, employer, decl)
+    schema = load_schema(catalog.xsd_path("D02-LT"))
+
+    t_contrib, summary = best(lambda: summarise(catalog, employer, decl), args.repeat)
+    totals = Totals(len(decl.lines), 0, summary.total)
+    t_records, forms = best(lambda: build_forms(catalog.forms, procedure, employer, workers,
+                                                decl, totals), args.repeat)
+    t_validate, problems = best(lambda: [p for f in forms for p in validate_form(f, ctx)],
+                                args.repeat)
+    assert not problems, problems[:3]
+    t_xml, root = best(lambda: form_element(forms[0]), args.repeat)
+    t_xsd, ok = best(lambda: schema.validate(root), args.repeat)
+    assert ok, schema.error_log
+    t_bytes, content = best(lambda: to_bytes(root), args.repeat)
+    files = [DossierFile("D02-TS", "D02", "D02-TS.xml", content)]
+    t_env, envelope = best(lambda: build_envelope(employer, decl, "600", files), args.repeat)
+    t_total, result = best(lambda: build_dossier(catalog, employer, workers, decl), args.repeat)
+    assert result.ok
+
+    # Baseline: the same number of elements built and serialised with plain lxml.
+    n_rows = len(forms[0].rows)
+    n_cells = sum(len([v for v in r.values() if v not in (None, "", 0, False)])
+                  for r in forms[0].rows) // max(n_rows, 1)
+
+    def baseline() -> bytes:
+        top = etree.Element("D02-TS")
+        container = etree.SubElement(top, "DanhSachLaoDong")
+        sub = etree.SubElement
+        for i in range(n_rows):
+            row = sub(container, "LaoDong")
+            for j in range(n_cells):
+                sub(row, f"C{j}").text = str(i + j)
+        return etree.tostring(top, xml_declaration=True, encoding="UTF-8")
+
+    t_base, _ = best(baseline, args.repeat)
+
+    steps = [
+        ("contributions (compute_many)", t_contrib),
+        ("form records from the declaration", t_records),
+        ("validation (fields and rules)", t_validate),
+        ("XML tree of D02-LT", t_xml),
+        ("XSD validation", t_xsd),
+        ("serialise D02-LT", t_bytes),
+        ("envelope (base64 + XSD)", t_env),
+        ("build_dossier, all of the above", t_total),
+        ("baseline: plain lxml, same elements", t_base),
+    ]
+    print(f"{args.workers:,} workers, {n_rows:,} rows x {n_cells} cells, "
+          f"D02 {len(content) / 1e6:.1f} MB, envelope {len(envelope) / 1e6:.1f} MB, "
+          f"best of {args.repeat}")
+    print(f"{'step':40} {'seconds':>9} {'x baseline':>11}")
+    for name, secs in steps:
+        print(f"{name:40} {secs:9.3f} {secs / t_base:11.2f}")
+    print(f"{'memory: inputs loaded (max RSS)':40} {inputs_mb:8.0f}M")
+    print(f"{'memory: peak of one build_dossier':40} {peak_mb:8.0f}M")
+    goal_time, goal_mem = t_total < 3.0, peak_mb < 500
+    print(f"goal: build_dossier < 3 s: {'yes' if goal_time else 'NO'}; "
+          f"peak < 500 MB: {'yes' if goal_mem else 'NO'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
