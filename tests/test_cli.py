@@ -28,6 +28,10 @@ def test_demo_prints_the_dossier_id(cli):
     assert len(workers) == 25
     assert all(ids.check_cccd(w["cccd"]) is None for w in workers)
     assert any(c in w["full_name"] for w in workers for c in "ễăđơư")  # real diacritics
+    from ibhxh_client.domain.text import name_sort_key
+
+    names = [w["full_name"] for w in workers]
+    assert names == sorted(names, key=name_sort_key)  # Vietnamese order, given name first
     r = cli("demo")  # a second demo never overwrites data
     assert r.code == 1 and "đã có dữ liệu" in r.err
 

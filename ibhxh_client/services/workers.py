@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.model import PartialDate, Worker, WorkerStatus
-from ..domain.text import clean_name, nfc
+from ..domain.text import clean_name, name_sort_key, nfc
 from ..storage import repo
 from .app import App, UserError
 from .checks import check_worker
@@ -77,8 +77,11 @@ def add(app: App, values: dict[str, Any]) -> Worker:
 
 
 def search(app: App, text: str = "", limit: int | None = None) -> list[Worker]:
+    """Workers matching ``text`` (diacritics ignored), in Vietnamese name order."""
     with app.db.reading() as conn:
-        return repo.search_workers(conn, text, limit)
+        found = repo.search_workers(conn, text)
+    found.sort(key=lambda w: name_sort_key(w.full_name))
+    return found[:limit] if limit else found
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
