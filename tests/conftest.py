@@ -8,9 +8,43 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+class MemoryKeyring(KeyringBackend):
+    """The OS keyring stand-in for tests: the developer's real keyring is never touched."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(tmp_path_factory, monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
+    """Every test gets an empty in-memory keyring, and subprocesses a fallback key folder
+    of their own (PYTHON_KEYRING_BACKEND=fail forces the no-keyring path there)."""
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    monkeypatch.setenv("IBHXH_KEY_DIR", str(tmp_path_factory.mktemp("keys")))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @dataclass

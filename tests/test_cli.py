@@ -234,7 +234,11 @@ def test_english_messages(cli, demo):
 
 def test_console_script_runs(tmp_path):
     """The installed `ibhxh` entry point (python -m as the same code path)."""
-    env = {"IBHXH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    import os
+
+    env = {"IBHXH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin",
+           "IBHXH_KEY_DIR": os.environ["IBHXH_KEY_DIR"],
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     r = subprocess.run([sys.executable, "-m", "ibhxh_client", "--json", "demo", "--workers",
                         "3"], capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr

@@ -27,7 +27,8 @@ def test_wheel_carries_the_data_and_runs(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True, capture_output=True, timeout=300)
     env = {"PYTHONPATH": str(target), "IBHXH_DATA_DIR": str(tmp_path / "data"),
-           "PATH": "/usr/bin:/bin"}
+           "PATH": "/usr/bin:/bin", "IBHXH_KEY_DIR": str(tmp_path / "keys"),
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     probe = subprocess.run(
         [sys.executable, "-c", "import ibhxh_client, ibhxh_client.paths as p;"
          "print(ibhxh_client.__file__); print(p.forms_dir())"],

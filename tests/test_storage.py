@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, text
 
 from ibhxh_client.domain.model import DossierState, WorkerStatus
 from ibhxh_client.storage import repo
+from ibhxh_client.storage.crypto import FieldCipher, new_key
 from ibhxh_client.storage.db import DB_FILE, Database, current_revision, head_revision, upgrade
 from ibhxh_client.storage.schema import metadata
 
@@ -17,7 +18,7 @@ def test_empty_database_migrates_to_head(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     with engine.begin() as conn:
         assert current_revision(conn) is None
-        upgrade(conn)
+        upgrade(conn, cipher=FieldCipher(new_key()), db_id="test")
         assert current_revision(conn) == head_revision()
         # What the migrations made is exactly what the code expects.
         diff = compare_metadata(MigrationContext.configure(conn), metadata)

@@ -187,9 +187,13 @@ def validate(app: App, decl_id: int) -> BuildResult:
         if decl.state == DossierState.DRAFT:
             repo.set_state(conn, decl_id, DossierState.VALIDATED,
                            detail=f"{len(result.files)} tệp")
-            for plan, status in STATUS_AFTER.items():
-                ids = [line.worker_id for line in decl.lines if line.plan == plan]
-                repo.set_worker_status(conn, ids, status)
+            groups: dict[tuple[WorkerStatus, Period], list[int]] = {}
+            for line in decl.lines:
+                if line.plan in STATUS_AFTER:
+                    groups.setdefault((STATUS_AFTER[line.plan], line.from_month),
+                                      []).append(line.worker_id)
+            for (status, start), ids in groups.items():
+                repo.set_worker_status(conn, ids, status, start)
     return result
 
 

@@ -26,7 +26,17 @@ from ..domain.model import (
     WorkerStatus,
 )
 from ..domain.text import fold
-from .schema import artifacts, declaration_lines, declarations, documents, employer, history
+from .db import cipher_of
+from .schema import (
+    HASHED,
+    artifacts,
+    declaration_lines,
+    declarations,
+    documents,
+    employer,
+    history,
+    processing_log,
+)
 from .schema import workers as workers_t
 
 
@@ -107,12 +117,15 @@ def save_employer(conn: Connection, e: Employer) -> None:
 _WORKER_FIELDS = [f.name for f in fields(Worker) if f.name != "id"]
 
 
-def _worker_row(w: Worker) -> dict[str, Any]:
+def _worker_row(conn: Connection, w: Worker) -> dict[str, Any]:
     row = {name: getattr(w, name) for name in _WORKER_FIELDS}
     row["birth_date"] = _partial_out(w.birth_date)
     row["status"] = str(w.status)
     row["name_key"] = fold(w.full_name)
     row["updated_at"] = _now()
+    cipher = cipher_of(conn)
+    for hash_col, (source, kind) in HASHED.items():
+        row[hash_col] = cipher.index(kind, row[source])
     return row
 
 
@@ -127,7 +140,7 @@ def add_workers(conn: Connection, items: Iterable[Worker]) -> list[int]:
     """Insert workers; returns their new ids in order."""
     ids = []
     for w in items:
-        result = conn.execute(insert(workers_t).values(**_worker_row(w)))
+        result = conn.execute(insert(workers_t).values(**_worker_row(conn, w)))
         w.id = result.inserted_primary_key[0]
         ids.append(w.id)
     return ids
@@ -136,22 +149,31 @@ def add_workers(conn: Connection, items: Iterable[Worker]) -> list[int]:
 def add_workers_bulk(conn: Connection, items: list[Worker]) -> None:
     """Insert many workers in one statement batch (demo and benchmark data)."""
     if items:
-        conn.execute(insert(workers_t), [_worker_row(w) for w in items])
+        conn.execute(insert(workers_t), [_worker_row(conn, w) for w in items])
 
 
 def update_worker(conn: Connection, w: Worker) -> None:
     if w.id is None:
         raise NotFound("worker without id")
-    n = conn.execute(update(workers_t).where(workers_t.c.id == w.id).values(**_worker_row(w)))
+    n = conn.execute(update(workers_t).where(workers_t.c.id == w.id)
+                     .values(**_worker_row(conn, w)))
     if n.rowcount == 0:
         raise NotFound(str(w.id))
 
 
-def set_worker_status(conn: Connection, ids: Iterable[int], status: WorkerStatus) -> None:
+def set_worker_status(conn: Connection, ids: Iterable[int], status: WorkerStatus,
+                      period: Period | None = None) -> None:
+    """Record a worker's new standing; ``period`` is when a permanent decrease took effect
+    (the start of the retention clock)."""
     ids = list(ids)
-    if ids:
-        conn.execute(update(workers_t).where(workers_t.c.id.in_(ids))
-                     .values(status=str(status), updated_at=_now()))
+    values: dict[str, Any] = {"status": str(status), "updated_at": _now()}
+    if status == WorkerStatus.LEFT:
+        values["left_period"] = _period_out(period)
+    elif status == WorkerStatus.ACTIVE:
+        values["left_period"] = None
+    for start in range(0, len(ids), 500):
+        conn.execute(update(workers_t).where(workers_t.c.id.in_(ids[start:start + 500]))
+                     .values(**values))
 
 
 def load_workers(conn: Connection, ids: Iterable[int] | None = None) -> dict[int, Worker]:
@@ -168,26 +190,34 @@ def load_workers(conn: Connection, ids: Iterable[int] | None = None) -> dict[int
     return {row["id"]: _worker_from(row) for row in conn.execute(query).mappings()}
 
 
+def _by_identifier(conn: Connection, key: str):
+    """A condition matching a BHXH number, CCCD or CMND through their keyed hashes."""
+    cipher = cipher_of(conn)
+    return or_(*[workers_t.c[hash_col] == cipher.index(kind, key)
+                 for hash_col, (_source, kind) in HASHED.items()])
+
+
 def find_worker(conn: Connection, key: str) -> Worker | None:
     """A worker by BHXH number, CCCD, old CMND, or "#id"."""
     key = key.strip()
+    if not key:
+        return None
     if key.startswith("#") and key[1:].isdigit():
         cond = workers_t.c.id == int(key[1:])
     else:
-        cond = or_(workers_t.c.bhxh_number == key, workers_t.c.cccd == key,
-                   workers_t.c.cmnd == key)
+        cond = _by_identifier(conn, key)
     row = conn.execute(select(workers_t).where(cond)).mappings().first()
     return _worker_from(row) if row else None
 
 
 def search_workers(conn: Connection, text: str = "", limit: int | None = None) -> list[Worker]:
-    """Workers whose name (diacritics ignored) or identifiers contain ``text``."""
+    """Workers whose name contains ``text`` (diacritics ignored), or whose BHXH number,
+    CCCD or CMND is exactly ``text`` (ID numbers are stored sealed: no partial match)."""
     query = select(workers_t).order_by(workers_t.c.id)
-    if text:
+    if text.strip():
         folded = f"%{fold(text)}%"
-        raw = f"%{text.strip()}%"
         query = query.where(or_(workers_t.c.name_key.like(folded),
-                                workers_t.c.bhxh_number.like(raw), workers_t.c.cccd.like(raw)))
+                                _by_identifier(conn, text.strip())))
     if limit:
         query = query.limit(limit)
     return [_worker_from(row) for row in conn.execute(query).mappings()]
@@ -330,3 +360,19 @@ def get_artifact(conn: Connection, decl_id: int, kind: str) -> bytes | None:
              .order_by(artifacts.c.id.desc()).limit(1))
     row = conn.execute(query).first()
     return row[0] if row else None
+
+
+# -- processing log -----------------------------------------------------------------------
+
+def log_processing(conn: Connection, action: str, target: str = "", workers: int = 0,
+                   detail: str = "") -> None:
+    """Record an export, print, backup, import or erasure: who, when, what, how many.
+    Callers pass counts and ids, never a personal value."""
+    conn.execute(insert(processing_log).values(at=_now(), user=_user(), action=action,
+                                               target=target, workers=workers,
+                                               detail=detail))
+
+
+def list_processing(conn: Connection) -> list[dict[str, Any]]:
+    query = select(processing_log).order_by(processing_log.c.id)
+    return [dict(r) for r in conn.execute(query).mappings()]

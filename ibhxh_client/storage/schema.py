@@ -1,5 +1,10 @@
 """The tables of the local database. Changes go through an Alembic migration as well:
-a test compares this file with the database the migrations make."""
+a test compares this file with the database the migrations make.
+
+Personal data (ID and insurance numbers, birth date, address, phone, e-mail, salary and
+allowances, bank account, and every dossier file) is stored through ``Encrypted``
+columns; ID numbers are found through their keyed hashes (``HASHED``).
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,26 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
 )
 
+from .crypto import Encrypted
+
+
+def _enc(table: str, column: str, python_type: str = "str", **kw) -> Column:
+    return Column(column, Encrypted(f"{table}.{column}", python_type), **kw)
+
+
 metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(50), primary_key=True),
+    Column("value", Text, nullable=False),
+)
 
 employer = Table(
     "employer", metadata,
@@ -34,7 +51,7 @@ employer = Table(
     Column("licence_number", String(50), nullable=False, default=""),
     Column("licence_date", String(10), nullable=True),
     Column("payment_mode", String(2), nullable=False, default="01"),
-    Column("bank_account", String(30), nullable=False, default=""),
+    _enc("employer", "bank_account", nullable=False, default=""),
     Column("bank_name", String(200), nullable=False, default=""),
     Column("region", String(3), nullable=False, default="I"),
     Column("signer_name", String(100), nullable=False, default=""),
@@ -49,29 +66,38 @@ workers = Table(
     Column("full_name", String(100), nullable=False),
     Column("name_key", String(100), nullable=False),  # diacritics folded, for search
     Column("gender", String(1), nullable=False),
-    Column("birth_date", String(10), nullable=False),  # YYYY, YYYY-MM or YYYY-MM-DD
-    Column("bhxh_number", String(10), nullable=False, default=""),
-    Column("cccd", String(12), nullable=False, default=""),
-    Column("cmnd", String(9), nullable=False, default=""),
+    _enc("workers", "birth_date", nullable=False),  # YYYY, YYYY-MM or YYYY-MM-DD
+    _enc("workers", "bhxh_number", nullable=False, default=""),
+    _enc("workers", "cccd", nullable=False, default=""),
+    _enc("workers", "cmnd", nullable=False, default=""),
     Column("nationality", String(2), nullable=False, default="VN"),
     Column("ethnicity", String(2), nullable=False, default="01"),
-    Column("phone", String(20), nullable=False, default=""),
-    Column("email", String(100), nullable=False, default=""),
-    Column("birth_place", String(200), nullable=False, default=""),
+    _enc("workers", "phone", nullable=False, default=""),
+    _enc("workers", "email", nullable=False, default=""),
+    _enc("workers", "birth_place", nullable=False, default=""),
     Column("birth_province", String(2), nullable=False, default=""),
-    Column("address", String(300), nullable=False, default=""),
+    _enc("workers", "address", nullable=False, default=""),
     Column("address_province", String(2), nullable=False, default=""),
     Column("position", String(100), nullable=False, default=""),
-    Column("salary", Integer, nullable=False, default=0),
-    Column("allowances", Integer, nullable=False, default=0),
+    _enc("workers", "salary", "int", nullable=False, default=0),
+    _enc("workers", "allowances", "int", nullable=False, default=0),
     Column("kcb_code", String(5), nullable=False, default=""),
     Column("receive_method", String(1), nullable=False, default="1"),
     Column("status", String(10), nullable=False, default="new"),
     Column("updated_at", DateTime, nullable=False),
-    Index("ix_workers_bhxh", "bhxh_number"),
-    Index("ix_workers_cccd", "cccd"),
+    Column("bhxh_hash", String(32), nullable=False, default=""),
+    Column("cccd_hash", String(32), nullable=False, default=""),
+    Column("cmnd_hash", String(32), nullable=False, default=""),
+    Column("left_period", String(7), nullable=True),  # YYYY-MM of a permanent decrease
     Index("ix_workers_name_key", "name_key"),
+    Index("ix_workers_bhxh_hash", "bhxh_hash"),
+    Index("ix_workers_cccd_hash", "cccd_hash"),
+    Index("ix_workers_cmnd_hash", "cmnd_hash"),
 )
+
+# hash column → (the encrypted column it indexes, the identifier kind)
+HASHED = {"bhxh_hash": ("bhxh_number", "bhxh"), "cccd_hash": ("cccd", "cccd"),
+          "cmnd_hash": ("cmnd", "cmnd")}
 
 declarations = Table(
     "declarations", metadata,
@@ -95,13 +121,13 @@ declaration_lines = Table(
     Column("plan", String(4), nullable=False),
     Column("from_month", String(7), nullable=False),
     Column("to_month", String(7), nullable=True),
-    Column("salary", Integer, nullable=False, default=0),
+    _enc("declaration_lines", "salary", "int", nullable=False, default=0),
     Column("position", String(100), nullable=False, default=""),
-    Column("coefficient", String(12), nullable=True),
-    Column("position_coef", String(12), nullable=True),
-    Column("overframe_pct", String(12), nullable=True),
-    Column("seniority_pct", String(12), nullable=True),
-    Column("allowances", Integer, nullable=False, default=0),
+    _enc("declaration_lines", "coefficient", nullable=True),
+    _enc("declaration_lines", "position_coef", nullable=True),
+    _enc("declaration_lines", "overframe_pct", nullable=True),
+    _enc("declaration_lines", "seniority_pct", nullable=True),
+    _enc("declaration_lines", "allowances", "int", nullable=False, default=0),
     Column("leave_days", Integer, nullable=False, default=0),
     Column("decision_number", String(50), nullable=False, default=""),
     Column("decision_date", String(10), nullable=True),
@@ -134,7 +160,7 @@ artifacts = Table(
            nullable=False),
     Column("kind", String(20), nullable=False),  # envelope, signed, receipt, result, pdf
     Column("sha256", String(64), nullable=False),
-    Column("content", LargeBinary, nullable=False),
+    _enc("artifacts", "content", "bytes", nullable=False),
     Column("created_at", DateTime, nullable=False),
     Index("ix_artifacts_declaration", "declaration_id", "kind"),
 )
@@ -151,3 +177,21 @@ history = Table(
     Column("detail", Text, nullable=False, default=""),
     Index("ix_history_declaration", "declaration_id"),
 )
+
+processing_log = Table(
+    "processing_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("user", String(100), nullable=False),
+    Column("action", String(30), nullable=False),  # export, print, backup, import, erase …
+    Column("target", String(200), nullable=False, default=""),  # a dossier id, a file name
+    Column("workers", Integer, nullable=False, default=0),  # how many workers it concerned
+    Column("detail", Text, nullable=False, default=""),  # never a personal value
+    Index("ix_processing_log_at", "at"),
+)
+
+
+def encrypted_columns() -> list[tuple[Table, Column]]:
+    """Every sealed column of every table: what a key rotation re-encrypts."""
+    return [(t, c) for t in metadata.sorted_tables for c in t.columns
+            if isinstance(c.type, Encrypted)]
