@@ -21,8 +21,9 @@ from . import __version__
 from .domain.model import Period
 from .domain.text import vnd
 from .services import calc as calc_service
-from .services import declarations, demo, employer, workers
+from .services import datakey, declarations, demo, employer, privacy, workers
 from .services.app import App, UserError, open_app
+from .storage.crypto import CryptoError
 from .storage.db import DatabaseError
 
 log = logging.getLogger("ibhxh")
@@ -48,6 +49,23 @@ TEXT = {
     "employee_share": {"vi": "Người lao động", "en": "Employee"},
     "floored": {"vi": "(thấp hơn lương tối thiểu vùng, tính theo mức tối thiểu)",
                 "en": "(below the regional minimum; computed on the minimum)"},
+    "recovery_written": {"vi": "Đã ghi tệp khôi phục khóa {out}. Cất tệp và cụm mật khẩu ở "
+                               "nơi an toàn, ngoài máy này.",
+                         "en": "Wrote the key recovery file {out}. Keep it and the passphrase "
+                               "safe, off this computer."},
+    "key_restored": {"vi": "Đã khôi phục khóa dữ liệu vào kho khóa của máy.",
+                     "en": "The data key is back in this computer's key store."},
+    "key_rotated": {"vi": "Đã đổi khóa dữ liệu. Tệp khôi phục cũ không còn dùng được: hãy "
+                          "lưu tệp mới (ibhxh key export-recovery).",
+                    "en": "The data key was changed. The old recovery file no longer works: "
+                          "save a new one (ibhxh key export-recovery)."},
+    "key_status": {"vi": "Khóa dữ liệu: {where}. Tệp khôi phục: {saved}.",
+                   "en": "Data key: {where}. Recovery file: {saved}."},
+    "report_written": {"vi": "Đã ghi báo cáo {out}.", "en": "Wrote the report {out}."},
+    "erased": {"vi": "Đã xoá {deleted} và ẩn danh {anonymised} người lao động.",
+               "en": "Erased {deleted} and anonymised {anonymised} workers."},
+    "log_written": {"vi": "Đã ghi {count} dòng nhật ký xử lý vào {out}.",
+                    "en": "Wrote {count} processing log entries to {out}."},
 }
 
 
@@ -98,13 +116,22 @@ def cmd_demo(app: App, args: argparse.Namespace, out: Output) -> int:
     decl_id = demo.make_demo(app, args.workers)
     out.result({"dossier_id": decl_id, "workers": args.workers},
                t("demo_done", out.lang, workers=args.workers, id=decl_id))
+    _remind_recovery(app, out)
     return 0
+
+
+def _remind_recovery(app: App, out: Output) -> None:
+    if not out.json and not datakey.status(app)["recovery_saved"]:
+        from .domain.messages import say
+
+        print(say("recovery_reminder", out.lang), file=sys.stderr)
 
 
 def cmd_employer(app: App, args: argparse.Namespace, out: Output) -> int:
     if args.action == "set":
         e = employer.set_from_file(app, Path(args.file))
         out.result(employer.as_dict(e), t("employer_saved", out.lang, name=e.name))
+        _remind_recovery(app, out)
         return 0
     e = employer.get(app)
     data = employer.as_dict(e)
@@ -218,6 +245,73 @@ def cmd_status(app: App, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def _passphrase(env_var: str | None, confirm: bool = False) -> str:
+    import getpass
+    import os
+
+    if env_var:
+        value = os.environ.get(env_var)
+        if value is None:
+            raise UserError("missing_fields", exit_code=2, fields=env_var)
+        return value
+    value = getpass.getpass("Cụm mật khẩu / passphrase: ")
+    if confirm and getpass.getpass("Nhập lại / again: ") != value:
+        raise UserError("passphrase_wrong", exit_code=2)
+    return value
+
+
+def cmd_key(app: App, args: argparse.Namespace, out: Output) -> int:
+    lang = out.lang
+    if args.action == "export-recovery":
+        if not args.out:
+            raise UserError("missing_fields", exit_code=2, fields="--out")
+        datakey.export_recovery(app, Path(args.out), _passphrase(args.passphrase_env, True))
+        out.result({"out": args.out}, t("recovery_written", lang, out=args.out))
+    elif args.action == "rotate":
+        datakey.rotate(app)
+        out.result({"rotated": True}, t("key_rotated", lang))
+    else:
+        info = datakey.status(app)
+        where = ("kho khóa của hệ điều hành" if lang == "vi" else "the OS keyring") \
+            if info["keyring"] else ("tệp trong thư mục cấu hình (máy không có kho khóa)"
+                                     if lang == "vi" else "a file in the user's config folder "
+                                     "(no OS keyring)")
+        saved = info["recovery_saved_at"] or ("chưa lưu" if lang == "vi" else "not saved")
+        out.result(info, t("key_status", lang, where=where, saved=saved))
+    return 0
+
+
+def cmd_worker_report(app: App, args: argparse.Namespace, out: Output) -> int:
+    privacy.write_worker_report(app, args.worker, Path(args.out), out.lang)
+    out.result({"out": args.out}, t("report_written", out.lang, out=args.out))
+    return 0
+
+
+def cmd_retention(app: App, args: argparse.Namespace, out: Output) -> int:
+    due = privacy.retention_due(app, args.years)
+    if args.action == "erase":
+        ids = [w["id"] for w in due] if args.all_due else [int(i.lstrip("#")) for i in args.ids]
+        counts = privacy.erase(app, ids)
+        out.result(counts, t("erased", out.lang, **counts))
+        return 0
+    out.result(due, lambda: [print(f"#{w['id']:<6} {w['full_name']:30} {w['left']}")
+                             for w in due])
+    return 0
+
+
+def cmd_audit(app: App, args: argparse.Namespace, out: Output) -> int:
+    if args.out:
+        count = privacy.export_processing_log(app, Path(args.out))
+        out.result({"out": args.out, "entries": count},
+                   t("log_written", out.lang, count=count, out=args.out))
+        return 0
+    rows = privacy.processing_log(app)
+    out.result(rows, lambda: [print(f"{r['at']}  {r['user']:10} {r['action']:18} "
+                                    f"{r['target']:24} {r['workers']:>7}  {r['detail']}")
+                              for r in rows])
+    return 0
+
+
 def cmd_calc(app: App, args: argparse.Namespace, out: Output) -> int:
     period = declarations.parse_period(args.period)
     salaries = []
@@ -313,6 +407,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("status", cmd_status, "trạng thái / dossier states")
     p.add_argument("dossier_id", nargs="?", type=int)
 
+    p = command("key", cmd_key, "khóa dữ liệu / the data key")
+    p.add_argument("action", choices=["status", "export-recovery", "restore", "rotate"])
+    p.add_argument("file", nargs="?", help="tệp khôi phục / recovery file (restore)")
+    p.add_argument("--out")
+    p.add_argument("--passphrase-env", help="biến môi trường chứa cụm mật khẩu")
+
+    p = command("worker-report", cmd_worker_report,
+                "dữ liệu về một người / everything held about a worker")
+    p.add_argument("worker", help="mã số BHXH, CCCD hoặc #id")
+    p.add_argument("--out", required=True, help="FILE.pdf | FILE.json")
+
+    p = command("retention", cmd_retention, "thời hạn lưu trữ / retention")
+    p.add_argument("action", choices=["list", "erase"])
+    p.add_argument("ids", nargs="*")
+    p.add_argument("--years", type=int)
+    p.add_argument("--all-due", action="store_true")
+
+    p = command("audit", cmd_audit, "nhật ký xử lý dữ liệu / processing log")
+    p.add_argument("--out", help="FILE.csv | FILE.json")
+
     p = command("calc", cmd_calc, "tính số phải đóng / compute contributions")
     p.add_argument("--period", required=True, help="MM/YYYY")
     p.add_argument("--region", required=True, choices=["I", "II", "III", "IV"])
@@ -333,6 +447,15 @@ def _setup_log(data_dir: Path) -> None:
     log.setLevel(logging.INFO)
 
 
+def _restore_key(args: argparse.Namespace, out: Output) -> int:
+    """Runs without opening the database normally: its key is what is missing."""
+    if not args.file:
+        raise UserError("missing_fields", exit_code=2, fields="FILE")
+    datakey.restore(args.data_dir, Path(args.file), _passphrase(args.passphrase_env))
+    out.result({"restored": True}, t("key_restored", out.lang))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     if hasattr(sys.stdout, "reconfigure"):
@@ -342,6 +465,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Output(args.json, args.lang)
     app = None
     try:
+        if args.command == "key" and args.action == "restore":
+            return _restore_key(args, out)
         app = open_app(args.data_dir, lang=args.lang)
         _setup_log(app.data_dir)
         if args.command == "employer" and args.action == "set" and not args.file:
@@ -351,6 +476,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.fn(app, args, out)
     except UserError as exc:
         return out.error(exc)
+    except CryptoError as exc:
+        return out.error(UserError(exc.code, **exc.params))
     except DatabaseError as exc:
         return out.error(UserError("database", detail=str(exc)))
     except Exception as exc:

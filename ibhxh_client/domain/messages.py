@@ -109,6 +109,47 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "en": "Unexpected error ({detail}). Details were written to the log."},
     "rates_missing": {"vi": "Chưa có bảng tỷ lệ đóng cho kỳ {period}: {detail}",
                       "en": "No contribution rates for period {period}: {detail}"},
+    # The data key and personal data
+    "key_missing": {"vi": "Không tìm thấy khóa giải mã dữ liệu của {path} trong kho khóa của "
+                          "máy. Dữ liệu vẫn còn nguyên, chưa bị thay đổi. Khôi phục khóa bằng "
+                          "'ibhxh key restore TỆP_KHÔI_PHỤC' (tệp khôi phục đã lưu khi cài "
+                          "đặt), hoặc khôi phục từ bản sao lưu.",
+                    "en": "The data key of {path} is not in this computer's key store. The "
+                          "data is intact and unchanged. Restore the key with 'ibhxh key "
+                          "restore RECOVERY_FILE' (the recovery file saved at setup), or "
+                          "restore from a backup."},
+    "key_wrong": {"vi": "Khóa trong kho khóa không mở được dữ liệu của {path} (khóa của một cơ "
+                        "sở dữ liệu khác?). Dữ liệu vẫn còn nguyên. Khôi phục đúng khóa bằng "
+                        "'ibhxh key restore TỆP_KHÔI_PHỤC'.",
+                  "en": "The key in the key store does not open the data of {path} (another "
+                        "database's key?). The data is intact. Restore the right key with "
+                        "'ibhxh key restore RECOVERY_FILE'."},
+    "value_damaged": {"vi": "Một giá trị được mã hóa trong cột {column} đã bị hỏng và không "
+                            "đọc được. Không có gì bị thay thế; hãy khôi phục từ bản sao lưu.",
+                      "en": "An encrypted value in column {column} is damaged and cannot be "
+                            "read. Nothing was replaced; restore from a backup."},
+    "keyring_error": {"vi": "Không dùng được kho khóa của hệ điều hành: {detail}",
+                      "en": "The operating system's key store failed: {detail}"},
+    "passphrase_short": {"vi": "Cụm mật khẩu phải có ít nhất 8 ký tự.",
+                         "en": "The passphrase must have at least 8 characters."},
+    "passphrase_wrong": {"vi": "Sai cụm mật khẩu của tệp khôi phục. Không có gì thay đổi.",
+                         "en": "Wrong passphrase for the recovery file. Nothing changed."},
+    "recovery_damaged": {"vi": "Tệp khôi phục bị hỏng hoặc không phải tệp khôi phục khóa.",
+                         "en": "The recovery file is damaged or not a key recovery file."},
+    "recovery_other_db": {"vi": "Tệp khôi phục này là của một cơ sở dữ liệu khác, không mở "
+                                "được {path}.",
+                          "en": "This recovery file belongs to another database; it does not "
+                                "open {path}."},
+    "no_encrypted_db": {"vi": "Thư mục dữ liệu chưa có cơ sở dữ liệu ({path}).",
+                        "en": "The data folder has no database yet ({path})."},
+    "bad_extension": {"vi": "Không hỗ trợ tệp '{value}' (dùng: {allowed}).",
+                      "en": "Unsupported file '{value}' (use: {allowed})."},
+    "not_due": {"vi": "Chưa hết thời hạn lưu trữ, không thể xoá: {value}.",
+                "en": "The retention period has not passed; cannot erase: {value}."},
+    "recovery_reminder": {"vi": "Hãy lưu tệp khôi phục khóa dữ liệu: ibhxh key export-recovery "
+                                "--out TỆP (cất ở nơi an toàn, ngoài máy này).",
+                          "en": "Save the data key recovery file: ibhxh key export-recovery "
+                                "--out FILE (keep it safe, off this computer)."},
     # Where a problem is
     "at_row": {"vi": "{form} dòng {row}", "en": "{form} row {row}"},
     "at_header": {"vi": "{form}", "en": "{form}"},

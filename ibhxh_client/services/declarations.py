@@ -202,6 +202,10 @@ def export(app: App, decl_id: int, out: Path) -> int:
     result = validate(app, decl_id)
     data = result.envelope
     _write(out, data)
+    with app.db.transaction() as conn:
+        repo.log_processing(conn, "export", f"dossier {decl_id}",
+                            workers=len(result.forms[0].rows) if result.forms else 0,
+                            detail=out.suffix)
     return len(data)
 
 

@@ -141,4 +141,6 @@ def import_csv(app: App, path: Path) -> dict[str, int]:
             else:
                 repo.add_workers(conn, [w])
                 added += 1
+        repo.log_processing(conn, "import", path.name, workers=added + updated,
+                            detail=f"added {added}, updated {updated}")
     return {"added": added, "updated": updated}

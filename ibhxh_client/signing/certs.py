@@ -180,7 +180,7 @@ def check_key(cert: x509.Certificate) -> None:
         key, ec.EllipticCurvePublicKey)
     if not ok:
         raise E.CertificateError(E.CERT_WEAK_KEY, subject=_name(cert),
-                                 key=key_description(cert))
+                                 key_type=key_description(cert))
 
 
 def check_key_usage(cert: x509.Certificate) -> None:
@@ -234,7 +234,7 @@ def build_chain(cert: x509.Certificate, pool: Iterable[x509.Certificate], *,
         for candidate in candidates:
             try:
                 current.verify_directly_issued_by(candidate)
-            except Exception:  # noqa: BLE001 - InvalidSignature, ValueError, TypeError
+            except Exception:
                 continue
             issuer = candidate
             break

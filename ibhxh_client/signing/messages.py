@@ -122,9 +122,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "en": "The certificate of {subject} may not be used for signing (it "
                              "lacks digitalSignature or nonRepudiation key usage)."},
     "cert_weak_key": {"vi": "Khóa của chứng thư số {subject} quá yếu hoặc không được hỗ trợ "
-                            "({key}); cần RSA từ 2048 bit trở lên hoặc EC.",
+                            "({key_type}); cần RSA từ 2048 bit trở lên hoặc EC.",
                       "en": "The key of certificate {subject} is too weak or not supported "
-                            "({key}); RSA of 2048 bits or more, or EC, is required."},
+                            "({key_type}); RSA of 2048 bits or more, or EC, is required."},
     "cert_chain": {"vi": "Không xác minh được chuỗi chứng thư số của {subject}: {reason}",
                    "en": "The certificate chain of {subject} does not verify: {reason}"},
     "cert_expiring": {"vi": "Chứng thư số của {subject} sẽ hết hạn sau {days} ngày (ngày "
@@ -150,22 +150,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chain.too_long": {"vi": "chuỗi chứng thư quá dài hoặc bị vòng lặp.",
                        "en": "the certificate chain is too long or loops."},
     # --- XML ---
-    "bad_xml": {"vi": "Tệp XML hỏng hoặc không an toàn: {detail}",
-                "en": "The XML file is broken or unsafe: {detail}"},
+    "bad_xml": {"vi": "Tệp XML hỏng hoặc không an toàn: {problem}",
+                "en": "The XML file is broken or unsafe: {problem}"},
     "no_container": {"vi": "Không thấy thẻ {container} để đặt chữ ký trong tệp XML.",
                      "en": "The XML file has no {container} element to hold the signature."},
     "already_signed": {"vi": "Thẻ {container} đã có chữ ký; không ký chồng.",
                        "en": "{container} already holds a signature; it is not signed twice."},
-    "bad_envelope": {"vi": "Hồ sơ điện tử không đúng cấu trúc: {detail}",
-                     "en": "The electronic dossier is malformed: {detail}"},
+    "bad_envelope": {"vi": "Hồ sơ điện tử không đúng cấu trúc: {problem}",
+                     "en": "The electronic dossier is malformed: {problem}"},
     # --- verification reasons ---
     "verify.ok": {"vi": "Chữ ký hợp lệ.", "en": "The signature is valid."},
     "verify.no_signature": {"vi": "Không có chữ ký trong {container}.",
                             "en": "There is no signature in {container}."},
     "verify.several_signatures": {"vi": "Có nhiều hơn một chữ ký trong {container}.",
                                   "en": "{container} holds more than one signature."},
-    "verify.structure": {"vi": "Chữ ký không đúng cấu trúc: {detail}.",
-                         "en": "The signature is malformed: {detail}."},
+    "verify.structure": {"vi": "Chữ ký không đúng cấu trúc: {problem}.",
+                         "en": "The signature is malformed: {problem}."},
     "verify.algorithm": {"vi": "Thuật toán {algorithm} không được chấp nhận.",
                          "en": "Algorithm {algorithm} is not accepted."},
     "verify.content_changed": {"vi": "Nội dung tệp đã bị thay đổi sau khi ký.",

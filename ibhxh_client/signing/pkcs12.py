@@ -25,7 +25,7 @@ class Pkcs12Signer(Signer):
                  chain: tuple[x509.Certificate, ...] = ()) -> None:
         if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
             raise E.CertificateError(E.CERT_WEAK_KEY, subject=certificate.subject
-                                     .rfc4514_string(), key=type(key).__name__)
+                                     .rfc4514_string(), key_type=type(key).__name__)
         self._key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None = key
         self.certificate = certificate
         self.chain = tuple(chain)

@@ -148,8 +148,8 @@ def find_modules(setting: str | None = None, *, env: Mapping[str, str] | None = 
 
     1. ``setting`` (the user's configured path), kept even if missing, so that loading
        it gives a clear "not found at <path>" error rather than silently using another;
-    2. the environment variable IBHXH_PKCS11_MODULE (several paths joined with os.pathsep),
-       kept likewise;
+    2. the environment variable IBHXH_PKCS11_MODULE (several paths joined with ";" on
+       Windows, ":" elsewhere), kept likewise;
     3. the rows of resources/pkcs11_modules.toml for this platform (Windows: the DLLs of
        Vietnamese CA tokens; Linux: SoftHSM2, OpenSC …) that exist on this machine.
     """
@@ -159,14 +159,16 @@ def find_modules(setting: str | None = None, *, env: Mapping[str, str] | None = 
     seen: set[str] = set()
 
     def add(path: str) -> None:
-        key = path.lower() if plat == "windows" else path
+        # The same library under two names (a symlink) must be loaded once only.
+        key = os.path.realpath(path) if exists(path) else path
+        key = key.lower() if plat == "windows" else key
         if path and key not in seen:
             seen.add(key)
             found.append(path)
 
     if setting and setting.strip():
         add(expand_path(setting.strip(), env))
-    for part in (env.get(ENV_VAR) or "").split(os.pathsep):
+    for part in (env.get(ENV_VAR) or "").split(";" if plat == "windows" else ":"):
         if part.strip():
             add(expand_path(part.strip(), env))
     for row in known_modules(known_file):
@@ -189,7 +191,8 @@ def load_module(path: str) -> Any:
     if not path or not os.path.isfile(path):
         raise E.ModuleError(E.MODULE_NOT_FOUND, path=path)
     try:
-        return pkcs11.lib(path)
+        # One instance per file: a second C_Initialize through a symlink would fail.
+        return pkcs11.lib(os.path.realpath(path))
     except (pkcs11.PKCS11Error, OSError) as exc:
         raise E.ModuleError(E.MODULE_LOAD_FAILED, path=path, error=type(exc).__name__,
                             detail=str(exc)[:300]) from None
@@ -295,7 +298,7 @@ def _read_certificates(token: Any) -> tuple[list[CertInfo], list[CertInfo]]:
             try:
                 der = obj[Attribute.VALUE]
                 key_id = obj[Attribute.ID]
-            except Exception:  # noqa: BLE001 - an unreadable object is skipped, not fatal
+            except Exception:
                 continue
             try:
                 cert = x509.load_der_x509_certificate(bytes(der))
@@ -504,7 +507,7 @@ class TokenSigner(Signer):
             except X.PinIncorrect:
                 raise _after_wrong_pin(self._slot, self.module_path) from None
         raise E.CertificateError(E.CERT_WEAK_KEY, subject=self.token.name(),
-                                 key=type(key).__name__)
+                                 key_type=type(key).__name__)
 
     def _key_sign(self, data: bytes, mechanism: Any) -> bytes:
         if self.always_authenticate:
@@ -518,7 +521,7 @@ class TokenSigner(Signer):
         if session is not None:
             try:
                 session.close()
-            except Exception:  # noqa: BLE001 - the token may be gone; nothing to do
+            except Exception:
                 pass
 
 
@@ -556,7 +559,7 @@ def _find_private_key(session: Any, cert: CertInfo) -> Any:
             try:
                 if int.from_bytes(bytes(key[Attribute.MODULUS]), "big") == modulus:
                     return key
-            except Exception:  # noqa: BLE001 - attribute not readable on this key
+            except Exception:
                 continue
     raise E.TokenError(E.NO_CERTIFICATE, key="no_private_key", fingerprint=cert.fingerprint)
 
@@ -566,7 +569,7 @@ def _always_authenticate(key: Any) -> bool:
 
     try:
         return bool(key[Attribute.ALWAYS_AUTHENTICATE])
-    except Exception:  # noqa: BLE001 - tokens that do not know the attribute
+    except Exception:
         return False
 
 

@@ -63,6 +63,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
+from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
 from ibhxh_client.signing import errors as E
@@ -129,17 +130,15 @@ def parse_xml(data: bytes) -> Any:
     try:
         root = etree.fromstring(data, parser)
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise E.XmlSigningError(E.BAD_XML, detail=None, **{"detail": str(exc)[:200]}
-                                ) from None
+        raise _bad_xml(str(exc)[:200]) from None
     tree = root.getroottree()
     if tree.docinfo.doctype:
-        raise E.XmlSigningError(E.BAD_XML, detail="DOCTYPE")
+        raise _bad_xml("DOCTYPE")
     return tree
 
 
-def _bad_xml(detail: str) -> E.XmlSigningError:
-    err = E.XmlSigningError(E.BAD_XML, **{"detail": detail})
-    return err
+def _bad_xml(problem: str) -> E.XmlSigningError:
+    return E.XmlSigningError(E.BAD_XML, problem=problem)
 
 
 def find_container(root: Any, container: str) -> Any:
@@ -164,8 +163,29 @@ def find_container(root: Any, container: str) -> Any:
     return node
 
 
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
+_SUBTREE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                  huge_tree=True, remove_blank_text=False)
+
+
 def _c14n(node: Any, exclusive: bool = False) -> bytes:
-    return etree.tostring(node, method="c14n", exclusive=exclusive, with_comments=False)
+    """C14N 1.0 (no comments) of a whole document (an ElementTree) or of one element's
+    subtree, as a same-document reference or SignedInfo needs it."""
+    if not isinstance(node, etree._Element):
+        return etree.tostring(node, method="c14n", exclusive=exclusive, with_comments=False)
+    # lxml 6.1 / libxml2 2.14 canonicalising a subtree in place writes a spurious xmlns=""
+    # on grandchildren that use an inherited default namespace (xmlsec1 does not), so the
+    # subtree is serialised (lxml declares every in-scope namespace on it), re-parsed and
+    # canonicalised as a document of its own.
+    copy = etree.fromstring(etree.tostring(node, with_tail=False), _SUBTREE_PARSER)
+    if not exclusive:
+        # Inclusive C14N of a subset inherits xml:lang, xml:space … from the ancestors.
+        for ancestor in node.iterancestors():
+            for name, value in ancestor.attrib.items():
+                if name.startswith(f"{{{_XML_NS}}}") and name not in copy.attrib:
+                    copy.set(name, value)
+    return etree.tostring(copy.getroottree(), method="c14n", exclusive=exclusive,
+                          with_comments=False)
 
 
 def _b64(data: bytes) -> str:
@@ -250,7 +270,7 @@ def sign_tree(tree: Any, signer: Signer, *, container: str, signing_time: dt.dat
     key_info = etree.SubElement(sig, _ds("KeyInfo"), Id=keyinfo_id)
     x509_data = etree.SubElement(key_info, _ds("X509Data"))
     etree.SubElement(x509_data, _ds("X509Certificate")).text = _b64(
-        signer.certificate.public_bytes(_DER))
+        signer.certificate.public_bytes(Encoding.DER))
     obj = etree.SubElement(sig, _ds("Object"))
     props = etree.SubElement(obj, _ds("SignatureProperties"))
     prop = etree.SubElement(props, _ds("SignatureProperty"), Id=time_id,
@@ -302,10 +322,6 @@ def _splice(raw: bytes, tree: Any, cont: Any, sig: Any) -> bytes | None:
             + cont.tag.encode() + b">" + raw[end:]
     at = m.start("close")
     return raw[:at] + sig_bytes + raw[at:]
-
-
-_DER = __import__("cryptography.hazmat.primitives.serialization",
-                  fromlist=["Encoding"]).Encoding.DER
 
 
 def serialize(tree: Any) -> bytes:
@@ -368,10 +384,12 @@ class _Invalid(Exception):
         super().__init__(code)
         self.code = code
         self.reason = reason
+        self.certificate: CertInfo | None = None
+        self.signing_time: dt.datetime | None = None
 
 
-def _structure(detail: str) -> _Invalid:
-    return _Invalid("structure", Msg("verify.structure", detail=detail))
+def _structure(problem: str) -> _Invalid:
+    return _Invalid("structure", Msg("verify.structure", problem=problem))
 
 
 def _children(node: Any) -> list[Any]:
@@ -592,6 +610,20 @@ def _check(tree: Any, container: str, trusted_cas: Sequence[x509.Certificate] | 
     if signer_cert is None:
         raise _Invalid("signature_value", Msg("verify.signature_value"))
     info = describe(signer_cert)
+    try:
+        return _check_signed(tree, sig, covered, doc_ref, doc_exclusive, key_info, time_ref,
+                             signer_cert, info, certs, signing_time, trusted_cas, now)
+    except _Invalid as bad:
+        bad.certificate, bad.signing_time = info, signing_time
+        raise
+
+
+def _check_signed(tree: Any, sig: Any, covered: list[tuple[_Ref, Any]], doc_ref: _Ref,
+                  doc_exclusive: bool, key_info: Any, time_ref: _Ref | None,
+                  signer_cert: x509.Certificate, info: CertInfo,
+                  certs: list[x509.Certificate], signing_time: dt.datetime,
+                  trusted_cas: Sequence[x509.Certificate] | None,
+                  now: dt.datetime) -> Verification:
 
     for ref, target in covered:
         data = _c14n(target, exclusive=_c14n_transform(ref.transforms))
@@ -645,8 +677,8 @@ def verify_tree(tree: Any, *, container: str,
     try:
         return _check(tree, container, trusted_cas, now)
     except _Invalid as bad:
-        cert = None
-        return Verification(valid=False, code=bad.code, reason=bad.reason, certificate=cert)
+        return Verification(valid=False, code=bad.code, reason=bad.reason,
+                            certificate=bad.certificate, signing_time=bad.signing_time)
 
 
 def verify_xml(xml: bytes, *, container: str,
@@ -669,7 +701,7 @@ def verify_xml(xml: bytes, *, container: str,
         tree = parse_xml(xml)
     except E.SigningError as exc:
         return Verification(valid=False, code="bad_xml", reason=Msg(
-            "bad_xml", detail=exc.params.get("detail") or exc.detail or ""))
+            "bad_xml", problem=exc.params.get("problem", "")))
     return verify_tree(tree, container=container, trusted_cas=trusted_cas, now=now)
 
 

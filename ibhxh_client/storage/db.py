@@ -24,6 +24,9 @@ class DatabaseError(Exception):
 
 
 def _on_connect(dbapi_conn, _record) -> None:
+    # The sqlite3 module's own transaction handling would commit around DDL; we issue
+    # BEGIN ourselves (_on_begin) so a migration is one transaction like any other change.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     # WAL: readers never block the writer, and a crash mid-write leaves the last commit.
     cur.execute("PRAGMA journal_mode=WAL")
@@ -33,6 +36,10 @@ def _on_connect(dbapi_conn, _record) -> None:
     # Deleted personal data is overwritten, not left in free pages of the file.
     cur.execute("PRAGMA secure_delete=ON")
     cur.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 def _alembic_config(connection: Connection | None, **attributes: object):
@@ -99,6 +106,7 @@ class Database:
             raise DatabaseError(f"cannot create the data folder {self.data_dir}: {exc}") from exc
         self.engine: Engine = create_engine(f"sqlite:///{self.path}")
         event.listen(self.engine, "connect", _on_connect)
+        event.listen(self.engine, "begin", _on_begin)
         if migrate:
             self.migrate()
 
@@ -110,6 +118,7 @@ class Database:
         db_id, check = meta["db_id"], meta["key_check"]
         current = self.keystore.get(db_id)
         if current is not None and FieldCipher(current).check_value == check:
+            self.keystore.delete(db_id, "pending")  # left by a rotation that rolled back
             return FieldCipher(current)
         pending = self.keystore.get(db_id, "pending")
         if pending is not None and FieldCipher(pending).check_value == check:
@@ -124,22 +133,19 @@ class Database:
         """Bring the file to the newest schema, sealing any plaintext personal data."""
         sealed_now = False
         try:
-            with self.engine.begin() as conn:
-                meta = read_meta(conn)
-                if "db_id" in meta:
-                    cipher = self._key_for(meta)
-                    self.db_id = meta["db_id"]
-                    if current_revision(conn) != _head():
-                        upgrade(conn, cipher=cipher, db_id=self.db_id)
-                else:
-                    # New, or written before encryption: a key of its own, stored first.
-                    self.db_id = uuid.uuid4().hex
-                    key = new_key()
-                    self.keystore.put(self.db_id, key)
-                    cipher = FieldCipher(key)
-                    sealed_now = current_revision(conn) is not None
-                    upgrade(conn, cipher=cipher, db_id=self.db_id)
-        except CryptoError:
+            with self.engine.connect() as conn:
+                # Tables are rebuilt to change column types: foreign keys are checked
+                # after the migration instead of during it (the pragma is a no-op inside
+                # a transaction, so it is set before BEGIN).
+                raw = conn.connection.dbapi_connection
+                raw.execute("PRAGMA foreign_keys=OFF")
+                with conn.begin():
+                    cipher, sealed_now = self._open_in(conn)
+                    bad = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if bad:
+                        raise DatabaseError(f"foreign key check failed: {bad[:5]}")
+                raw.execute("PRAGMA foreign_keys=ON")
+        except (CryptoError, DatabaseError):
             raise
         except Exception as exc:  # SQLAlchemy and sqlite3 errors alike
             raise DatabaseError(f"cannot open the database {self.path}: {exc}") from exc
@@ -147,11 +153,75 @@ class Database:
         if sealed_now:
             self.compact()
 
+    def _open_in(self, conn: Connection) -> tuple[FieldCipher, bool]:
+        """The database's cipher, after any pending migration; and whether plaintext
+        data was sealed just now."""
+        meta = read_meta(conn)
+        if "db_id" in meta:
+            cipher = self._key_for(meta)
+            self.db_id = meta["db_id"]
+            if current_revision(conn) != _head():
+                upgrade(conn, cipher=cipher, db_id=self.db_id)
+            return cipher, False
+        # New, or written before encryption: a key of its own, stored before any use.
+        self.db_id = uuid.uuid4().hex
+        key = new_key()
+        self.keystore.put(self.db_id, key)
+        cipher = FieldCipher(key)
+        sealed_now = current_revision(conn) is not None
+        upgrade(conn, cipher=cipher, db_id=self.db_id)
+        return cipher, sealed_now
+
+    def rotate_key(self) -> None:
+        """Re-seal every value and re-hash every ID under a new key, in one transaction.
+
+        The new key goes to the key store's "pending" slot first; the data changes in one
+        transaction; only then does the new key become current. Stopped anywhere, the
+        database opens: before the commit with the old key, after it with the pending one.
+        """
+        from .schema import HASHED, encrypted_columns, workers
+
+        old = self.cipher
+        key = new_key()
+        new = FieldCipher(key)
+        self.keystore.put(self.db_id, key, "pending")
+        with self.engine.begin() as conn:
+            for table, column in encrypted_columns():
+                pk = next(iter(table.primary_key.columns)).name
+                label = column.type.column
+                rows = conn.execute(text(f"SELECT {pk}, {column.name} FROM {table.name} "
+                                         f"WHERE {column.name} IS NOT NULL")).all()
+                if rows:
+                    conn.execute(text(f"UPDATE {table.name} SET {column.name} = :v "
+                                      f"WHERE {pk} = :k"),
+                                 [{"k": k, "v": new.seal(old.open(v, label), label)}
+                                  for k, v in rows])
+            sources = [source for source, _kind in HASHED.values()]
+            rows = conn.execute(text(f"SELECT id, {', '.join(sources)} FROM workers")).all()
+            if rows:
+                params = []
+                for row in rows:
+                    values = {"k": row[0]}
+                    for (hash_col, (source, kind)), raw in zip(HASHED.items(), row[1:],
+                                                               strict=True):
+                        plain = new.open(raw, f"workers.{source}").decode() if raw else ""
+                        values[hash_col] = new.index(kind, plain)
+                    params.append(values)
+                sets = ", ".join(f"{h} = :{h}" for h in HASHED)
+                conn.execute(text(f"UPDATE {workers.name} SET {sets} WHERE id = :k"), params)
+            conn.execute(text("UPDATE meta SET value = :v WHERE key = 'key_check'"),
+                         {"v": new.check_value})
+        self.engine.dialect.ibhxh_cipher = new
+        self.keystore.put(self.db_id, key)
+        self.keystore.delete(self.db_id, "pending")
+        self.compact()
+
     def compact(self) -> None:
         """Rewrite the file and empty the WAL so no old plaintext page survives."""
         with self.engine.connect() as conn:
-            conn.exec_driver_sql("VACUUM")
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            raw = conn.connection.dbapi_connection  # outside any transaction, as VACUUM needs
+            raw.execute("VACUUM")
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:

@@ -24,7 +24,7 @@ from keyring.errors import KeyringError, NoKeyringError
 from .crypto import KEY_BYTES, CryptoError
 
 SERVICE = "ibhxh-client"
-log = logging.getLogger(__name__)
+log = logging.getLogger("ibhxh.keys")
 
 
 def _config_dir() -> Path:
