@@ -84,12 +84,6 @@ class FieldCipher:
         return mac.hexdigest()[:32]
 
 
-def to_bytes(value: Any) -> bytes:
-    if isinstance(value, bytes):
-        return value
-    return str(value).encode("utf-8")
-
-
 class Encrypted(TypeDecorator):
     """A column whose values are stored sealed. The cipher is the engine's own
     (``engine.dialect.ibhxh_cipher``), so two open databases never share a key."""
@@ -102,26 +96,36 @@ class Encrypted(TypeDecorator):
         self.column = column
         self.value_type = python_type
 
-    def _cipher(self, dialect) -> FieldCipher:
-        cipher = getattr(dialect, "ibhxh_cipher", None)
-        if cipher is None:
-            raise CryptoError("key_missing", column=self.column)
-        return cipher
+    # The processors look the cipher up at every call: a key rotation replaces it on the
+    # dialect, and SQLAlchemy caches processors per type and dialect.
+    def bind_processor(self, dialect):
+        column = self.column
 
-    def process_bind_param(self, value: Any, dialect) -> bytes | None:
-        if value is None:
-            return None
-        return self._cipher(dialect).seal(to_bytes(value), self.column)
+        def process(value: Any) -> bytes | None:
+            if value is None:
+                return None
+            cipher = getattr(dialect, "ibhxh_cipher", None)
+            if cipher is None:
+                raise CryptoError("key_missing", column=column)
+            return cipher.seal(value if type(value) is bytes else str(value).encode(), column)
 
-    def process_result_value(self, value: bytes | None, dialect) -> Any:
-        if value is None:
-            return None
-        plain = self._cipher(dialect).open(bytes(value), self.column)
-        if self.value_type == "bytes":
-            return plain
-        text = plain.decode("utf-8")
-        if self.value_type == "int":
-            return int(text)
-        if self.value_type == "decimal":
-            return Decimal(text)
-        return text
+        return process
+
+    def result_processor(self, dialect, coltype):
+        column, kind = self.column, self.value_type
+
+        def process(value: bytes | None) -> Any:
+            if value is None:
+                return None
+            cipher = getattr(dialect, "ibhxh_cipher", None)
+            if cipher is None:
+                raise CryptoError("key_missing", column=column)
+            plain = cipher.open(value, column)
+            if kind == "bytes":
+                return plain
+            if kind == "int":
+                return int(plain)
+            text = plain.decode("utf-8")
+            return Decimal(text) if kind == "decimal" else text
+
+        return process
