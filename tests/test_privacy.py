@@ -325,3 +325,27 @@ def test_a_new_database_gets_its_own_key(tmp_path, memory_keyring):
     assert len([n for _, n in memory_keyring.items]) == 2
     a.close()
     b.close()
+
+
+def test_privacy_commands_end_to_end(cli, tmp_path, monkeypatch):
+    assert cli("demo", "--workers", "4").code == 0
+    r = cli("--json", "key", "status")
+    assert r.code == 0 and r.json["recovery_saved"] is False
+    monkeypatch.setenv("RECOVERY_PASS", PASS)
+    r = cli("key", "export-recovery", "--out", tmp_path / "k.json", "--passphrase-env",
+            "RECOVERY_PASS")
+    assert r.code == 0 and "ngoài máy này" in r.out
+    assert cli("--json", "key", "status").json["recovery_saved"] is True
+    r = cli("key", "rotate")
+    assert r.code == 0 and "tệp mới" in r.out
+    assert cli("--json", "key", "status").json["recovery_saved"] is False
+    first = cli("--json", "workers", "list").json[0]
+    r = cli("worker-report", first["cccd"], "--out", tmp_path / "w.json")
+    assert r.code == 0
+    assert json.loads((tmp_path / "w.json").read_text("utf-8"))["worker"]["cccd"] == \
+        first["cccd"]
+    assert cli("--json", "retention", "list").json == []
+    r = cli("retention", "erase", f"#{first['id']}")
+    assert r.code == 1 and "Chưa hết thời hạn" in r.err
+    actions = [e["action"] for e in cli("--json", "audit").json]
+    assert actions == ["key_recovery_file", "key_rotate", "worker_report"]

@@ -134,7 +134,7 @@ def xmlsec1(path: Path, ca_pem: Path) -> subprocess.CompletedProcess[str]:
     if exe is None:
         pytest.fail("xmlsec1 is not installed; run .ci/setup")
     return subprocess.run([exe, "--verify", "--trusted-pem", str(ca_pem), str(path)],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, errors="replace", timeout=60)
 
 
 def xmlsec1_ok(data: bytes, ca_pem: Path, tmp_path: Path, name: str = "doc.xml") -> bool:
