@@ -1,7 +1,8 @@
-"""`python -m ibhxh_client`: the command line for now (the window comes with the GUI)."""
+"""`python -m ibhxh_client`: the command line (the window comes with the GUI issue);
+`--self-test` checks an installed copy end to end."""
 
 import sys
 
-from .cli import main
+from .entry import main
 
 sys.exit(main())

@@ -150,6 +150,15 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "--out TỆP (cất ở nơi an toàn, ngoài máy này).",
                           "en": "Save the data key recovery file: ibhxh key export-recovery "
                                 "--out FILE (keep it safe, off this computer)."},
+    "backup_damaged": {"vi": "Tệp sao lưu {path} bị hỏng hoặc không phải tệp sao lưu. Dữ "
+                             "liệu hiện tại không bị thay đổi.",
+                       "en": "The backup file {path} is damaged or not a backup. The current "
+                             "data was not changed."},
+    "backup_wrong_passphrase": {"vi": "Không mở được tệp sao lưu {path}: sai cụm mật khẩu "
+                                      "hoặc tệp đã bị sửa. Dữ liệu hiện tại không bị thay đổi.",
+                                "en": "Cannot open the backup {path}: wrong passphrase, or "
+                                      "the file was altered. The current data was not "
+                                      "changed."},
     # Where a problem is
     "at_row": {"vi": "{form} dòng {row}", "en": "{form} row {row}"},
     "at_header": {"vi": "{form}", "en": "{form}"},

@@ -1,0 +1,175 @@
+"""Backups a company can carry to a new PC: the database and its data key, sealed with a
+passphrase (AES-GCM, key from scrypt). Taken while the program may be running; restored
+only after every check passed, the current file kept aside, never overwritten in place.
+
+File layout: the magic line, a JSON header (no personal data: format, KDF parameters,
+salt, nonce, database id, time, program version) and the sealed payload, a zip holding
+the database file and the key. The header is the associated data of the seal.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sqlite3
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from .. import __version__
+from ..paths import default_data_dir
+from ..storage import repo
+from ..storage.crypto import FieldCipher
+from ..storage.db import DB_FILE, Database
+from ..storage.keys import KeyStore
+from .app import App, UserError
+
+MAGIC = b"IBHXH-BACKUP/1\n"
+SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+
+
+def _kek(passphrase: str, salt: bytes, params: dict) -> bytes:
+    return Scrypt(salt=salt, length=32, n=params["n"], r=params["r"],
+                  p=params["p"]).derive(passphrase.encode("utf-8"))
+
+
+def _snapshot(db_path: Path) -> bytes:
+    """A consistent copy through SQLite's online backup, safe while another process writes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / DB_FILE
+        src = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        dst = sqlite3.connect(copy)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        return copy.read_bytes()
+
+
+def backup(app: App, out: Path, passphrase: str) -> dict[str, object]:
+    """Write the sealed backup file; returns what it holds (sizes, counts)."""
+    if len(passphrase) < 8:
+        raise UserError("passphrase_short")
+    key = app.db.keystore.get(app.db.db_id)
+    if key is None:
+        raise UserError("key_missing", path=str(app.db.path))
+    data = _snapshot(app.db.path)
+    payload = io.BytesIO()
+    with zipfile.ZipFile(payload, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(DB_FILE, data)
+        zf.writestr("key.json", json.dumps({"db_id": app.db.db_id,
+                                            "key": key.hex()}))
+    salt, nonce = os.urandom(16), os.urandom(12)
+    header = json.dumps({"format": 1, "kdf": "scrypt", **SCRYPT, "salt": salt.hex(),
+                         "nonce": nonce.hex(), "db_id": app.db.db_id,
+                         "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                         "version": __version__}).encode("utf-8")
+    sealed = AESGCM(_kek(passphrase, salt, SCRYPT)).encrypt(nonce, payload.getvalue(), header)
+    blob = MAGIC + len(header).to_bytes(4, "big") + header + sealed
+    tmp = out.with_name(out.name + ".part")
+    try:
+        tmp.write_bytes(blob)
+        tmp.replace(out)
+    except OSError as exc:
+        raise UserError("file_unwritable", path=str(out), detail=exc.strerror) from None
+    with app.db.transaction() as conn:
+        count = repo.count_workers(conn)
+        repo.log_processing(conn, "backup", out.name, workers=count)
+    return {"out": str(out), "bytes": len(blob), "workers": count}
+
+
+@dataclass
+class Opened:
+    header: dict
+    database: bytes
+    db_id: str
+    key: bytes
+
+
+def open_backup(path: Path, passphrase: str) -> Opened:
+    """Read and unseal a backup; refuses a damaged file or a wrong passphrase."""
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise UserError("file_unreadable", path=str(path), detail=exc.strerror) from None
+    if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 4:
+        raise UserError("backup_damaged", path=str(path))
+    at = len(MAGIC)
+    size = int.from_bytes(blob[at:at + 4], "big")
+    header_bytes = blob[at + 4:at + 4 + size]
+    try:
+        header = json.loads(header_bytes)
+        salt, nonce = bytes.fromhex(header["salt"]), bytes.fromhex(header["nonce"])
+        params = {k: int(header[k]) for k in ("n", "r", "p")}
+    except (ValueError, KeyError, TypeError):
+        raise UserError("backup_damaged", path=str(path)) from None
+    try:
+        payload = AESGCM(_kek(passphrase, salt, params)).decrypt(
+            nonce, blob[at + 4 + size:], header_bytes)
+    except InvalidTag:
+        # AES-GCM cannot tell the two apart: say both.
+        raise UserError("backup_wrong_passphrase", path=str(path)) from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(payload)) as zf:
+            database = zf.read(DB_FILE)
+            key_doc = json.loads(zf.read("key.json"))
+        return Opened(header, database, key_doc["db_id"], bytes.fromhex(key_doc["key"]))
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        raise UserError("backup_damaged", path=str(path)) from None
+
+
+def restore(data_dir: Path | None, path: Path, passphrase: str,
+            keystore: KeyStore | None = None) -> dict[str, object]:
+    """Replace the data folder's database with the backup's, after checking that the copy
+    is sound and that its key opens it. The current file is kept beside it, renamed."""
+    opened = open_backup(path, passphrase)
+    folder = Path(data_dir) if data_dir else default_data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    staged = folder / (DB_FILE + ".restore.part")
+    staged.write_bytes(opened.database)
+    try:
+        check = sqlite3.connect(staged)
+        try:
+            ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            meta = dict(check.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            check.close()
+        if not ok or meta.get("db_id") != opened.db_id or \
+                FieldCipher(opened.key).check_value != meta.get("key_check"):
+            raise UserError("backup_damaged", path=str(path))
+    except (sqlite3.DatabaseError, UserError):
+        staged.unlink(missing_ok=True)
+        raise UserError("backup_damaged", path=str(path)) from None
+    keystore = keystore or KeyStore()
+    keystore.put(opened.db_id, opened.key)
+    current = folder / DB_FILE
+    kept = None
+    if current.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = folder / f"{DB_FILE}.before-restore-{stamp}"
+        if (folder / (DB_FILE + "-wal")).exists():
+            # Fold the WAL into the file first, so the kept copy is whole.
+            con = sqlite3.connect(current)
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            con.close()
+        for suffix in ("-wal", "-shm"):
+            (folder / (DB_FILE + suffix)).unlink(missing_ok=True)
+        current.replace(kept)
+    staged.replace(current)
+    db = Database(folder, keystore=keystore)  # opens with the restored key, migrates if old
+    try:
+        with db.transaction() as conn:
+            workers = repo.count_workers(conn)
+            repo.log_processing(conn, "restore", path.name, workers=workers,
+                                detail=f"backup of {opened.header.get('created', '?')}")
+    finally:
+        db.close()
+    return {"workers": workers, "kept": str(kept) if kept else None}
