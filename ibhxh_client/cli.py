@@ -17,11 +17,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, logs
 from .domain.model import Period
 from .domain.text import vnd
+from .services import backup as backup_service
 from .services import calc as calc_service
-from .services import datakey, declarations, demo, employer, privacy, workers
+from .services import datakey, declarations, demo, diagnose, employer, privacy, workers
 from .services.app import App, UserError, open_app
 from .storage.crypto import CryptoError
 from .storage.db import DatabaseError
@@ -66,6 +67,12 @@ TEXT = {
                "en": "Erased {deleted} and anonymised {anonymised} workers."},
     "log_written": {"vi": "Đã ghi {count} dòng nhật ký xử lý vào {out}.",
                     "en": "Wrote {count} processing log entries to {out}."},
+    "backup_written": {"vi": "Đã sao lưu {workers} người lao động vào {out} ({bytes} byte).",
+                       "en": "Backed up {workers} workers to {out} ({bytes} bytes)."},
+    "restored": {"vi": "Đã khôi phục {workers} người lao động. Bản dữ liệu cũ được giữ ở {kept}.",
+                 "en": "Restored {workers} workers. The previous data is kept at {kept}."},
+    "bundle_written": {"vi": "Đã ghi gói chẩn đoán {out}.",
+                       "en": "Wrote the diagnostics bundle {out}."},
 }
 
 
@@ -312,6 +319,38 @@ def cmd_audit(app: App, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_backup(app: App, args: argparse.Namespace, out: Output) -> int:
+    info = backup_service.backup(app, Path(args.out), _passphrase(args.passphrase_env, True))
+    out.result(info, t("backup_written", out.lang, **info))
+    return 0
+
+
+def _restore_backup(args: argparse.Namespace, out: Output) -> int:
+    """Runs without opening the current database: it is what gets replaced."""
+    info = backup_service.restore(args.data_dir, Path(args.file),
+                                  _passphrase(args.passphrase_env))
+    out.result(info, t("restored", out.lang, workers=info["workers"], kept=info["kept"] or "-"))
+    return 0
+
+
+def _diagnose(args: argparse.Namespace, out: Output) -> int:
+    """Runs without opening the database: it must work when the database does not."""
+    from .paths import default_data_dir
+
+    folder = Path(args.data_dir) if args.data_dir else default_data_dir()
+    data = diagnose.report(folder, module=args.module, gateway=args.gateway,
+                           ca_file=args.ca)
+    if args.bundle:
+        diagnose.bundle(data, Path(args.bundle))
+    if out.json:
+        out.result(data, "")
+    else:
+        print(diagnose.as_text(data), end="")
+        if args.bundle:
+            print(t("bundle_written", out.lang, out=args.bundle))
+    return 0
+
+
 def cmd_calc(app: App, args: argparse.Namespace, out: Output) -> int:
     period = declarations.parse_period(args.period)
     salaries = []
@@ -427,24 +466,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("audit", cmd_audit, "nhật ký xử lý dữ liệu / processing log")
     p.add_argument("--out", help="FILE.csv | FILE.json")
 
+    p = command("backup", cmd_backup, "sao lưu / back up the data")
+    p.add_argument("--out", required=True)
+    p.add_argument("--passphrase-env", help="biến môi trường chứa cụm mật khẩu")
+
+    p = command("restore", _restore_backup, "khôi phục / restore a backup")
+    p.add_argument("file")
+    p.add_argument("--passphrase-env", help="biến môi trường chứa cụm mật khẩu")
+
+    p = command("diagnose", _diagnose, "chẩn đoán / diagnostics for support staff")
+    p.add_argument("--bundle", help="OUT.zip: báo cáo và nhật ký / report and logs")
+    p.add_argument("--module", help="đường dẫn PKCS#11 / PKCS#11 module path")
+    p.add_argument("--gateway", help="URL cổng tiếp nhận / gateway URL")
+    p.add_argument("--ca", help="PEM của CA cổng / the gateway's CA file")
+
     p = command("calc", cmd_calc, "tính số phải đóng / compute contributions")
     p.add_argument("--period", required=True, help="MM/YYYY")
     p.add_argument("--region", required=True, choices=["I", "II", "III", "IV"])
     p.add_argument("--reduced-accident-rate", action="store_true")
     p.add_argument("salaries", nargs="+")
     return parser
-
-
-def _setup_log(data_dir: Path) -> None:
-    try:
-        logs = data_dir / "logs"
-        logs.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(logs / "ibhxh.log", encoding="utf-8")
-    except OSError:
-        return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
 
 
 def _restore_key(args: argparse.Namespace, out: Output) -> int:
@@ -465,10 +506,12 @@ def main(argv: list[str] | None = None) -> int:
     out = Output(args.json, args.lang)
     app = None
     try:
+        logs.setup()
         if args.command == "key" and args.action == "restore":
             return _restore_key(args, out)
+        if args.command in ("restore", "diagnose"):
+            return args.fn(args, out)
         app = open_app(args.data_dir, lang=args.lang)
-        _setup_log(app.data_dir)
         if args.command == "employer" and args.action == "set" and not args.file:
             raise UserError("missing_fields", exit_code=2, fields="--file")
         if args.command == "workers" and args.action == "import" and not args.file:

@@ -43,6 +43,7 @@ def memory_keyring(tmp_path_factory, monkeypatch: pytest.MonkeyPatch) -> MemoryK
     keyring.set_keyring(backend)
     monkeypatch.setenv("IBHXH_KEY_DIR", str(tmp_path_factory.mktemp("keys")))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("IBHXH_LOG_DIR", str(tmp_path_factory.mktemp("logs")))
     yield backend
     keyring.set_keyring(previous)
 
