@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from ibhxh_client import logs
-from ibhxh_client.services import backup, diagnose
+from ibhxh_client.services import backup
 from ibhxh_client.services.app import UserError, open_app
 from ibhxh_client.storage import repo
 from ibhxh_client.storage.db import DB_FILE
