@@ -23,6 +23,7 @@ from .domain.text import vnd
 from .services import backup as backup_service
 from .services import calc as calc_service
 from .services import datakey, declarations, demo, diagnose, employer, privacy, workers
+from .services import signing as signing_service
 from .services.app import App, UserError, open_app
 from .storage.crypto import CryptoError
 from .storage.db import DatabaseError
@@ -73,6 +74,16 @@ TEXT = {
                  "en": "Restored {workers} workers. The previous data is kept at {kept}."},
     "bundle_written": {"vi": "Đã ghi gói chẩn đoán {out}.",
                        "en": "Wrote the diagnostics bundle {out}."},
+    "signed": {"vi": "Đã ký hồ sơ {id} bằng chứng thư {subject}.",
+               "en": "Dossier {id} signed with the certificate {subject}."},
+    "signature_ok": {"vi": "Chữ ký hợp lệ ({signer}, lúc {at}).",
+                     "en": "The signature is valid ({signer}, at {at})."},
+    "chain_unchecked": {"vi": "Chưa kiểm tra chuỗi chứng thư (không có --trusted-ca).",
+                        "en": "The certificate chain was not checked (no --trusted-ca)."},
+    "no_tokens": {"vi": "Không có token nào được cắm.", "en": "No token is plugged in."},
+    "days_left": {"vi": "còn {days} ngày", "en": "{days} days left"},
+    "demo_cert": {"vi": "Chứng thư mẫu (chỉ để thử): {path}",
+                  "en": "Demo certificate (for trials only): {path}"},
 }
 
 
@@ -121,8 +132,10 @@ def _json_default(value: Any) -> Any:
 
 def cmd_demo(app: App, args: argparse.Namespace, out: Output) -> int:
     decl_id = demo.make_demo(app, args.workers)
-    out.result({"dossier_id": decl_id, "workers": args.workers},
-               t("demo_done", out.lang, workers=args.workers, id=decl_id))
+    cert = signing_service.ensure_demo_certificate(app)
+    out.result({"dossier_id": decl_id, "workers": args.workers, "demo_certificate": str(cert)},
+               t("demo_done", out.lang, workers=args.workers, id=decl_id) + "\n"
+               + t("demo_cert", out.lang, path=cert))
     _remind_recovery(app, out)
     return 0
 
@@ -221,7 +234,10 @@ def cmd_validate(app: App, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_export(app: App, args: argparse.Namespace, out: Output) -> int:
-    size = declarations.export(app, int(args.dossier_id), Path(args.out))
+    if args.signed:
+        size = signing_service.export_signed(app, int(args.dossier_id), Path(args.out))
+    else:
+        size = declarations.export(app, int(args.dossier_id), Path(args.out))
     out.result({"dossier_id": int(args.dossier_id), "out": args.out, "bytes": size},
                t("exported", out.lang, out=args.out, size=size))
     return 0
@@ -351,6 +367,108 @@ def _diagnose(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_tokens(app: App, args: argparse.Namespace, out: Output) -> int:
+    report = signing_service.token_report(args.module, out.lang)
+
+    def human() -> None:
+        for entry in report:
+            print(entry["module"])
+            if entry.get("error"):
+                print(f"  ! {entry['error']}")
+            elif not entry["tokens"]:
+                print(f"  {t('no_tokens', out.lang)}")
+            for tok in entry["tokens"]:
+                print(f"  [{tok['slot']}] {tok['label']}  serial {tok['serial']}  "
+                      f"{tok['manufacturer']} {tok['model']}  PIN {tok['pin']}")
+                for c in tok["certificates"]:
+                    left = t("days_left", out.lang, days=c["days_to_expiry"])
+                    print(f"    {c['subject']}")
+                    print(f"      MST {c['tax_code'] or '-'} · {c['fingerprint']} · "
+                          f"{c['not_after'][:10]} ({left})")
+
+    out.result(report, human)
+    return 0
+
+
+def _pin_source(args: argparse.Namespace, out: Output):
+    """Asks for the PIN after the token's flags were read, warning first when few tries
+    are left. The PIN is returned to the library and kept nowhere else."""
+    import getpass
+    import os
+
+    from .signing import PinStatus, Preflight, pin_message
+
+    def ask(pf: Preflight) -> str | None:
+        for warning in pf.warnings:
+            print(warning.message(out.lang), file=sys.stderr)
+        low = pf.pin_status in (PinStatus.COUNT_LOW, PinStatus.FINAL_TRY)
+        if low:
+            print(pin_message(pf.pin_status, out.lang), file=sys.stderr)
+        if args.pin_env:
+            if low and not args.confirm_low_pin:
+                raise UserError("pin_low_needs_confirm", exit_code=3)
+            value = os.environ.get(args.pin_env)
+            if value is None:
+                raise UserError("missing_fields", exit_code=2, fields=args.pin_env)
+            return value
+        if low and input("Tiếp tục? / Continue? [y/N] ").strip().lower() not in ("y", "c"):
+            return None
+        return getpass.getpass(f"PIN ({pf.token.label}): ") or None
+
+    return ask
+
+
+def cmd_sign(app: App, args: argparse.Namespace, out: Output) -> int:
+    import os
+
+    if args.demo_cert or args.pkcs12:
+        if args.demo_cert:
+            path = signing_service.ensure_demo_certificate(app)
+            password = signing_service.DEMO_P12_PASSWORD
+        else:
+            path = Path(args.pkcs12)
+            if args.password_env:
+                value = os.environ.get(args.password_env)
+                if value is None:
+                    raise UserError("missing_fields", exit_code=2, fields=args.password_env)
+            else:
+                import getpass
+
+                value = getpass.getpass("Mật khẩu tệp chứng thư / certificate password: ")
+            password = value.encode("utf-8")
+        signer = signing_service.file_signer(path, password)
+    else:
+        module, _ = signing_service.token_preflight(
+            app, args.module, token_serial=args.token_serial, token_label=args.token_label,
+            cert_fingerprint=args.cert)
+        signer = signing_service.token_signer(
+            module, _pin_source(args, out), token_serial=args.token_serial,
+            token_label=args.token_label, cert_fingerprint=args.cert,
+            tax_code=employer.get(app).tax_code)
+    with signer:
+        result = signing_service.sign(app, int(args.dossier_id), signer)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    out.result({"dossier_id": result.dossier_id, "state": "signed",
+                "certificate": result.certificate, "warnings": result.warnings},
+               t("signed", out.lang, id=result.dossier_id,
+                 subject=result.certificate["subject"]))
+    return 0
+
+
+def cmd_verify(app: App | None, args: argparse.Namespace, out: Output) -> int:
+    verdict = signing_service.verify_file(Path(args.file),
+                                          signing_service.load_cas(args.trusted_ca or []),
+                                          out.lang)
+    if not verdict["valid"]:
+        raise UserError("signature_bad", detail="; ".join(verdict["reasons"]))
+    lines = [t("signature_ok", out.lang, signer=verdict["signer"], at=verdict["signing_time"])]
+    if not verdict["trusted"]:
+        lines.append(t("chain_unchecked", out.lang))
+    out.result(verdict, "\n".join(lines))
+    return 0
+
+
 def cmd_calc(app: App, args: argparse.Namespace, out: Output) -> int:
     period = declarations.parse_period(args.period)
     salaries = []
@@ -442,6 +560,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "xuất XML / write the dossier XML")
     p.add_argument("dossier_id")
     p.add_argument("--out", required=True)
+    p.add_argument("--signed", action="store_true", help="bản đã ký / the signed dossier")
 
     p = command("status", cmd_status, "trạng thái / dossier states")
     p.add_argument("dossier_id", nargs="?", type=int)
@@ -465,6 +584,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("audit", cmd_audit, "nhật ký xử lý dữ liệu / processing log")
     p.add_argument("--out", help="FILE.csv | FILE.json")
+
+    p = command("tokens", cmd_tokens, "token và chứng thư / tokens and certificates")
+    p.add_argument("--module", help="đường dẫn PKCS#11 / PKCS#11 module path")
+
+    p = command("sign", cmd_sign, "ký hồ sơ / sign a dossier")
+    p.add_argument("dossier_id")
+    p.add_argument("--module", help="đường dẫn PKCS#11 / PKCS#11 module path")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--token-label")
+    group.add_argument("--token-serial")
+    p.add_argument("--cert", help="vân tay SHA-256 của chứng thư / certificate fingerprint")
+    p.add_argument("--pin-env", help="biến môi trường chứa PIN (không thì hỏi)")
+    p.add_argument("--confirm-low-pin", action="store_true",
+                   help="vẫn gửi PIN khi còn ít lần thử / send the PIN when few tries are left")
+    p.add_argument("--pkcs12", help="tệp chứng thư .p12/.pfx / certificate file")
+    p.add_argument("--password-env", help="biến môi trường chứa mật khẩu tệp .p12")
+    p.add_argument("--demo-cert", action="store_true",
+                   help="chứng thư mẫu của dữ liệu demo / the demo certificate")
+
+    p = command("verify", cmd_verify, "kiểm tra chữ ký / verify a signed file")
+    p.add_argument("file")
+    p.add_argument("--trusted-ca", action="append", help="PEM của CA tin cậy (lặp lại được)")
 
     p = command("backup", cmd_backup, "sao lưu / back up the data")
     p.add_argument("--out", required=True)
@@ -511,6 +652,8 @@ def main(argv: list[str] | None = None) -> int:
             return _restore_key(args, out)
         if args.command in ("restore", "diagnose"):
             return args.fn(args, out)
+        if args.command == "verify":
+            return cmd_verify(None, args, out)
         app = open_app(args.data_dir, lang=args.lang)
         if args.command == "employer" and args.action == "set" and not args.file:
             raise UserError("missing_fields", exit_code=2, fields="--file")

@@ -258,23 +258,34 @@ def _build_world(root: Path) -> World:
     return world
 
 
+# Each test module that imports a session fixture gets its own FixtureDef from pytest;
+# these caches make them share one world per run all the same.
+_SHARED: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def softhsm_world(tmp_path_factory: pytest.TempPathFactory) -> World:
     """SoftHSM2 tokens for the whole run (see ``World``)."""
-    return _build_world(tmp_path_factory.mktemp("pkcs11"))
+    if "world" not in _SHARED:
+        _SHARED["world"] = _build_world(tmp_path_factory.mktemp("pkcs11"))
+    return _SHARED["world"]
 
 
 @pytest.fixture(scope="session")
 def empty_softhsm(tmp_path_factory: pytest.TempPathFactory) -> SoftHsm:
     """A SoftHSM2 with no initialised token (only SoftHSM2's empty free slot)."""
-    return SoftHsm(tmp_path_factory.mktemp("pkcs11-empty"))
+    if "empty" not in _SHARED:
+        _SHARED["empty"] = SoftHsm(tmp_path_factory.mktemp("pkcs11-empty"))
+    return _SHARED["empty"]
 
 
 @pytest.fixture(scope="session")
 def unit_ca() -> DemoCA:
     """A CA in memory for certificates made in tests (valid 2020–2040)."""
-    return DemoCA.create("IBHXH UNIT TEST CA",
-                         not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), days=7305)
+    if "unit_ca" not in _SHARED:
+        _SHARED["unit_ca"] = DemoCA.create(
+            "IBHXH UNIT TEST CA", not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), days=7305)
+    return _SHARED["unit_ca"]
 
 
 # --------------------------------------------------------------------------- fakes
@@ -369,6 +380,7 @@ class FakeToken:
         self.slot: FakeSlot | None = None
         self.removed = False
         self.open_error: Exception | None = None
+        self.app_logged_in = False  # PKCS#11 login is per application, not per session
 
     @property
     def flags(self) -> int:
@@ -419,7 +431,7 @@ class FakeToken:
                 self.wrong_pin()
                 raise X.PinIncorrect()
             self.tries_left = self.max_tries
-        session = FakeSession(self, logged_in=user_pin is not None)
+        session = FakeSession(self, logged_in=user_pin is not None or self.app_logged_in)
         self.sessions.append(session)
         return session
 

@@ -21,7 +21,9 @@ from ibhxh_client.signing.certs import (
 from ibhxh_client.signing.demo import SIGNING_USAGE, DemoCA
 from ibhxh_client.signing.pkcs12 import Pkcs12Signer, make_demo_pkcs12
 from ibhxh_client.signing.signer import verify_signature
-from tests.pkcs11_fixtures import unit_ca  # noqa: F401 - fixture
+from tests import pkcs11_fixtures as fx
+
+unit_ca = fx.unit_ca  # the fixture, for pytest
 
 NOW = dt.datetime(2026, 1, 15, 8, 30, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
@@ -36,13 +38,13 @@ def key() -> rsa.RSAPrivateKey:
     return _rsa()
 
 
-def _cert(ca: DemoCA, key, *, start=NOW - 100 * DAY, end=NOW + 300 * DAY,  # noqa: ANN001
+def _cert(ca: DemoCA, key, *, start=NOW - 100 * DAY, end=NOW + 300 * DAY,
           usage=SIGNING_USAGE, tax="0312345678") -> x509.Certificate:
     return ca.issue(key.public_key(), company_name="Công ty TNHH ABC", tax_code=tax,
                     not_before=start, not_after=end, key_usage=usage)
 
 
-def test_describe_reads_the_vietnamese_subject(unit_ca: DemoCA, key) -> None:  # noqa: ANN001
+def test_describe_reads_the_vietnamese_subject(unit_ca: DemoCA, key) -> None:
     cert = _cert(unit_ca, key)
     info = describe(cert, key_id=b"\x0a\x0b")
     assert info.tax_code == "0312345678"
@@ -59,7 +61,7 @@ def test_describe_reads_the_vietnamese_subject(unit_ca: DemoCA, key) -> None:  #
     assert describe(unit_ca.certificate).is_ca
 
 
-def test_branch_tax_code_and_personal_id(unit_ca: DemoCA, key) -> None:  # noqa: ANN001
+def test_branch_tax_code_and_personal_id(unit_ca: DemoCA, key) -> None:
     branch = unit_ca.issue(key.public_key(), company_name="Chi nhánh",
                            tax_code="0312345678-001")
     assert describe(branch).tax_code == "0312345678-001"
@@ -73,12 +75,12 @@ def test_fingerprint_as_typed() -> None:
     assert normalize_fingerprint("ab:cd ef-01") == "ABCDEF01"
 
 
-def test_valid_certificate_passes(unit_ca: DemoCA, key) -> None:  # noqa: ANN001
+def test_valid_certificate_passes(unit_ca: DemoCA, key) -> None:
     cert = _cert(unit_ca, key)
     assert check_for_signing(cert, NOW, chain=[unit_ca.certificate]) == []
 
 
-def test_expired_and_not_yet_valid(unit_ca: DemoCA, key) -> None:  # noqa: ANN001
+def test_expired_and_not_yet_valid(unit_ca: DemoCA, key) -> None:
     with pytest.raises(E.CertificateError) as err:
         check_for_signing(_cert(unit_ca, key, end=NOW - DAY), NOW)
     assert err.value.code == E.CERT_EXPIRED
@@ -88,7 +90,7 @@ def test_expired_and_not_yet_valid(unit_ca: DemoCA, key) -> None:  # noqa: ANN00
     assert err.value.code == E.CERT_NOT_YET_VALID
 
 
-def test_warning_within_thirty_days(unit_ca: DemoCA, key) -> None:  # noqa: ANN001
+def test_warning_within_thirty_days(unit_ca: DemoCA, key) -> None:
     warnings = check_for_signing(_cert(unit_ca, key, end=NOW + 12 * DAY), NOW,
                                  chain=[unit_ca.certificate])
     assert [w.code for w in warnings] == ["cert_expiring"]
@@ -97,7 +99,7 @@ def test_warning_within_thirty_days(unit_ca: DemoCA, key) -> None:  # noqa: ANN0
                              chain=[unit_ca.certificate]) == []
 
 
-def test_key_usage_required(unit_ca: DemoCA, key) -> None:  # noqa: ANN001
+def test_key_usage_required(unit_ca: DemoCA, key) -> None:
     encrypt_only = x509.KeyUsage(
         digital_signature=False, content_commitment=False, key_encipherment=True,
         data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
@@ -125,14 +127,14 @@ def test_weak_and_unsupported_keys(unit_ca: DemoCA) -> None:
     assert check_for_signing(ec_cert, NOW, chain=[unit_ca.certificate]) == []
 
 
-def test_chain_unverified_is_information(unit_ca: DemoCA, key) -> None:  # noqa: ANN001
+def test_chain_unverified_is_information(unit_ca: DemoCA, key) -> None:
     (warning,) = check_for_signing(_cert(unit_ca, key), NOW)
     assert isinstance(warning, CertWarning)
     assert warning.code == "chain_unverified" and warning.level == "info"
     assert "IBHXH UNIT TEST CA" in warning.message("vi")
 
 
-def test_chain_with_an_impostor_issuer(unit_ca: DemoCA, key) -> None:  # noqa: ANN001
+def test_chain_with_an_impostor_issuer(unit_ca: DemoCA, key) -> None:
     impostor = DemoCA.create("IBHXH UNIT TEST CA", not_before=NOW - 365 * DAY)
     with pytest.raises(E.CertificateError) as err:
         check_for_signing(_cert(unit_ca, key), NOW, chain=[impostor.certificate])
@@ -142,7 +144,7 @@ def test_chain_with_an_impostor_issuer(unit_ca: DemoCA, key) -> None:  # noqa: A
     assert "signature of issuer" in err.value.message("en")
 
 
-def test_chain_through_an_intermediate(unit_ca: DemoCA, key) -> None:  # noqa: ANN001
+def test_chain_through_an_intermediate(unit_ca: DemoCA, key) -> None:
     sub = DemoCA.create("IBHXH SUB CA", parent=unit_ca, not_before=NOW - 365 * DAY)
     cert = _cert(sub, key)
     path = build_chain(cert, [unit_ca.certificate, sub.certificate], at=NOW)
@@ -160,7 +162,7 @@ def test_chain_through_an_intermediate(unit_ca: DemoCA, key) -> None:  # noqa: A
     assert err.value.code == E.CERT_CHAIN
 
 
-def test_issuer_that_is_not_a_ca(unit_ca: DemoCA, key) -> None:  # noqa: ANN001
+def test_issuer_that_is_not_a_ca(unit_ca: DemoCA, key) -> None:
     # An end-entity certificate used as if it were an issuer.
     other_key = _rsa()
     fake_issuer = unit_ca.issue(other_key.public_key(), company_name="Not A CA")

@@ -20,8 +20,14 @@ from ibhxh_client.signing.pin import (
 )
 from ibhxh_client.signing.signer import verify_signature
 from ibhxh_client.signing.token import list_tokens, open_signer, preflight
-from tests.pkcs11_fixtures import FakeLib, FakeToken, fake_token
-from tests.pkcs11_fixtures import unit_ca  # noqa: F401 - fixture
+from tests import pkcs11_fixtures as fx
+from tests.pkcs11_fixtures import (
+    FakeLib,
+    FakeToken,
+    fake_token,
+)
+
+unit_ca = fx.unit_ca  # the fixture, for pytest
 
 PIN = "2468"
 PATH = "C:\\Windows\\System32\\viettel-ca_v6.dll"
@@ -223,12 +229,12 @@ def test_device_error_names_the_original_error(unit_ca: DemoCA) -> None:
 def test_rsa_token_without_sha256_mechanism_falls_back_to_raw_pkcs1(unit_ca: DemoCA) -> None:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
-    from pkcs11 import Mechanism
     from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
+    from pkcs11 import Mechanism
 
     token, _, key = fake_token(unit_ca)
 
-    def token_sign(data: bytes, *, mechanism, pin=None):  # noqa: ANN001, ANN202
+    def token_sign(data: bytes, *, mechanism, pin=None):
         if mechanism == Mechanism.SHA256_RSA_PKCS:
             raise X.MechanismInvalid()
         assert mechanism == Mechanism.RSA_PKCS and len(data) == 19 + 32
@@ -284,3 +290,17 @@ def test_several_fake_tokens_and_choice_by_serial(unit_ca: DemoCA) -> None:
     assert pf.certificate.certificate == cert_a
     b.removed = True
     assert preflight(PATH, loader=lib.loader).token.serial == "SERIAL-A"
+
+
+def test_already_logged_in_by_another_signer(unit_ca: DemoCA) -> None:
+    token, _, _ = fake_token(unit_ca)
+    token.open_error = X.UserAlreadyLoggedIn()
+    token.app_logged_in = True
+    with open_signer(PATH, pin=PIN, loader=FakeLib(token).loader) as signer:
+        assert signer.sign(b"x")
+
+
+def test_no_message_uses_a_reserved_parameter_name() -> None:
+    reserved = {"key", "detail", "pin_status", "tries_left", "code"}
+    for key, texts in MESSAGES.items():
+        assert not placeholders(texts["vi"]) & reserved, key

@@ -22,6 +22,7 @@ from ibhxh_client.signing.token import (
     open_signer,
     preflight,
 )
+from tests import pkcs11_fixtures as fx
 from tests.pkcs11_fixtures import (
     MODULE,
     TAX_ABC,
@@ -29,9 +30,10 @@ from tests.pkcs11_fixtures import (
     TAX_XYZ,
     USER_PIN,
     World,
-    empty_softhsm,  # noqa: F401 - fixture
-    softhsm_world,  # noqa: F401 - fixture
 )
+
+empty_softhsm = fx.empty_softhsm  # the fixture, for pytest
+softhsm_world = fx.softhsm_world  # the fixture, for pytest
 
 NOW = dt.datetime.now(dt.UTC)
 
@@ -124,7 +126,7 @@ def test_list_tokens_reads_identity_flags_and_certificates(softhsm_world: World)
     assert {c.tax_code for c in tokens["TWO"].certificates} == {TAX_ABC, TAX_DEF}
 
 
-def test_no_token(empty_softhsm) -> None:  # noqa: ANN001
+def test_no_token(empty_softhsm) -> None:
     assert list_tokens(empty_softhsm.module_path) == []
     with pytest.raises(E.TokenError) as info:
         preflight(empty_softhsm.module_path)
@@ -263,7 +265,7 @@ def test_always_authenticate_key_gets_the_pin_at_every_use(softhsm_world: World)
 def test_callable_pin_sees_the_preflight(softhsm_world: World) -> None:
     seen = []
 
-    def ask(pf):  # noqa: ANN001, ANN202
+    def ask(pf):
         seen.append((pf.token.label, pf.pin_status))
         return USER_PIN
 
@@ -303,3 +305,15 @@ def test_wrong_pin_then_count_low_then_confirmed_retry(softhsm_world: World) -> 
         assert signer.sign(b"ok")
     assert preflight(softhsm_world.module, token_serial=serial).pin_status is PinStatus.OK
 
+
+
+def test_two_signers_on_one_token_at_once(softhsm_world: World) -> None:
+    serial = softhsm_world.serial("XYZ")
+    first = open_signer(softhsm_world.module, pin=USER_PIN, token_serial=serial)
+    second = open_signer(softhsm_world.module, pin=USER_PIN, token_serial=serial)
+    try:
+        assert verify_signature(first.certificate, first.sign(b"1"), b"1")
+        assert verify_signature(second.certificate, second.sign(b"2"), b"2")
+    finally:
+        second.close()
+        first.close()

@@ -159,6 +159,29 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "en": "Cannot open the backup {path}: wrong passphrase, or "
                                       "the file was altered. The current data was not "
                                       "changed."},
+    # Signing
+    "no_module": {"vi": "Không tìm thấy thư viện PKCS#11 của token. Cài trình điều khiển "
+                        "token của nhà cung cấp chữ ký số, hoặc chỉ đường dẫn bằng --module "
+                        "hoặc biến IBHXH_PKCS11_MODULE.",
+                  "en": "No PKCS#11 token module found. Install the CA's token driver, or "
+                        "give its path with --module or IBHXH_PKCS11_MODULE."},
+    "not_signable": {"vi": "Hồ sơ {value} đang ở trạng thái {state}, không ký lại được.",
+                     "en": "Dossier {value} is {state}; it cannot be signed again."},
+    "cert_other_unit": {"vi": "Chứng thư số mang mã số thuế {cert}, không phải của đơn vị "
+                              "({unit}).",
+                        "en": "The certificate carries tax code {cert}, not the unit's "
+                              "({unit})."},
+    "signature_invalid": {"vi": "Chữ ký vừa tạo không kiểm tra được: {detail}",
+                          "en": "The signature just made does not verify: {detail}"},
+    "not_signed": {"vi": "Hồ sơ {value} chưa được ký.", "en": "Dossier {value} is not signed."},
+    "not_a_certificate": {"vi": "Tệp {path} không chứa chứng thư PEM.",
+                          "en": "The file {path} holds no PEM certificate."},
+    "signature_bad": {"vi": "Chữ ký không hợp lệ: {detail}",
+                      "en": "The signature is not valid: {detail}"},
+    "pin_low_needs_confirm": {"vi": "Số lần nhập PIN còn lại rất ít; chạy lại với "
+                                    "--confirm-low-pin nếu chắc chắn PIN đúng.",
+                              "en": "Few PIN tries are left; run again with --confirm-low-pin "
+                                    "if you are sure the PIN is right."},
     # Where a problem is
     "at_row": {"vi": "{form} dòng {row}", "en": "{form} row {row}"},
     "at_header": {"vi": "{form}", "en": "{form}"},

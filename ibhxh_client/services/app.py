@@ -18,16 +18,19 @@ class UserError(Exception):
     """
 
     def __init__(self, code: str, exit_code: int = 1, problems: list | None = None,
-                 **params: object) -> None:
+                 texts: dict[str, str] | None = None, **params: object) -> None:
         super().__init__(code)
         self.code = code
         self.exit_code = exit_code
         self.problems = problems or []
+        self.texts = texts  # sentences already worded by a library (signing, gateway)
         self.params = params
 
     def message(self, lang: str = "vi") -> str:
         from ..domain.messages import say
 
+        if self.texts:
+            return self.texts.get(lang) or self.texts["vi"]
         return say(self.code, lang, **self.params)
 
 

@@ -128,6 +128,25 @@ class DossierVerification:
     envelope: Verification
     forms: tuple[FormVerification, ...] = ()
     problems: tuple[Msg, ...] = field(default=())
+    unit_tax_code: str | None = None  # ThongTinDonVi/MaSoThue
+
+    @property
+    def same_signer(self) -> bool:
+        """True when the envelope and every form were signed with the same certificate."""
+        certs = [self.envelope.certificate, *(f.verification.certificate for f in self.forms)]
+        prints = {c.fingerprint if c else None for c in certs}
+        return len(prints) == 1 and None not in prints
+
+    @property
+    def tax_code_matches(self) -> bool | None:
+        """Whether the envelope's certificate carries the unit's tax code (None: unknown).
+
+        Informational: the gateway decides whether a certificate may sign for a unit.
+        """
+        cert = self.envelope.certificate
+        if not self.unit_tax_code or cert is None or cert.tax_code is None:
+            return None
+        return cert.tax_code == self.unit_tax_code
 
     def messages(self, lang: str = "vi") -> list[str]:
         """Every problem as a sentence (empty when valid)."""
@@ -180,8 +199,9 @@ def verify_dossier(envelope: bytes, *, trusted_cas: Sequence[x509.Certificate] |
                                 declared=declared_text or "-", actual=len(data)))
     if not forms:
         problems.append(Msg("bad_envelope", problem=FILES_PATH))
+    unit_tax = (tree.getroot().findtext("NoiDung/ThongTinDonVi/MaSoThue") or "").strip()
     return DossierVerification(valid=not problems, envelope=env, forms=tuple(forms),
-                               problems=tuple(problems))
+                               problems=tuple(problems), unit_tax_code=unit_tax or None)
 
 
 def strip_dossier_signatures(envelope: bytes) -> bytes:

@@ -620,6 +620,10 @@ def open_signer(module_path: str, *, pin: PinSource | None,
             session = token_obj.open(user_pin=secret)
         except X.PinIncorrect:
             raise _after_wrong_pin(token_obj.slot, module_path) from None
+        except X.UserAlreadyLoggedIn:
+            # Login is per application: another open signer on this token already logged
+            # in, so a plain session is logged in too (and closing it will not log out).
+            session = token_obj.open()
         finally:
             secret = None
         try:

@@ -1,0 +1,159 @@
+"""`ibhxh tokens`, `sign`, `export --signed` and `verify` end to end: a SoftHSM2 token
+whose certificate carries the demo company's tax code, xmlsec1 as the independent verifier,
+and every failure leaving the dossier where it was."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import subprocess
+
+import pytest
+from lxml import etree
+
+from ibhxh_client.services.demo import demo_employer
+from ibhxh_client.signing import strip_dossier_signatures
+from ibhxh_client.signing.demo import DemoCA
+from tests.pkcs11_fixtures import USER_PIN, SoftHsm
+
+LABEL = "SAOMAI"
+
+
+@pytest.fixture(scope="module")
+def token(tmp_path_factory):
+    """A SoftHSM2 token holding a key made on it and the demo company's certificate."""
+    root = tmp_path_factory.mktemp("saomai-token")
+    hsm = SoftHsm(root)
+    hsm.init_token(LABEL)
+    e = demo_employer()
+    ca = DemoCA.create("IBHXH CLI TEST CA")
+    public = hsm.generate_key(LABEL, b"\x01")
+    cert = ca.issue(public, company_name=e.name, tax_code=e.tax_code)
+    hsm.store_certificate(LABEL, cert, b"\x01")
+    expired_public = hsm.generate_key(LABEL, b"\x02")
+    old = ca.issue(expired_public, company_name=e.name, tax_code=e.tax_code,
+                   not_before=dt.datetime.now(dt.UTC) - dt.timedelta(days=500),
+                   not_after=dt.datetime.now(dt.UTC) - dt.timedelta(days=5))
+    hsm.store_certificate(LABEL, old, b"\x02")
+    hsm.lib()  # loaded once with this token folder; the program reuses the loaded module
+    ca_pem = root / "ca.pem"
+    from cryptography.hazmat.primitives import serialization
+
+    ca_pem.write_bytes(ca.certificate.public_bytes(serialization.Encoding.PEM))
+    from ibhxh_client.signing.certs import fingerprint
+
+    return {"module": hsm.module_path, "ca": ca_pem, "fp": fingerprint(cert),
+            "old_fp": fingerprint(old)}
+
+
+@pytest.fixture
+def signed_setup(cli, token, monkeypatch, tmp_path):
+    assert cli("demo", "--workers", "12").code == 0
+    monkeypatch.setenv("TOKEN_PIN", USER_PIN)
+    return token
+
+
+def state(cli, decl_id=1):
+    return cli("--json", "status", decl_id).json["state"]
+
+
+def xmlsec_verify(path, ca_pem) -> subprocess.CompletedProcess:
+    return subprocess.run(["xmlsec1", "--verify", "--trusted-pem", str(ca_pem), str(path)],
+                          capture_output=True, text=True)
+
+
+def test_tokens_lists_the_certificate_and_its_expiry(cli, token):
+    r = cli("--json", "tokens", "--module", token["module"])
+    assert r.code == 0, r.err
+    (module,) = [m for m in r.json if m["module"] == token["module"]]
+    (tok,) = module["tokens"]
+    assert tok["label"] == LABEL and tok["pin"] == "OK"
+    fps = {c["fingerprint"]: c for c in tok["certificates"]}
+    assert fps[token["fp"]]["tax_code"] == demo_employer().tax_code
+    assert fps[token["fp"]]["days_to_expiry"] > 300 and fps[token["old_fp"]]["days_to_expiry"] < 0
+    assert "còn" in cli("tokens", "--module", token["module"]).out
+
+
+def test_sign_with_the_token_then_verify_with_xmlsec1(cli, signed_setup, tmp_path):
+    token = signed_setup
+    unsigned = tmp_path / "unsigned.xml"
+    assert cli("export", 1, "--out", unsigned).code == 0
+    r = cli("sign", 1, "--module", token["module"], "--token-label", LABEL, "--cert",
+            token["fp"], "--pin-env", "TOKEN_PIN")
+    assert r.code == 0, r.err
+    assert state(cli) == "signed"
+    history = cli("--json", "status", 1).json["history"]
+    assert history[-1]["to"] == "signed" and token["fp"][:16] in history[-1]["detail"]
+    signed = tmp_path / "signed.xml"
+    assert cli("export", 1, "--signed", "--out", signed).code == 0
+    # Signing changed nothing but the signatures.
+    assert strip_dossier_signatures(signed.read_bytes()) == \
+        strip_dossier_signatures(unsigned.read_bytes())
+    # Ours and xmlsec1 agree: the envelope and each form inside it.
+    assert cli("verify", signed, "--trusted-ca", token["ca"]).code == 0
+    assert xmlsec_verify(signed, token["ca"]).returncode == 0
+    root = etree.fromstring(signed.read_bytes())
+    forms = [base64.b64decode(n.text) for n in root.iter("NoiDungFile")]
+    assert len(forms) == 2  # D02-TS and one TK1-TS (worker 10 has no BHXH number)
+    for i, form in enumerate(forms):
+        path = tmp_path / f"form{i}.xml"
+        path.write_bytes(form)
+        assert xmlsec_verify(path, token["ca"]).returncode == 0
+    # One byte changed in the envelope: both refuse.
+    tampered = tmp_path / "tampered.xml"
+    tampered.write_bytes(signed.read_bytes().replace(b"Sao Mai", b"Sao Mal", 1))
+    r = cli("verify", tampered, "--trusted-ca", token["ca"])
+    assert r.code == 1 and "không hợp lệ" in r.err
+    assert xmlsec_verify(tampered, token["ca"]).returncode != 0
+    # One byte changed inside a signed form: both refuse the form on its own.
+    form = forms[0].replace(b"<STT>1</STT>", b"<STT>7</STT>")
+    path = tmp_path / "form_tampered.xml"
+    path.write_bytes(form)
+    assert xmlsec_verify(path, token["ca"]).returncode != 0
+    assert cli("verify", path, "--trusted-ca", token["ca"]).code == 1
+
+
+def test_wrong_pin_leaves_the_dossier_as_it_was(cli, signed_setup, monkeypatch):
+    token = signed_setup
+    monkeypatch.setenv("BAD_PIN", "0000")
+    r = cli("sign", 1, "--module", token["module"], "--token-label", LABEL, "--cert",
+            token["fp"], "--pin-env", "BAD_PIN")
+    assert r.code == 3 and "PIN" in r.err
+    assert state(cli) == "draft"
+    assert cli("export", 1, "--signed", "--out", "x.xml").code == 1
+    # The right PIN still works afterwards (SoftHSM2 counts the failure, no lock yet).
+    r = cli("sign", 1, "--module", token["module"], "--token-label", LABEL, "--cert",
+            token["fp"], "--pin-env", "TOKEN_PIN", "--confirm-low-pin")
+    assert r.code == 0, r.err
+
+
+def test_expired_certificate_is_refused_before_the_pin(cli, signed_setup, monkeypatch):
+    token = signed_setup
+    monkeypatch.setenv("NO_PIN_NEEDED", "this must never be read")
+    r = cli("sign", 1, "--module", token["module"], "--cert", token["old_fp"], "--pin-env",
+            "NO_PIN_NEEDED")
+    assert r.code == 3 and "hết hạn" in r.err
+    assert state(cli) == "draft"
+
+
+def test_wrong_module_path_is_a_clear_error(cli, signed_setup, tmp_path):
+    missing = tmp_path / "khong-co" / "viettel-ca.dll"
+    r = cli("sign", 1, "--module", missing, "--pin-env", "TOKEN_PIN")
+    assert r.code == 3 and str(missing) in r.err
+    assert state(cli) == "draft"
+
+
+def test_pkcs12_file_and_demo_certificate(cli, signed_setup, tmp_path, monkeypatch):
+    r = cli("--json", "demo")  # already there: refused, nothing changed
+    assert r.code == 1
+    monkeypatch.setenv("P12_PASS", "wrong password")
+    from ibhxh_client.services.signing import DEMO_P12
+
+    p12 = tmp_path / "data" / DEMO_P12
+    assert p12.exists()
+    r = cli("sign", 1, "--pkcs12", p12, "--password-env", "P12_PASS")
+    assert r.code == 3 and state(cli) == "draft"
+    r = cli("sign", 1, "--demo-cert")
+    assert r.code == 0, r.err
+    assert state(cli) == "signed"
+    assert cli("verify", tmp_path / "nope.xml").code == 1
