@@ -161,3 +161,10 @@ def test_vietnamese_paths_with_spaces(cli, tmp_path):
     out.parent.mkdir()
     assert cli("--data-dir", folder, "export", "1", "--out", out).code == 0
     assert cli("--data-dir", folder, "validate", out).code == 0
+
+
+def test_error_catalogue_in_docs_is_current():
+    """docs/errors.md lists every message; regenerate with python -m ibhxh_client.errors_doc."""
+    from ibhxh_client import errors_doc
+
+    assert errors_doc.path().read_text("utf-8") == errors_doc.render()
