@@ -30,6 +30,7 @@ from ..storage.crypto import FieldCipher
 from ..storage.db import DB_FILE, Database
 from ..storage.keys import KeyStore
 from .app import App, UserError
+from .files import read_bytes, write_atomic
 
 MAGIC = b"IBHXH-BACKUP/1\n"
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}
@@ -74,12 +75,7 @@ def backup(app: App, out: Path, passphrase: str) -> dict[str, object]:
                          "version": __version__}).encode("utf-8")
     sealed = AESGCM(_kek(passphrase, salt, SCRYPT)).encrypt(nonce, payload.getvalue(), header)
     blob = MAGIC + len(header).to_bytes(4, "big") + header + sealed
-    tmp = out.with_name(out.name + ".part")
-    try:
-        tmp.write_bytes(blob)
-        tmp.replace(out)
-    except OSError as exc:
-        raise UserError("file_unwritable", path=str(out), detail=exc.strerror) from None
+    write_atomic(out, blob)
     with app.db.transaction() as conn:
         count = repo.count_workers(conn)
         repo.log_processing(conn, "backup", out.name, workers=count)
@@ -96,10 +92,7 @@ class Opened:
 
 def open_backup(path: Path, passphrase: str) -> Opened:
     """Read and unseal a backup; refuses a damaged file or a wrong passphrase."""
-    try:
-        blob = path.read_bytes()
-    except OSError as exc:
-        raise UserError("file_unreadable", path=str(path), detail=exc.strerror) from None
+    blob = read_bytes(path)
     if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 4:
         raise UserError("backup_damaged", path=str(path))
     at = len(MAGIC)

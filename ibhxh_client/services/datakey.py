@@ -13,6 +13,7 @@ from ..storage.crypto import CryptoError, FieldCipher
 from ..storage.db import Database, read_meta
 from ..storage.keys import unwrap_key, wrap_key
 from .app import App, UserError
+from .files import read_bytes, write_atomic
 
 
 def _set_meta(app: App, key: str, value: str) -> None:
@@ -41,12 +42,7 @@ def export_recovery(app: App, out: Path, passphrase: str) -> None:
         data = wrap_key(key, app.db.db_id, passphrase)
     except CryptoError as exc:
         raise UserError(exc.code, **exc.params) from None
-    tmp = out.with_name(out.name + ".part")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except OSError as exc:
-        raise UserError("file_unwritable", path=str(out), detail=exc.strerror) from None
+    write_atomic(out, data)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     _set_meta(app, "recovery_saved_for", app.db.cipher.check_value)
     _set_meta(app, "recovery_saved_at", now)
@@ -63,11 +59,7 @@ def restore(data_dir: Path | None, recovery_file: Path, passphrase: str) -> str:
             meta = read_meta(conn)
         if "db_id" not in meta:
             raise UserError("no_encrypted_db", path=str(db.path))
-        try:
-            raw = recovery_file.read_bytes()
-        except OSError as exc:
-            raise UserError("file_unreadable", path=str(recovery_file),
-                            detail=exc.strerror) from None
+        raw = read_bytes(recovery_file)
         try:
             db_id, key = unwrap_key(raw, passphrase)
         except CryptoError as exc:

@@ -25,6 +25,7 @@ from ..dossier.xsd import load_schema, schema_errors
 from ..storage import repo
 from .app import App, UserError
 from .employer import get as get_employer
+from .files import read_bytes, write_atomic
 
 DEFAULT_PLAN = {"increase": "TM", "decrease": "GH", "adjust": "DC"}
 
@@ -201,21 +202,12 @@ def export(app: App, decl_id: int, out: Path) -> int:
     """Write the dossier's envelope to a file (validating it first); returns its size."""
     result = validate(app, decl_id)
     data = result.envelope
-    _write(out, data)
+    write_atomic(out, data)
     with app.db.transaction() as conn:
         repo.log_processing(conn, "export", f"dossier {decl_id}",
                             workers=len(result.forms[0].rows) if result.forms else 0,
                             detail=out.suffix)
     return len(data)
-
-
-def _write(out: Path, data: bytes) -> None:
-    tmp = out.with_name(out.name + ".part")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(out)  # never a half-written file under the real name
-    except OSError as exc:
-        raise UserError("file_unwritable", path=str(out), detail=exc.strerror) from None
 
 
 def status(app: App, decl_id: int | None = None) -> list[dict[str, Any]] | dict[str, Any]:
@@ -236,10 +228,7 @@ def status(app: App, decl_id: int | None = None) -> list[dict[str, Any]] | dict[
 
 def validate_file(app: App, path: Path) -> list[Problem]:
     """Check an XML file from anywhere: an envelope with its forms, or a single form."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError("file_unreadable", path=str(path), detail=exc.strerror) from None
+    data = read_bytes(path)
     try:
         root = parse(data)
     except UnsafeXmlError as exc:

@@ -169,7 +169,7 @@ def bundle(data: dict[str, Section], out: Path) -> Path:
         for path in recent_logs()[:5]:
             zf.writestr(f"logs/{path.name}",
                         redact(path.read_text("utf-8", errors="replace")))
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(buf.getvalue())
-    tmp.replace(out)
+    from .files import write_atomic
+
+    write_atomic(out, buf.getvalue())
     return out

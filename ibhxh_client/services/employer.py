@@ -14,6 +14,7 @@ from ..domain.text import clean_name, nfc
 from ..storage import repo
 from .app import App, UserError
 from .checks import check_employer
+from .files import read_bytes
 
 _FIELDS = {f.name: f for f in fields(Employer)}
 
@@ -35,10 +36,7 @@ def as_dict(e: Employer) -> dict[str, Any]:
 
 def read_file(path: Path) -> dict[str, Any]:
     """The employer's fields from a TOML or JSON file, with a message naming the problem."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError("file_unreadable", path=str(path), detail=exc.strerror) from None
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
         if path.suffix.lower() == ".json":

@@ -20,6 +20,7 @@ from ..storage import repo
 from ..storage.schema import declaration_lines, documents
 from ..storage.schema import workers as workers_t
 from .app import App, UserError
+from .files import write_atomic
 
 # Worker attributes that no form carries, with their labels.
 OTHER_LABELS = {
@@ -83,20 +84,11 @@ def write_worker_report(app: App, key: str, out: Path, lang: str = "vi") -> None
     suffix = out.suffix.lower()
     if suffix == ".json":
         data = json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
-        _atomic_write(out, data)
+        write_atomic(out, data)
     elif suffix == ".pdf":
         _report_pdf(app, report, out, lang)
     else:
         raise UserError("bad_extension", exit_code=2, value=out.name, allowed=".pdf, .json")
-
-
-def _atomic_write(out: Path, data: bytes) -> None:
-    tmp = out.with_name(out.name + ".part")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except OSError as exc:
-        raise UserError("file_unwritable", path=str(out), detail=exc.strerror) from None
 
 
 def _report_pdf(app: App, report: dict[str, Any], out: Path, lang: str) -> None:
@@ -203,5 +195,5 @@ def export_processing_log(app: App, out: Path) -> int:
         writer.writeheader()
         writer.writerows(rows)
         data = buf.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 with a BOM correctly
-    _atomic_write(out, data)
+    write_atomic(out, data)
     return len(rows)

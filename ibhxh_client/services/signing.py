@@ -31,6 +31,7 @@ from ..storage import repo
 from .app import App, UserError
 from .declarations import load, validate
 from .employer import get as get_employer
+from .files import read_bytes, write_atomic
 
 TOKEN_EXIT = 3
 SIGNABLE = {DossierState.DRAFT, DossierState.VALIDATED, DossierState.SIGNED,
@@ -168,12 +169,7 @@ def signed_bytes(app: App, decl_id: int) -> bytes:
 
 def export_signed(app: App, decl_id: int, out: Path) -> int:
     data = signed_bytes(app, decl_id)
-    tmp = out.with_name(out.name + ".part")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except OSError as exc:
-        raise UserError("file_unwritable", path=str(out), detail=exc.strerror) from None
+    write_atomic(out, data)
     with app.db.transaction() as conn:
         repo.log_processing(conn, "export", f"dossier {decl_id}", detail="signed")
     return len(data)
@@ -182,11 +178,7 @@ def export_signed(app: App, decl_id: int, out: Path) -> int:
 def load_cas(paths: list[str]) -> list[x509.Certificate]:
     cas = []
     for path in paths:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise UserError("file_unreadable", exit_code=2, path=path,
-                            detail=exc.strerror) from None
+        data = read_bytes(Path(path), exit_code=2)
         try:
             cas += x509.load_pem_x509_certificates(data)
         except ValueError:
@@ -196,10 +188,7 @@ def load_cas(paths: list[str]) -> list[x509.Certificate]:
 
 def verify_file(path: Path, trusted: list[x509.Certificate], lang: str = "vi") -> dict:
     """The verdict on a signed envelope (both levels) or a single signed form."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError("file_unreadable", path=str(path), detail=exc.strerror) from None
+    data = read_bytes(path)
     if b"<Hoso" in data[:4096]:
         verdict = verify_dossier(data, trusted_cas=trusted or None)
         cert = verdict.envelope.certificate

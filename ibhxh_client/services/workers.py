@@ -13,6 +13,7 @@ from ..domain.text import clean_name, name_sort_key, nfc
 from ..storage import repo
 from .app import App, UserError
 from .checks import check_worker
+from .files import read_bytes
 
 _FIELDS = {f.name for f in fields(Worker)} - {"id"}
 _INT_FIELDS = {"salary", "allowances"}
@@ -86,10 +87,7 @@ def search(app: App, text: str = "", limit: int | None = None) -> list[Worker]:
 
 def read_csv(path: Path) -> list[dict[str, str]]:
     """Rows of a CSV file in UTF-8 (with or without BOM) or Windows-1258."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError("file_unreadable", path=str(path), detail=exc.strerror) from None
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

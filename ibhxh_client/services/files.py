@@ -1,0 +1,31 @@
+"""Reading and writing the officer's files: clear messages, and never a half-written file
+under the real name (write to NAME.part, then rename)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .app import UserError
+
+
+def read_bytes(path: Path, exit_code: int = 1) -> bytes:
+    """The file's bytes, or a message naming the file and why it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError("file_unreadable", exit_code=exit_code, path=str(path),
+                        detail=exc.strerror or type(exc).__name__) from None
+
+
+def write_atomic(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` through a temporary name, so a crash or a full disk never
+    leaves a truncated file that looks complete."""
+    out = Path(out)
+    tmp = out.with_name(out.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError("file_unwritable", path=str(out),
+                        detail=exc.strerror or type(exc).__name__) from None
