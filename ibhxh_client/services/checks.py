@@ -27,23 +27,30 @@ def _fields_of(catalog: Catalog, owner: str) -> dict[str, FieldSpec]:
     return out
 
 
+_CHECKERS: dict[tuple[int, str], tuple[dict[str, FieldSpec], list]] = {}
+
+
+def _checkers(catalog: Catalog, owner: str, required: frozenset[str]):
+    # Made once per catalogue: an import checks tens of thousands of workers.
+    key = (id(catalog), owner)
+    if key not in _CHECKERS:
+        specs = _fields_of(catalog, owner)
+        _CHECKERS[key] = (specs, [(f, attr, f.type, attr in required,
+                                   field_checker(f, catalog.codelists))
+                                  for attr, f in specs.items()])
+    return _CHECKERS[key]
+
+
 def _check(catalog: Catalog, owner: str, obj: Any, required: frozenset[str], form: str,
            row: int | None) -> list[Problem]:
-    specs = _fields_of(catalog, owner)
-    checkers = [(f, attr, f.type, attr in required, field_checker(f, catalog.codelists))
-                for attr, f in specs.items()]
+    specs, checkers = _checkers(catalog, owner, required)
     record = {attr: getattr(obj, attr, None) for attr in specs}
     return check_record(form, row, record, checkers)
 
 
 def check_employer(catalog: Catalog, e: Employer) -> list[Problem]:
     """Problems with the unit's data (field names are Employer attributes)."""
-    problems = _check(catalog, "employer", e, EMPLOYER_REQUIRED, "TK3-TS", None)
-    if e.region not in catalog.codelists["wage_regions"]:
-        spec = _fields_of(catalog, "employer")["region"]
-        problems.append(Problem("TK3-TS", None, "region", "not_in_list", {"value": e.region},
-                                spec.label))
-    return problems
+    return _check(catalog, "employer", e, EMPLOYER_REQUIRED, "TK3-TS", None)
 
 
 def check_worker(catalog: Catalog, w: Worker, row: int | None = None) -> list[Problem]:
@@ -54,7 +61,7 @@ def check_worker(catalog: Catalog, w: Worker, row: int | None = None) -> list[Pr
     record = {"so_cccd": w.cccd, "ngay_sinh": w.birth_date, "gioi_tinh": w.gender,
               "ma_so_bhxh": w.bhxh_number}
     ctx = RuleContext(codelists=catalog.codelists)
-    labels = _fields_of(catalog, "worker")
+    labels = _checkers(catalog, "worker", WORKER_REQUIRED)[0]
     names = {"so_cccd": "cccd", "ma_so_bhxh": "bhxh_number"}
     for fname, code, params in cccd_agrees(record, ctx) + identity(record, ctx):
         attr = names[fname]
