@@ -23,6 +23,7 @@ from .domain.text import vnd
 from .services import backup as backup_service
 from .services import calc as calc_service
 from .services import datakey, declarations, demo, diagnose, employer, privacy, workers
+from .services import importing as importing_service
 from .services import signing as signing_service
 from .services.app import App, UserError, open_app
 from .storage.crypto import CryptoError
@@ -45,6 +46,7 @@ TEXT = {
                      "en": "Added worker #{id} {name}."},
     "imported": {"vi": "Đã nhập: {added} người mới, {updated} người cập nhật.",
                  "en": "Imported: {added} new, {updated} updated."},
+    "xlsx_written": {"vi": "Đã ghi {out}.", "en": "Wrote {out}."},
     "no_dossiers": {"vi": "Chưa có hồ sơ nào.", "en": "No dossiers yet."},
     "total": {"vi": "Tổng cộng", "en": "Total"},
     "employer_share": {"vi": "Đơn vị", "en": "Employer"},
@@ -174,8 +176,13 @@ def cmd_workers(app: App, args: argparse.Namespace, out: Output) -> int:
         out.result(_worker_dict(w), t("worker_added", out.lang, id=w.id, name=w.full_name))
         return 0
     if args.action == "import":
-        counts = workers.import_csv(app, Path(args.file))
-        out.result(counts, t("imported", out.lang, **counts))
+        return _import_workers(app, args, out)
+    if args.action == "export":
+        if not args.out:
+            raise UserError("missing_fields", exit_code=2, fields="--out")
+        count = importing_service.export_workers(app, Path(args.out), args.search or "")
+        out.result({"out": args.out, "workers": count},
+                   t("xlsx_written", out.lang, out=args.out))
         return 0
     found = workers.search(app, args.search or "", args.limit)
 
@@ -186,6 +193,23 @@ def cmd_workers(app: App, args: argparse.Namespace, out: Output) -> int:
 
     out.result([_worker_dict(w) for w in found], human)
     return 0
+
+
+def _import_workers(app: App, args: argparse.Namespace, out: Output) -> int:
+    """Exit 1 when a row failed (the valid ones are saved unless --all-or-nothing)."""
+    result = importing_service.import_workers(
+        app, Path(args.file), sheet=args.sheet, mapping=args.mapping,
+        all_or_nothing=args.all_or_nothing, report=args.report)
+
+    def human() -> None:
+        for note in result.notes:
+            print(f"  * {note.message(out.lang)}", file=sys.stderr)
+        for issue in result.problems:
+            print(f"  - {issue.message(out.lang)}", file=sys.stderr)
+        print(result.summary(out.lang), file=sys.stderr if result.failed else sys.stdout)
+
+    out.result(result.to_dict(out.lang), human)
+    return result.exit_code
 
 
 def _line_requests(args: argparse.Namespace) -> list[declarations.LineRequest]:
@@ -207,7 +231,11 @@ def _line_requests(args: argparse.Namespace) -> list[declarations.LineRequest]:
 
 
 def cmd_declare(app: App, args: argparse.Namespace, out: Output) -> int:
-    decl, result = declarations.declare(app, args.procedure, args.period, _line_requests(args),
+    requests = _line_requests(args)
+    if args.from_file:
+        requests += importing_service.line_requests(app, Path(args.from_file), sheet=args.sheet,
+                                                    mapping=args.mapping)
+    decl, result = declarations.declare(app, args.procedure, args.period, requests,
                                         new_workers=args.new_workers,
                                         first_registration=args.first_registration)
     out.result({"dossier_id": decl.id, "lines": len(decl.lines), "files": len(result.files),
@@ -233,7 +261,18 @@ def cmd_validate(app: App, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_template(app: App, args: argparse.Namespace, out: Output) -> int:
+    importing_service.write_template(app, args.kind, Path(args.out))
+    out.result({"out": args.out}, t("xlsx_written", out.lang, out=args.out))
+    return 0
+
+
 def cmd_export(app: App, args: argparse.Namespace, out: Output) -> int:
+    if Path(args.out).suffix.lower() == ".xlsx":
+        count = importing_service.export_declaration(app, int(args.dossier_id), Path(args.out))
+        out.result({"dossier_id": int(args.dossier_id), "out": args.out, "lines": count},
+                   t("xlsx_written", out.lang, out=args.out))
+        return 0
     if args.signed:
         size = signing_service.export_signed(app, int(args.dossier_id), Path(args.out))
     else:
@@ -533,8 +572,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file", help="TOML hoặc JSON / TOML or JSON")
 
     p = command("workers", cmd_workers, "người lao động / workers")
-    p.add_argument("action", choices=["list", "add", "import"])
-    p.add_argument("file", nargs="?", help="CSV (import)")
+    p.add_argument("action", choices=["list", "add", "import", "export"])
+    p.add_argument("file", nargs="?", help=".xlsx .xls .ods .csv (import)")
+    p.add_argument("--sheet", help="tên trang tính / sheet name (import)")
+    p.add_argument("--mapping", help="JSON/TOML: cột → trường / column → field (import)")
+    p.add_argument("--all-or-nothing", action="store_true",
+                   help="không lưu gì nếu có dòng lỗi / save nothing if a row fails")
+    p.add_argument("--report", help="báo cáo lỗi .xlsx / error report .xlsx (import)")
+    p.add_argument("--out", help="tệp .xlsx (export)")
     p.add_argument("--search")
     p.add_argument("--limit", type=int)
     for name in ("full-name", "gender", "birth-date", "bhxh-number", "cccd", "cmnd",
@@ -549,10 +594,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--line", action="append",
                    help="MÃ[:PHƯƠNG ÁN[:LƯƠNG[:TỪ THÁNG[:ĐẾN THÁNG]]]] (BHXH, CCCD hoặc #id)")
     p.add_argument("--lines", help="CSV: worker,plan,salary,from,to,decision_number,…")
+    p.add_argument("--from", dest="from_file",
+                   help="bảng tính các dòng D02 / spreadsheet of D02 lines (.xlsx .xls .ods .csv)")
+    p.add_argument("--sheet", help="trang tính của --from / sheet of --from")
+    p.add_argument("--mapping", help="JSON/TOML: cột → trường cho --from")
     p.add_argument("--new-workers", action="store_true",
                    help="mọi người lao động chưa báo tăng / every worker not yet increased")
     p.add_argument("--first-registration", action="store_true",
                    help="đăng ký lần đầu (kèm TK3-TS) / first registration (adds TK3-TS)")
+
+    p = command("template", cmd_template, "mẫu Excel để điền / fill-in .xlsx template")
+    p.add_argument("kind", choices=["d02", "workers"])
+    p.add_argument("--out", required=True, help="FILE.xlsx")
 
     p = command("validate", cmd_validate, "kiểm tra / check a dossier or an XML file")
     p.add_argument("target", help="DOSSIER_ID | FILE.xml")

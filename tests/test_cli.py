@@ -99,21 +99,36 @@ def test_workers_add_checks_every_field(cli, demo):
     assert [w["cccd"] for w in found] == [good]
 
 
-def test_workers_import_csv_all_or_nothing(cli, demo, tmp_path):
+def test_workers_import_valid_rows_or_all_or_nothing(cli, demo, tmp_path):
     good = ids.cccd_for("001", "F", 1995, 11)
     path = tmp_path / "w.csv"
     path.write_text("Họ và tên,Giới tính,Ngày sinh,Số CCCD,Mức lương\n"
                     f"Đỗ Thị Hoa,Nữ,1995,{good},6000000\n"
                     "Ngô Văn B,Nam,32/01/1990,001090000001,6000000\n", encoding="utf-8-sig")
     before = len(cli("--json", "workers", "list").json)
-    r = cli("workers", "import", path)
+    r = cli("workers", "import", path, "--all-or-nothing")
     assert r.code == 1 and "32/01/1990" in r.err
     assert len(cli("--json", "workers", "list").json) == before
+    report = tmp_path / "loi.xlsx"
+    r = cli("workers", "import", path, "--report", report)  # the valid rows, by default
+    assert r.code == 1 and report.exists() and "loi.xlsx" in r.err
+    assert len(cli("--json", "workers", "list").json) == before + 1
     path.write_text("full_name,gender,birth_date,cccd\n"
                     f"Đỗ Thị Hoa,F,1995,{good}\n", encoding="utf-8")
-    assert cli("workers", "import", path).code == 0
-    assert cli("--json", "workers", "import", path).json == {"added": 0, "updated": 1}
+    r = cli("--json", "workers", "import", path)
+    assert r.code == 0 and (r.json["added"], r.json["unchanged"]) == (0, 1)
     assert len(cli("--json", "workers", "list").json) == before + 1
+
+
+def test_template_export_and_declare_from_a_spreadsheet(cli, demo, tmp_path):
+    assert cli("template", "d02", "--out", tmp_path / "mau.xlsx").code == 0
+    assert cli("workers", "export", "--out", tmp_path / "nld.xlsx").code == 0
+    assert cli("export", demo, "--out", tmp_path / "d02.xlsx").code == 0
+    r = cli("--json", "workers", "import", tmp_path / "nld.xlsx")
+    assert r.code == 0 and r.json["unchanged"] == 6
+    r = cli("declare", "--procedure", "600", "--period", "01/2026", "--from",
+            tmp_path / "d02.xlsx")
+    assert r.code == 0 and "6 dòng" in r.out, r.err
 
 
 def _worker(cli, n):

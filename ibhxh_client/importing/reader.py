@@ -1,0 +1,161 @@
+"""Spreadsheet files in: .xlsx, .xlsm, .xls and .ods through python-calamine; .csv as text.
+
+A sheet comes back as rows of Python values, as calamine gives them (str, int, float,
+bool, date, datetime, time); CSV cells are strings. Nothing is interpreted here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..domain.text import fold, looks_vietnamese, nfc
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+TEXT_SUFFIXES = (".csv", ".txt")
+SUFFIXES = WORKBOOK_SUFFIXES + TEXT_SUFFIXES
+CSV_SHEET = "CSV"
+
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+class ReadError(Exception):
+    """The file cannot be read: ``code`` and ``params`` make the officer's message."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass
+class Sheet:
+    """One sheet's cells, top-left first; ``merged`` lists merged ranges as
+    ((first row, first col), (last row, last col)), 0-based, when the format keeps them."""
+
+    name: str
+    rows: list[list[Any]]
+    merged: Merged = field(default_factory=list)
+    encoding: str | None = None  # CSV only: utf-8, utf-8-sig, cp1258 or cp1252
+
+
+def check_suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ReadError("import_format", value=path.name, allowed=", ".join(SUFFIXES))
+    return suffix
+
+
+def _workbook(path: Path):
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except OSError as exc:
+        raise ReadError("import_unreadable", path=str(path),
+                        detail=exc.strerror or type(exc).__name__) from None
+    except Exception as exc:  # calamine's own errors: zip, xml, password, format
+        raise ReadError("import_unreadable", path=str(path),
+                        detail=f"{type(exc).__name__}: {exc}"[:200]) from None
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The sheets of a workbook in order (a CSV file has one, named "CSV")."""
+    if check_suffix(path) in TEXT_SUFFIXES:
+        return [CSV_SHEET]
+    wb = _workbook(path)
+    try:
+        return list(wb.sheet_names)
+    finally:
+        wb.close()
+
+
+def read_sheets(path: Path, names: list[str] | None = None,
+                nrows: int | None = None) -> list[Sheet]:
+    """Read the named sheets (all when ``names`` is None), or only their first ``nrows``
+    rows, with one opening of the file."""
+    if check_suffix(path) in TEXT_SUFFIXES:
+        sheet = read_csv(path)
+        if nrows is not None:
+            sheet.rows = sheet.rows[:nrows]
+        return [sheet]
+    wb = _workbook(path)
+    try:
+        out = []
+        for name in names if names is not None else list(wb.sheet_names):
+            try:
+                ws = wb.get_sheet_by_name(name)
+                rows = ws.to_python(skip_empty_area=False, nrows=nrows)
+                merged = ws.merged_cell_ranges or []
+            except Exception as exc:
+                raise ReadError("import_unreadable", path=str(path),
+                                detail=f"{type(exc).__name__}: {exc}"[:200]) from None
+            out.append(Sheet(name, rows, [((a, b), (c, d)) for (a, b), (c, d) in merged]))
+        return out
+    finally:
+        wb.close()
+
+
+def find_sheet(names: list[str], wanted: str) -> str:
+    """The sheet an officer named, ignoring case, diacritics and spaces."""
+    if wanted in names:
+        return wanted
+    key = " ".join(fold(wanted).split())
+    for name in names:
+        if " ".join(fold(name).split()) == key:
+            return name
+    raise ReadError("import_no_sheet", value=wanted, allowed=", ".join(names))
+
+
+# -- CSV -----------------------------------------------------------------------------------
+
+def decode_text(raw: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read with.
+
+    UTF-8 (with or without BOM) first. Otherwise Windows-1258, the Vietnamese code page,
+    unless the words it gives are not Vietnamese: then the file was typed with a TCVN3 or
+    VNI font, whose bytes are read as Windows-1252 (the reading the legacy tables use) and
+    converted column by column later.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    vn = nfc(raw.decode("cp1258", errors="replace"))
+    words = {w for w in vn.split() if not w.isascii()}
+    if all(looks_vietnamese(w) for w in words):
+        return vn, "cp1258"
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "cp1252"
+
+
+def read_csv(path: Path) -> Sheet:
+    """A CSV file as one sheet of strings; the delimiter (, ; or tab) is guessed."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ReadError("import_unreadable", path=str(path),
+                        detail=exc.strerror or type(exc).__name__) from None
+    text, encoding = decode_text(raw)
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect=dialect)]
+    return Sheet(CSV_SHEET, rows, [], encoding)
+
+
+def excel_serial_to_datetime(value: float) -> datetime:
+    """An Excel date serial number (1900 system; 60 is Lotus's phantom 29 Feb 1900)."""
+    from datetime import timedelta
+
+    base = datetime(1899, 12, 30) if value >= 61 else datetime(1899, 12, 31)
+    return base + timedelta(days=float(value))
