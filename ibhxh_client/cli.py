@@ -22,7 +22,7 @@ from .domain.model import Period
 from .domain.text import vnd
 from .services import backup as backup_service
 from .services import calc as calc_service
-from .services import datakey, declarations, demo, diagnose, employer, privacy, workers
+from .services import datakey, declarations, demo, diagnose, employer, privacy, submission, workers
 from .services import importing as importing_service
 from .services import signing as signing_service
 from .services.app import App, UserError, open_app
@@ -33,6 +33,15 @@ log = logging.getLogger("ibhxh")
 
 FUND_NAMES = {"BHXH": "BHXH", "BHYT": "BHYT", "BHTN": "BHTN", "BHTNLD": "BHTNLĐ-BNN"}
 TEXT = {
+    "logged_in": {"vi": "Đã đăng nhập {gateway} (đơn vị {unit}, bằng {login}).",
+                  "en": "Logged in to {gateway} (unit {unit}, by {login})."},
+    "sent": {"vi": "Đã gửi hồ sơ {id}: số hồ sơ {number}; phiếu giao nhận đã kiểm tra và lưu.",
+             "en": "Sent dossier {id}: dossier number {number}; the receipt was checked and "
+                   "kept."},
+    "synced": {"vi": "{accepted} được chấp nhận, {rejected} bị từ chối, {waiting} đang chờ, "
+                     "{failed} lỗi.",
+               "en": "{accepted} accepted, {rejected} rejected, {waiting} waiting, "
+                     "{failed} failed."},
     "dossier_created": {"vi": "Đã tạo hồ sơ nháp số {id} ({lines} dòng, {files} tệp).",
                         "en": "Draft dossier {id} created ({lines} rows, {files} files)."},
     "demo_done": {"vi": "Đã tạo dữ liệu mẫu: {workers} người lao động, hồ sơ số {id}.",
@@ -108,18 +117,34 @@ class Output:
         else:
             print(human)
 
-    def error(self, exc: UserError) -> int:
+    def error(self, exc: UserError, paper_for: int | None = None) -> int:
         message = exc.message(self.lang)
         problems = [p.to_dict(self.lang) for p in exc.problems]
+        offer = _paper_offer(exc) if exc.exit_code in (3, 4) else None
         if self.json:
             print(json.dumps({"ok": False, "error": exc.code, "message": message,
+                              "offer_paper": bool(offer or exc.params.get("offer_paper")),
+                              "paper_reason": offer.reason(self.lang) if offer else None,
                               "problems": problems}, ensure_ascii=False, indent=2,
                              default=_json_default))
         else:
             for p in problems:
                 print(f"  - {p['message']}", file=sys.stderr)
             print(message, file=sys.stderr)
+            if offer:
+                print(offer.message(self.lang), file=sys.stderr)
+                if paper_for is not None:
+                    print(f"  ibhxh print {paper_for} --out ho-so-{paper_for}.pdf "
+                          f'--reason "{offer.reason(self.lang)}"', file=sys.stderr)
         return exc.exit_code
+
+
+def _paper_offer(exc: UserError):
+    """The paper dossier, when signing or sending failed for a reason the officer cannot
+    fix now (Official Dispatch 2724/BHXH-THU)."""
+    from .services.printing import offer_paper
+
+    return offer_paper(exc)
 
 
 def _json_default(value: Any) -> Any:
@@ -285,23 +310,29 @@ def cmd_export(app: App, args: argparse.Namespace, out: Output) -> int:
 def cmd_status(app: App, args: argparse.Namespace, out: Output) -> int:
     if args.dossier_id is None:
         items = declarations.status(app)
+        sent = submission.queue(app)
+        for d in items:
+            d.update(sent.get(d["id"], {}))
 
         def human() -> None:
             if not items:
                 print(t("no_dossiers", out.lang))
             for d in items:
                 print(f"#{d['id']:<5} {d['procedure']:5} {d['period']}  {d['state']:10} "
-                      f"{d['lines']:>7} dòng  {d['created']}")
+                      f"{d['lines']:>7} dòng  {d['created']}  {d.get('dossier_number') or ''}")
 
         out.result([{**d, "dossier_id": d["id"]} for d in items], human)
         return 0
     item = declarations.status(app, int(args.dossier_id))
+    item["gateway"] = submission.tracking(app, int(args.dossier_id))
 
     def human_one() -> None:
         print(f"#{item['id']} {item['procedure']} {item['period']}: {item['state']}")
         for h in item["history"]:
             print(f"  {h['at']}  {h['from'] or '-':>10} → {h['to']:10} {h['user']}  "
                   f"{h['detail']}")
+        if item["gateway"]:
+            _print_tracking(item["gateway"])
 
     out.result({**item, "dossier_id": item["id"]}, human_one)
     return 0
@@ -457,7 +488,8 @@ def _pin_source(args: argparse.Namespace, out: Output):
     return ask
 
 
-def cmd_sign(app: App, args: argparse.Namespace, out: Output) -> int:
+def _signer(app: App, args: argparse.Namespace, out: Output, p12_password_env: str | None):
+    """The signer the options name: --demo-cert, --pkcs12 FILE, or a token (PIN asked)."""
     import os
 
     if args.demo_cert or args.pkcs12:
@@ -466,10 +498,10 @@ def cmd_sign(app: App, args: argparse.Namespace, out: Output) -> int:
             password = signing_service.DEMO_P12_PASSWORD
         else:
             path = Path(args.pkcs12)
-            if args.password_env:
-                value = os.environ.get(args.password_env)
+            if p12_password_env:
+                value = os.environ.get(p12_password_env)
                 if value is None:
-                    raise UserError("missing_fields", exit_code=2, fields=args.password_env)
+                    raise UserError("missing_fields", exit_code=2, fields=p12_password_env)
             else:
                 import getpass
 
@@ -484,6 +516,11 @@ def cmd_sign(app: App, args: argparse.Namespace, out: Output) -> int:
             module, _pin_source(args, out), token_serial=args.token_serial,
             token_label=args.token_label, cert_fingerprint=args.cert,
             tax_code=employer.get(app).tax_code)
+    return signer
+
+
+def cmd_sign(app: App, args: argparse.Namespace, out: Output) -> int:
+    signer = _signer(app, args, out, args.password_env)
     with signer:
         result = signing_service.sign(app, int(args.dossier_id), signer)
     for warning in result.warnings:
@@ -493,6 +530,79 @@ def cmd_sign(app: App, args: argparse.Namespace, out: Output) -> int:
                t("signed", out.lang, id=result.dossier_id,
                  subject=result.certificate["subject"]))
     return 0
+
+
+def _gateway_signer(app: App, args: argparse.Namespace, out: Output):
+    """A signer only when this data folder logs in to the gateway by certificate."""
+    conf = submission.settings(app)
+    if conf is None or conf.login != "certificate":
+        return None
+    return _signer(app, args, out, args.pkcs12_password_env)
+
+
+def cmd_login(app: App, args: argparse.Namespace, out: Output) -> int:
+    import getpass
+    import os
+
+    password = signer = None
+    if args.certificate:
+        signer = _signer(app, args, out, args.pkcs12_password_env)
+    elif args.password_env:
+        password = os.environ.get(args.password_env)
+        if password is None:
+            raise UserError("missing_fields", exit_code=2, fields=args.password_env)
+    else:
+        password = getpass.getpass("Mật khẩu cổng tiếp nhận / gateway password: ")
+    try:
+        info = submission.login(app, args.gateway, args.unit, password=password, signer=signer,
+                                ca_file=args.ca)
+    finally:
+        if signer is not None:
+            signer.close()
+    out.result(info, t("logged_in", out.lang, gateway=info["gateway"], unit=args.unit,
+                       login=info["login"]))
+    return 0
+
+
+def cmd_submit(app: App, args: argparse.Namespace, out: Output) -> int:
+    signer = _gateway_signer(app, args, out)
+    try:
+        item = submission.submit(app, args.dossier_id, signer=signer)
+    finally:
+        if signer is not None:
+            signer.close()
+    out.result(item, t("sent", out.lang, id=item["dossier_id"], number=item["dossier_number"]))
+    return 0
+
+
+def _print_tracking(item: dict[str, Any]) -> None:
+    print(f"  {item.get('dossier_number') or '-'}  {item['outbox']}  {item['gateway']}")
+    if item.get("last_error_message"):
+        print(f"  ! {item['last_error_message']}")
+    for reason in item.get("reasons", []):
+        print(f"  - {reason['message']}")
+
+
+def cmd_sync(app: App, args: argparse.Namespace, out: Output) -> int:
+    signer = _gateway_signer(app, args, out)
+    try:
+        summary = submission.sync(app, signer=signer, wait=args.wait)
+    finally:
+        if signer is not None:
+            signer.close()
+
+    def human() -> None:
+        for item in summary["dossiers"]:
+            print(f"#{item['dossier_id']:<5} {item.get('state', '-')}")
+            if "outbox" in item:
+                _print_tracking(item)
+            if "error" in item:
+                print(f"  ! {item['error']['message']}", file=sys.stderr)
+        print(t("synced", out.lang, **{k: summary[k] for k in
+                                       ("accepted", "rejected", "waiting", "failed")}))
+
+    out.result(summary, human)
+    return summary["exit_code"]
 
 
 def cmd_verify(app: App | None, args: argparse.Namespace, out: Output) -> int:
@@ -505,6 +615,16 @@ def cmd_verify(app: App | None, args: argparse.Namespace, out: Output) -> int:
     if not verdict["trusted"]:
         lines.append(t("chain_unchecked", out.lang))
     out.result(verdict, "\n".join(lines))
+    return 0
+
+
+def cmd_print(app: App, args: argparse.Namespace, out: Output) -> int:
+    from .services import printing
+
+    result = printing.print_dossier(
+        app, args.dossier_id, reason=args.reason or printing.default_reason(out.lang),
+        out=Path(args.out) if args.out else None, printer=args.printer)
+    out.result(result.to_dict(), result.message(out.lang))
     return 0
 
 
@@ -638,6 +758,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("audit", cmd_audit, "nhật ký xử lý dữ liệu / processing log")
     p.add_argument("--out", help="FILE.csv | FILE.json")
 
+    p = command("print", cmd_print, "in hồ sơ giấy / print the paper dossier")
+    p.add_argument("dossier_id", type=int)
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--out", help="FILE.pdf")
+    group.add_argument("--printer", help="tên máy in / printer name")
+    p.add_argument("--reason", help="lý do in hồ sơ giấy / why on paper")
+
     p = command("tokens", cmd_tokens, "token và chứng thư / tokens and certificates")
     p.add_argument("--module", help="đường dẫn PKCS#11 / PKCS#11 module path")
 
@@ -655,6 +782,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-env", help="biến môi trường chứa mật khẩu tệp .p12")
     p.add_argument("--demo-cert", action="store_true",
                    help="chứng thư mẫu của dữ liệu demo / the demo certificate")
+
+    def signer_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--module", help="đường dẫn PKCS#11 / PKCS#11 module path")
+        group = p.add_mutually_exclusive_group()
+        group.add_argument("--token-label")
+        group.add_argument("--token-serial")
+        p.add_argument("--cert", help="vân tay SHA-256 của chứng thư / certificate fingerprint")
+        p.add_argument("--pin-env", help="biến môi trường chứa PIN (không thì hỏi)")
+        p.add_argument("--confirm-low-pin", action="store_true")
+        p.add_argument("--pkcs12", help="tệp chứng thư .p12/.pfx / certificate file")
+        p.add_argument("--pkcs12-password-env", help="biến môi trường chứa mật khẩu tệp .p12")
+        p.add_argument("--demo-cert", action="store_true")
+
+    p = command("login", cmd_login, "đăng nhập cổng tiếp nhận / log in to the gateway")
+    p.add_argument("--gateway", required=True, metavar="URL")
+    p.add_argument("--ca", metavar="PEM", help="CA của cổng (sandbox: ca.pem) / gateway CA")
+    p.add_argument("--unit", required=True, metavar="CODE", help="mã đơn vị / unit code")
+    p.add_argument("--password-env", metavar="VAR",
+                   help="biến môi trường chứa mật khẩu dùng thử (không thì hỏi)")
+    p.add_argument("--certificate", action="store_true",
+                   help="đăng nhập bằng chữ ký số / log in with the certificate")
+    signer_options(p)
+
+    p = command("submit", cmd_submit, "gửi hồ sơ / send a signed dossier")
+    p.add_argument("dossier_id", type=int)
+    signer_options(p)
+
+    p = command("sync", cmd_sync, "gửi hàng đợi, cập nhật trạng thái / send and refresh")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="chờ kết quả tối đa / wait for results up to")
+    signer_options(p)
+
+    from .gateway.sandbox import cli as sandbox_cli
+
+    p = command("sandbox", None, "cổng tiếp nhận thử nghiệm / the sandbox gateway")
+    sandbox_cli.add_arguments(p)
 
     p = command("verify", cmd_verify, "kiểm tra chữ ký / verify a signed file")
     p.add_argument("file")
@@ -691,6 +854,12 @@ def _restore_key(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def _dossier_arg(args: argparse.Namespace) -> int | None:
+    if args.command in ("sign", "submit") and str(getattr(args, "dossier_id", "")).isdigit():
+        return int(args.dossier_id)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     if hasattr(sys.stdout, "reconfigure"):
@@ -707,6 +876,10 @@ def main(argv: list[str] | None = None) -> int:
             return args.fn(args, out)
         if args.command == "verify":
             return cmd_verify(None, args, out)
+        if args.command == "sandbox":  # no database: the sandbox keeps its own state
+            from .gateway.sandbox import cli as sandbox_cli
+
+            return sandbox_cli.run(args, args.data_dir, args.lang)
         app = open_app(args.data_dir, lang=args.lang)
         if args.command == "employer" and args.action == "set" and not args.file:
             raise UserError("missing_fields", exit_code=2, fields="--file")
@@ -714,7 +887,7 @@ def main(argv: list[str] | None = None) -> int:
             raise UserError("missing_fields", exit_code=2, fields="FILE")
         return args.fn(app, args, out)
     except UserError as exc:
-        return out.error(exc)
+        return out.error(exc, paper_for=_dossier_arg(args))
     except CryptoError as exc:
         return out.error(UserError(exc.code, **exc.params))
     except DatabaseError as exc:

@@ -13,13 +13,15 @@ FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 
 
 def ensure_app():
-    """The QGuiApplication, created when none exists (offscreen on a Linux server)."""
+    """The Qt application, created when none exists (offscreen on a Linux server). It is a
+    widgets QApplication, not a bare QGuiApplication: the window (and pytest-qt) reuse the
+    one instance a process may have, and they need widgets."""
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
                                                  or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
-    return QGuiApplication.instance() or QGuiApplication([])
+    return QApplication.instance() or QApplication(["ibhxh-client"])
 
 
 @lru_cache(maxsize=1)

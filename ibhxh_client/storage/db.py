@@ -39,7 +39,11 @@ def _on_connect(dbapi_conn, _record) -> None:
 
 
 def _on_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A unit of work takes the write lock at its start (IMMEDIATE): with a deferred BEGIN
+    # a transaction that reads, then writes, fails at once when another writer came in
+    # between. Reads stay deferred so they never wait for each other.
+    write = conn.get_execution_options().get("ibhxh_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def _alembic_config(connection: Connection | None, **attributes: object):
@@ -226,7 +230,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One unit of work: committed as a whole, or not at all."""
-        with self.engine.begin() as conn:
+        with self.engine.connect().execution_options(ibhxh_write=True) as conn, conn.begin():
             yield conn
 
     @contextmanager

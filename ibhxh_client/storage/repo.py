@@ -338,6 +338,15 @@ def set_state(conn: Connection, decl_id: int, state: DossierState, detail: str =
                                         from_state=row[0], to_state=str(state), detail=detail))
 
 
+def state_before(conn: Connection, decl_id: int, state: DossierState) -> DossierState:
+    """The last state the dossier had other than ``state`` (where signing and sending
+    pick up a dossier that was printed on paper)."""
+    for row in reversed(get_history(conn, decl_id)):
+        if row["to_state"] != state:
+            return DossierState(row["to_state"])
+    return DossierState.DRAFT
+
+
 def get_history(conn: Connection, decl_id: int) -> list[dict[str, Any]]:
     query = select(history).where(history.c.declaration_id == decl_id).order_by(history.c.id)
     return [dict(r) for r in conn.execute(query).mappings()]

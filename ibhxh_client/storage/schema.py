@@ -195,3 +195,40 @@ def encrypted_columns() -> list[tuple[Table, Column]]:
     """Every sealed column of every table: what a key rotation re-encrypts."""
     return [(t, c) for t in metadata.sorted_tables for c in t.columns
             if isinstance(c.type, Encrypted)]
+
+
+# -- sending to the gateway (migration 0003) ---------------------------------------------
+
+# The gateway this data folder sends to: one row. The trial password is in the OS keyring
+# (service "ibhxh-client", user "gateway:{url}:{unit}"), never here.
+gateway_settings = Table(
+    "gateway_settings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String(300), nullable=False),
+    Column("unit_code", String(10), nullable=False),
+    Column("login", String(12), nullable=False),  # password | certificate
+    Column("ca_pem", Text, nullable=True),  # the CA certificates configured (public data)
+    Column("ca_path", String(500), nullable=False, default=""),  # where they were read from
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# Dossiers waiting to be sent or followed: survives a restart. No personal data: ids,
+# codes, hashes and the dossier number only.
+outbox = Table(
+    "outbox", metadata,
+    Column("declaration_id", Integer, ForeignKey("declarations.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("gateway_url", String(300), nullable=False),
+    Column("unit_code", String(10), nullable=False),
+    Column("idempotency_key", String(64), nullable=False),
+    Column("status", String(10), nullable=False),  # queued, sending, polling, done, refused
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_try_at", DateTime, nullable=True),
+    Column("last_error", String(40), nullable=True),  # an error code, never a message
+    Column("dossier_number", String(20), nullable=True),
+    Column("envelope_sha256", String(64), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_outbox_idempotency_key", "idempotency_key", unique=True),
+    Index("ix_outbox_status", "status", "next_try_at"),
+)

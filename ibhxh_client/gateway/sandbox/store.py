@@ -1,0 +1,213 @@
+"""The sandbox's state: one SQLite file in its state folder, kept across restarts.
+
+Units (unit code ↔ tax code, learnt at the first login or dossier), dossiers (with the
+idempotency key, the envelope's hash, the receipt, and later the result), the counters
+that number dossiers per year and agency, and what processing learnt: which workers were
+increased in which period, and which unit each BHXH number is active in.
+
+Sessions and login challenges live in memory: a restarted gateway asks units to log in
+again, as a real one may.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS units (
+    unit_code TEXT PRIMARY KEY,
+    tax_code TEXT,
+    first_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS counters (
+    year INTEGER NOT NULL,
+    agency TEXT NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (year, agency)
+);
+CREATE TABLE IF NOT EXISTS dossiers (
+    number TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    unit_code TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    envelope_sha256 TEXT NOT NULL,
+    period TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    process_at REAL NOT NULL,
+    status TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    rows TEXT NOT NULL,
+    envelope BLOB NOT NULL,
+    result BLOB,
+    UNIQUE (unit_code, idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS ix_dossiers_due ON dossiers (status, process_at);
+CREATE TABLE IF NOT EXISTS increases (
+    unit_code TEXT NOT NULL,
+    period TEXT NOT NULL,
+    worker TEXT NOT NULL,
+    number TEXT NOT NULL,
+    PRIMARY KEY (unit_code, period, worker)
+);
+CREATE TABLE IF NOT EXISTS participation (
+    bhxh_number TEXT PRIMARY KEY,
+    unit_code TEXT NOT NULL,
+    number TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class StoredDossier:
+    """A dossier row as the gateway needs it back."""
+
+    number: str
+    unit_code: str
+    idempotency_key: str
+    envelope_sha256: str
+    period: str
+    status: str
+    updated_at: str
+    answer: dict[str, Any]  # the first answer, replayed for the same idempotency key
+    rows: list[dict[str, Any]]
+    result: bytes | None
+
+
+class Store:
+    """Thread-safe access to the state file: one connection, one lock, short transactions."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic change; the lock makes check-then-insert sequences safe."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    # -- units ---------------------------------------------------------------------
+
+    def unit_tax_code(self, conn: sqlite3.Connection, unit_code: str) -> tuple[bool, str | None]:
+        """Whether the unit is known, and its tax code when known."""
+        row = conn.execute("SELECT tax_code FROM units WHERE unit_code = ?",
+                           (unit_code,)).fetchone()
+        return (row is not None, row[0] if row else None)
+
+    def register_unit(self, conn: sqlite3.Connection, unit_code: str, tax_code: str | None,
+                      now: str) -> None:
+        conn.execute("INSERT INTO units (unit_code, tax_code, first_seen) VALUES (?, ?, ?) "
+                     "ON CONFLICT (unit_code) DO UPDATE SET tax_code = "
+                     "COALESCE(units.tax_code, excluded.tax_code)", (unit_code, tax_code, now))
+
+    # -- dossiers ------------------------------------------------------------------
+
+    def next_number(self, conn: sqlite3.Connection, year: int, agency: str) -> tuple[int, str]:
+        row = conn.execute("SELECT last FROM counters WHERE year = ? AND agency = ?",
+                           (year, agency)).fetchone()
+        seq = (row[0] if row else 0) + 1
+        conn.execute("INSERT INTO counters (year, agency, last) VALUES (?, ?, ?) "
+                     "ON CONFLICT (year, agency) DO UPDATE SET last = excluded.last",
+                     (year, agency, seq))
+        return seq, f"{seq:05d}/{year}/{agency}"
+
+    def add_dossier(self, conn: sqlite3.Connection, *, number: str, seq: int, unit_code: str,
+                    idempotency_key: str, envelope_sha256: str, period: str, received_at: str,
+                    process_at: float, answer: dict[str, Any], rows: list[dict[str, Any]],
+                    envelope: bytes) -> None:
+        conn.execute(
+            "INSERT INTO dossiers (number, seq, unit_code, idempotency_key, envelope_sha256, "
+            "period, received_at, process_at, status, updated_at, answer, rows, envelope) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?)",
+            (number, seq, unit_code, idempotency_key, envelope_sha256, period, received_at,
+             process_at, received_at, json.dumps(answer), json.dumps(rows), envelope))
+
+    _COLUMNS = ("number, unit_code, idempotency_key, envelope_sha256, period, status, "
+                "updated_at, answer, rows, result")
+
+    @staticmethod
+    def _dossier(row: tuple) -> StoredDossier:
+        return StoredDossier(number=row[0], unit_code=row[1], idempotency_key=row[2],
+                             envelope_sha256=row[3], period=row[4], status=row[5],
+                             updated_at=row[6], answer=json.loads(row[7]),
+                             rows=json.loads(row[8]), result=row[9])
+
+    def by_key(self, conn: sqlite3.Connection, unit_code: str,
+               idempotency_key: str) -> StoredDossier | None:
+        row = conn.execute(f"SELECT {self._COLUMNS} FROM dossiers WHERE unit_code = ? AND "
+                           "idempotency_key = ?", (unit_code, idempotency_key)).fetchone()
+        return self._dossier(row) if row else None
+
+    def by_number(self, number: str) -> StoredDossier | None:
+        with self._lock:
+            row = self._conn.execute(f"SELECT {self._COLUMNS} FROM dossiers WHERE number = ?",
+                                     (number,)).fetchone()
+        return self._dossier(row) if row else None
+
+    def due(self, now: float) -> list[StoredDossier]:
+        """Received dossiers whose processing time has come, in the order received."""
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {self._COLUMNS} FROM dossiers WHERE status = 'received' AND "
+                "process_at <= ? ORDER BY seq, received_at", (now,)).fetchall()
+        return [self._dossier(r) for r in rows]
+
+    def finish(self, conn: sqlite3.Connection, number: str, status: str, result: bytes,
+               now: str) -> None:
+        conn.execute("UPDATE dossiers SET status = ?, result = ?, updated_at = ? "
+                     "WHERE number = ? AND status = 'received'", (status, result, now, number))
+
+    def count(self) -> int:
+        with self._lock:
+            return self._conn.execute("SELECT COUNT(*) FROM dossiers").fetchone()[0]
+
+    # -- what processing learnt ----------------------------------------------------
+
+    def increased_by(self, conn: sqlite3.Connection, unit_code: str, period: str,
+                     worker: str) -> str | None:
+        row = conn.execute("SELECT number FROM increases WHERE unit_code = ? AND period = ? "
+                           "AND worker = ?", (unit_code, period, worker)).fetchone()
+        return row[0] if row else None
+
+    def record_increase(self, conn: sqlite3.Connection, unit_code: str, period: str,
+                        worker: str, number: str) -> None:
+        conn.execute("INSERT OR IGNORE INTO increases (unit_code, period, worker, number) "
+                     "VALUES (?, ?, ?, ?)", (unit_code, period, worker, number))
+
+    def active_unit(self, conn: sqlite3.Connection, bhxh_number: str) -> str | None:
+        row = conn.execute("SELECT unit_code FROM participation WHERE bhxh_number = ?",
+                           (bhxh_number,)).fetchone()
+        return row[0] if row else None
+
+    def set_active(self, conn: sqlite3.Connection, bhxh_number: str, unit_code: str,
+                   number: str) -> None:
+        conn.execute("INSERT INTO participation (bhxh_number, unit_code, number) "
+                     "VALUES (?, ?, ?) ON CONFLICT (bhxh_number) DO UPDATE SET "
+                     "unit_code = excluded.unit_code, number = excluded.number",
+                     (bhxh_number, unit_code, number))
+
+    def end_active(self, conn: sqlite3.Connection, bhxh_number: str, unit_code: str) -> None:
+        conn.execute("DELETE FROM participation WHERE bhxh_number = ? AND unit_code = ?",
+                     (bhxh_number, unit_code))

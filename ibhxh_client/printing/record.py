@@ -1,0 +1,90 @@
+"""A declaration form without rows (TK1-TS for one worker, TK3-TS for the unit): numbered
+"label: value" lines on one page, the date and the signature blocks. An empty value is
+printed as a dotted line, to be filled in by hand."""
+
+from __future__ import annotations
+
+from ..domain.formspec import CodeList
+from ..domain.validation import FormData
+from .blocks import Area, signatures, signatures_height, unit_line
+from .canvas import Canvas
+from .cells import formatter
+from .document import Context, Document
+from .layout import FormLayout, PageSettings
+
+DOTS = "." * 60
+GAP_MM = 6.0  # between two fields sharing a line
+LEADING = 1.5  # line spacing of the lines, for handwriting between them
+
+
+class RecordDocument(Document):
+    """One form's header fields, one per line (or side by side as the layout says)."""
+
+    def __init__(self, c: Canvas, area: Area, settings: PageSettings, layout: FormLayout,
+                 ctx: Context, data: FormData, codelists: dict[str, CodeList]) -> None:
+        super().__init__(c, area, settings, layout, ctx)
+        spec = data.spec
+        self.form = spec.code
+        self.title = spec.title["vi"]
+        self.data = data
+        header = data.header
+
+        def text(name: str, upper: bool = True) -> str:
+            fspec = spec.header.field(name)
+            fmt = formatter(fspec, codelists, layout.show.get(name, "label"),
+                            upper and name in layout.upper)
+            return fmt(header.get(name))
+
+        self.lines = [[(spec.header.field(n).label_in("vi"), text(n)) for n in line]
+                      for line in layout.lines]
+        self.unit_lines = [unit_line(spec.header.field(n).label_in("vi"), text(n))
+                           for n in layout.unit_fields]
+        self.names = dict(ctx.names)
+        for block in layout.signatures:
+            if block.name and spec.find_field(block.name):
+                self.names[block.name] = text(block.name, upper=False)
+        self.day = header.get(layout.date_field) if layout.date_field else None
+        self.pages = 1
+
+    def _field(self, x: float, y: float, width: float, label: str, value: str) -> float:
+        """"label: value" in the box; the value wraps under itself. Returns the height."""
+        c, fonts = self.c, self.fonts
+        step = fonts.body.line * LEADING
+        head = label + ": "
+        label_w = fonts.body.advance(head)
+        if label_w > width * 0.6:  # a long label: the value goes on the next line
+            c.text(fonts.body, x, y, width, label + ":")
+            indent = c.mm(5)
+            return step + self._value(x + indent, y + step, width - indent, value)
+        c.text(fonts.body, x, y, label_w, head)
+        return self._value(x + label_w, y, width - label_w, value)
+
+    def _value(self, x: float, y: float, width: float, value: str) -> float:
+        c, fonts = self.c, self.fonts
+        step = fonts.body.line * LEADING
+        if not value:
+            c.text(fonts.body, x, y, width, DOTS)
+            return step
+        lines = fonts.bold.split(value, width)
+        for i, line in enumerate(lines):
+            c.text(fonts.bold, x, y + i * step, width, line)
+        return step * len(lines)
+
+    def draw(self, index: int) -> None:
+        c, area, fonts = self.c, self.area, self.fonts
+        y = self.heading(self.unit_lines)
+        if self.layout.section:
+            c.text(fonts.bold, 0, y, area.width, self.layout.section)
+            y += fonts.bold.line * LEADING
+        gap = c.mm(GAP_MM)
+        for line in self.lines:
+            width = (area.width - gap * (len(line) - 1)) / len(line)
+            used = 0.0
+            for i, (label, value) in enumerate(line):
+                used = max(used, self._field(i * (width + gap), y, width, label, value))
+            y += used
+        y += c.mm(8)
+        room = area.bottom - signatures_height(c, fonts, self.settings)
+        signatures(c, area, fonts, self.settings, min(y, room), self.layout.signatures,
+                   self.names, self.date_line(self.day))
+        self.footer(index)

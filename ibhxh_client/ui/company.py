@@ -1,0 +1,143 @@
+"""The Company screen: the unit's profile (TK3-TS), saved as it is typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from ..services.app import UserError
+from . import adapters
+from .i18n import translate
+from .widgets import Debounce, FieldDef, FieldPanel, catalog_fields, def_from_spec, hint, title
+
+ORDER = ("name", "unit_code", "tax_code", "agency_code", "unit_type", "address", "province",
+         "phone", "email", "licence_number", "licence_date", "payment_mode", "bank_account",
+         "bank_name", "region", "signer_name", "contact_name", "reduced_accident_rate",
+         "registered")
+DRAFT = "employer"
+
+
+def employer_fields(ctx: Any) -> list[FieldDef]:
+    """The profile's inputs: the forms' fields first, then the unit's own settings."""
+    specs = catalog_fields(ctx.app.catalog, "employer")
+    out = []
+    for attr in ORDER:
+        if attr in specs:
+            out.append(def_from_spec(ctx.app.catalog, specs[attr],
+                                     required=attr in ("name", "unit_code", "tax_code")
+                                     or specs[attr].required))
+        elif attr == "agency_code":
+            out.append(FieldDef(attr, translate("CompanyScreen", "Social security agency code")))
+        elif attr == "contact_name":
+            out.append(FieldDef(attr, translate("CompanyScreen", "Prepared by (người lập biểu)")))
+        elif attr == "reduced_accident_rate":
+            out.append(FieldDef(attr, translate(
+                "CompanyScreen", "Approved for the reduced accident rate (0.3 %)"), "check"))
+        elif attr == "registered":
+            out.append(FieldDef(attr, translate(
+                "CompanyScreen", "Already registered with Social Security"), "check"))
+    return out
+
+
+def employer_values(e: Any) -> dict[str, Any]:
+    if e is None:
+        return {"registered": True, "region": "I", "payment_mode": "01"}
+    from ..services.employer import as_dict
+
+    out = as_dict(e)
+    if e.licence_date:
+        out["licence_date"] = e.licence_date.strftime("%d/%m/%Y")
+    return out
+
+
+class CompanyScreen(QWidget):
+    """The unit's profile. Each field is checked when the officer leaves it; the profile
+    is stored as soon as it passes every check, and what does not pass yet is kept as a
+    sealed draft until it does."""
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("screen_company")
+        outer = QVBoxLayout(self)
+        outer.addWidget(title(self.tr("Company"), self))
+        outer.addWidget(hint(self.tr(
+            "The unit's profile as it appears on every form (TK3-TS). Changes are saved "
+            "as you type; fields marked * are required."), self))
+        self.panel = FieldPanel(employer_fields(ctx), self)
+        self.panel.setMaximumWidth(900)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        inner = QWidget()
+        row = QHBoxLayout(inner)
+        row.addWidget(self.panel, 3)
+        row.addStretch(1)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll, 1)
+        self.status = QLabel(self)
+        self.status.setObjectName("company_status")
+        self.status.setWordWrap(True)
+        outer.addWidget(self.status)
+        self.touched: set[str] = set()
+        self.draft_saver = Debounce(300, self._save_draft, self)
+        self.panel.typed.connect(self.draft_saver.poke)
+        self.panel.edited.connect(self._edited)
+        self.load()
+
+    def load(self) -> None:
+        stored = adapters.get_employer(self.ctx.app)
+        draft = self.ctx.drafts.load(DRAFT)
+        self.panel.set_values(draft or employer_values(stored))
+        if draft:
+            self.touched = set(self.panel.inputs)
+            self._try_save(show_all=True)
+        elif stored is not None:
+            self.status.setText(self.tr("Saved."))
+            self.status.setProperty("role", "ok")
+
+    def _save_draft(self) -> None:
+        self.ctx.drafts.save(DRAFT, self.panel.values())
+
+    def _edited(self, attr: str) -> None:
+        self.touched.add(attr)
+        self.draft_saver.flush()
+        self._try_save()
+
+    def _try_save(self, show_all: bool = False) -> bool:
+        only = None if show_all else self.touched
+        try:
+            adapters.save_employer(self.ctx.app, self.panel.values())
+        except UserError as exc:
+            problems = list(exc.problems)
+            if exc.code == "missing_fields":
+                problems = self._missing(exc)
+            elif exc.code == "field_type" and exc.params.get("field") in self.panel.inputs:
+                self.panel.set_error(str(exc.params["field"]), exc.message(self.ctx.lang()))
+                problems = []
+            self.panel.show_problems(problems, only)
+            self.status.setProperty("role", "error")
+            self.status.setText(self.tr(
+                "Not saved yet: fix the fields marked in red. What you typed is kept."))
+            self._repolish()
+            return False
+        self.panel.clear_problems()
+        self.ctx.drafts.clear(DRAFT)
+        self.status.setProperty("role", "ok")
+        self.status.setText(self.tr("Saved."))
+        self._repolish()
+        self.ctx.employer_changed()
+        return True
+
+    def _missing(self, exc: UserError) -> list:
+        from ..domain.validation import Problem
+
+        names = [n.strip() for n in str(exc.params.get("fields", "")).split(",")]
+        return [Problem("TK3-TS", None, n, "required") for n in names if n]
+
+    def _repolish(self) -> None:
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+    def flush(self) -> None:
+        self.draft_saver.flush()

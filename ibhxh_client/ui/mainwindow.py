@@ -1,0 +1,233 @@
+"""The main window: navigation on the left, one screen at a time, the token and the
+gateway in the status bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from ..paths import resources_dir
+from . import i18n, tasks
+from .drafts import Drafts
+from .tokens import TokenState, TokenWatcher
+
+SCREENS = ("company", "workers", "declarations", "send", "tracking", "settings")
+
+
+class Context:
+    """What every screen shares: the open data folder, the preferences, the drafts, and
+    the window's navigation."""
+
+    def __init__(self, app: Any, prefs: Any, window: MainWindow | None = None) -> None:
+        self.app = app
+        self.prefs = prefs
+        self.drafts = Drafts(app)
+        self.window = window
+        self.sandbox: Any = None  # the training gateway, when this window started one
+
+    @staticmethod
+    def lang() -> str:
+        return i18n.lang()
+
+    # Navigation and notifications, forwarded to the window (no-ops without one).
+    def go(self, name: str) -> Any:
+        return self.window.go(name) if self.window else None
+
+    def open_worker(self, worker_id: int, field: str | None = None) -> None:
+        if self.window:
+            self.window.go("workers").select_worker(worker_id, field=field)
+
+    def open_declaration(self, decl_id: int) -> None:
+        if self.window:
+            self.window.go("declarations").open(decl_id)
+
+    def send(self, decl_id: int) -> None:
+        if self.window:
+            self.window.go("send").start(decl_id)
+
+    def track(self, decl_id: int | None = None) -> None:
+        if self.window:
+            self.window.go("tracking").refresh(select=decl_id)
+
+    def employer_changed(self) -> None:
+        if self.window:
+            self.window.update_status()
+
+    def workers_changed(self) -> None:
+        if self.window and "declarations" in self.window.screens:
+            self.window.screens["declarations"].workers_changed()
+
+    def dossiers_changed(self) -> None:
+        if self.window:
+            for name in ("declarations", "tracking", "send"):
+                screen = self.window.screens.get(name)
+                if screen is not None and hasattr(screen, "dossiers_changed"):
+                    screen.dossiers_changed()
+
+
+class MainWindow(QMainWindow):
+    """One window for the whole month's filing."""
+
+    def __init__(self, ctx: Context, *, watch_tokens: bool = True) -> None:
+        super().__init__()
+        self.ctx = ctx
+        ctx.window = self
+        self.setObjectName("main_window")
+        icon = resources_dir() / "icons" / "ibhxh.png"
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.screens: dict[str, QWidget] = {}
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("nav")
+        self.nav.setAccessibleName(self.tr("Navigation"))
+        self.nav.setFixedWidth(190)
+        self.nav.setIconSize(QSize(20, 20))
+        self.stack = QStackedWidget(self)
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        for i in range(len(SCREENS)):
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self,
+                      lambda i=i: self.nav.setCurrentRow(i))
+        self.token_label = QLabel(self)
+        self.token_label.setObjectName("token_status")
+        self.gateway_label = QLabel(self)
+        self.gateway_label.setObjectName("gateway_status")
+        self.statusBar().addPermanentWidget(self.gateway_label)
+        self.statusBar().addPermanentWidget(self.token_label)
+        self.watcher = TokenWatcher(self._watch_settings, self)
+        self.watcher.changed.connect(self.show_tokens)
+        self.build()
+        if watch_tokens:
+            self.watcher.start()
+
+    # -- building (again, when the language changes) -----------------------------------------
+
+    def build(self) -> None:
+        from .company import CompanyScreen
+        from .declarations import DeclarationsScreen
+        from .send import SendScreen
+        from .settings import SettingsScreen
+        from .tracking import TrackingScreen
+        from .workers import WorkersScreen
+
+        current = self.nav.currentRow()
+        self.flush()
+        for screen in self.screens.values():
+            self.stack.removeWidget(screen)
+            screen.deleteLater()
+        self.screens = {}
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        names = {"company": self.tr("Company"), "workers": self.tr("Workers"),
+                 "declarations": self.tr("Declarations"), "send": self.tr("Sign and send"),
+                 "tracking": self.tr("Tracking"), "settings": self.tr("Settings")}
+        kinds = {"company": CompanyScreen, "workers": WorkersScreen,
+                 "declarations": DeclarationsScreen, "send": SendScreen,
+                 "tracking": TrackingScreen, "settings": SettingsScreen}
+        for i, name in enumerate(SCREENS):
+            item = QListWidgetItem(f"{names[name]}")
+            item.setToolTip(f"Ctrl+{i + 1}")
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.nav.addItem(item)
+            screen = kinds[name](self.ctx, self.stack)
+            screen.setAccessibleName(names[name])
+            self.screens[name] = screen
+            self.stack.addWidget(screen)
+        self.nav.blockSignals(False)
+        self.setWindowTitle(self.tr("iBHXH – social insurance declarations"))
+        if current < 0:
+            current = SCREENS.index("declarations" if self._has_employer() else "company")
+        self.nav.setCurrentRow(current)
+        self.stack.setCurrentIndex(current)
+        self.update_status()
+
+    def _has_employer(self) -> bool:
+        from .adapters import get_employer
+
+        return get_employer(self.ctx.app) is not None
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.flush()
+        self.stack.setCurrentIndex(row)
+        screen = self.stack.currentWidget()
+        if hasattr(screen, "shown"):
+            screen.shown()
+
+    def go(self, name: str) -> Any:
+        self.nav.setCurrentRow(SCREENS.index(name))
+        return self.screens[name]
+
+    def current_name(self) -> str:
+        return SCREENS[self.nav.currentRow()]
+
+    # -- status bar ------------------------------------------------------------------------
+
+    def _watch_settings(self) -> tuple[str, str | None, str]:
+        from .adapters import get_employer
+
+        e = get_employer(self.ctx.app)
+        return self.ctx.prefs.module, e.tax_code if e else None, i18n.lang()
+
+    def show_tokens(self, state: tuple[TokenState, ...]) -> None:
+        tokens = [t for t in state if not t.error]
+        if not tokens:
+            errors = [t.error for t in state if t.error]
+            self.token_label.setText(self.tr("No token plugged in"))
+            self.token_label.setToolTip(errors[0] if errors else self.tr(
+                "Plug in the company's USB token to sign. Settings → Token module if it "
+                "is not found."))
+            return
+        t = tokens[0]
+        if t.days_to_expiry is None:
+            text = self.tr("Token {label}: no certificate").format(label=t.label)
+        elif t.days_to_expiry < 0:
+            text = self.tr("Token {label}: certificate expired").format(label=t.label)
+        else:
+            text = self.tr("Token {label}: certificate expires in {days} days").format(
+                label=t.label, days=t.days_to_expiry)
+        if len(tokens) > 1:
+            text += self.tr(" (+{count} more)").format(count=len(tokens) - 1)
+        self.token_label.setText(text)
+        self.token_label.setToolTip(f"{t.cert_name}\n{t.module}")
+        if "send" in self.screens:
+            self.screens["send"].tokens_changed(state)
+
+    def update_status(self) -> None:
+        if self.ctx.sandbox is not None or self.ctx.prefs.gateway_mode == "sandbox":
+            self.gateway_label.setText(self.tr("Gateway: sandbox (training)"))
+        else:
+            self.gateway_label.setText(self.tr("Gateway: {url}").format(
+                url=self.ctx.prefs.gateway_url or "—"))
+
+    # -- closing ---------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write every pending draft now."""
+        for screen in self.screens.values():
+            if hasattr(screen, "flush"):
+                screen.flush()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.flush()
+        self.watcher.stop()
+        tasks.wait_all(5000)
+        super().closeEvent(event)

@@ -1,0 +1,127 @@
+"""Asking for the token's PIN from the signing thread (Electrum-style).
+
+The signing job runs in a worker thread. When the signing library has read the token's
+flags it calls ``PinBridge.ask(preflight)`` there; the bridge emits ``asked`` (delivered
+on the GUI thread), the window shows ``PinDialog`` and calls ``answer``; the worker thread
+waits for that answer (or for a cancel). The PIN passes through once and is dropped: it is
+never stored, and the dialog's field is cleared as soon as it is read.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..signing import PinStatus, pin_message
+from .i18n import lang
+
+
+class PinBridge(QObject):
+    """The question "which PIN?" from the signing thread to the GUI, and the answer back."""
+
+    asked = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._answered = threading.Event()
+        self._answer: str | None = None
+        self._cancel = threading.Event()
+
+    def ask(self, preflight: Any) -> str | None:
+        """Called in the signing thread: blocks until the GUI answers (None: cancelled)."""
+        self._answered.clear()
+        self._answer = None
+        self.asked.emit(preflight)
+        while not self._answered.wait(0.1):
+            if self._cancel.is_set():
+                return None
+        pin, self._answer = self._answer, None
+        return pin
+
+    def answer(self, pin: str | None) -> None:
+        """Called on the GUI thread with the PIN, or None when the officer cancelled."""
+        self._answer = pin
+        self._answered.set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self.answer(None)
+
+
+class PinDialog(QDialog):
+    """The PIN, with what the officer must know before sending it: a token close to
+    locking (count low, final try), certificate warnings, a PIN pad on the reader."""
+
+    def __init__(self, preflight: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pin_dialog")
+        self.setWindowTitle(self.tr("Token PIN"))
+        self.setModal(True)
+        token, cert = preflight.token, preflight.certificate
+        col = QVBoxLayout(self)
+        who = QLabel(self.tr("Token <b>{label}</b> (serial {serial})<br>Certificate: {name}<br>"
+                             "Valid until {date}").format(
+            label=token.label, serial=token.serial, name=cert.name,
+            date=cert.not_after.strftime("%d/%m/%Y")), self)
+        who.setTextFormat(Qt.TextFormat.RichText)
+        who.setWordWrap(True)
+        col.addWidget(who)
+        status = preflight.pin_status
+        self.warning = QLabel(self)
+        self.warning.setObjectName("pin_warning")
+        self.warning.setWordWrap(True)
+        self.warning.setProperty("role", "error")
+        lines = []
+        if status in (PinStatus.COUNT_LOW, PinStatus.FINAL_TRY):
+            lines.append(pin_message(status, lang()))
+        lines += [w.message(lang()) for w in preflight.warnings]
+        self.warning.setText("\n".join(lines))
+        self.warning.setVisible(bool(lines))
+        self.warning.setAccessibleName(self.tr("Warning"))
+        col.addWidget(self.warning)
+        self.pinpad = bool(getattr(token, "protected_auth_path", False))
+        self.field = QLineEdit(self)
+        self.field.setObjectName("pin_field")
+        self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.field.setAccessibleName(self.tr("PIN"))
+        self.field.setMaxLength(64)
+        if self.pinpad:
+            col.addWidget(QLabel(self.tr("Type the PIN on the reader's own keypad, then "
+                                         "press Continue."), self))
+            self.field.setVisible(False)
+        else:
+            label = QLabel(self.tr("&PIN of the token:"), self)
+            label.setBuddy(self.field)
+            col.addWidget(label)
+            col.addWidget(self.field)
+        if status == PinStatus.FINAL_TRY:
+            col.addWidget(QLabel(self.tr("If you are not sure of the PIN, press Cancel and "
+                                         "ask whoever holds the token."), self))
+        buttons = QDialogButtonBox(self)
+        self.ok = buttons.addButton(self.tr("Sign") if not self.pinpad else
+                                    self.tr("Continue"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setObjectName("pin_ok")
+        self.ok.setDefault(True)
+        cancel = buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setObjectName("pin_cancel")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        col.addWidget(buttons)
+        self.setMinimumWidth(440)
+        self.field.setFocus()
+
+    def take_pin(self) -> str:
+        """The PIN typed, once: the field is emptied as it is read."""
+        pin = self.field.text()
+        self.field.clear()
+        return pin

@@ -1,0 +1,341 @@
+"""The Settings screen: language, data folder, token module, gateway, diagnostics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import adapters, i18n, tasks
+from .i18n import lang
+from .widgets import error_message, hint, title
+
+
+class SettingsScreen(QWidget):
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("screen_settings")
+        outer = QVBoxLayout(self)
+        outer.addWidget(title(self.tr("Settings"), self))
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        inner = QWidget()
+        col = QVBoxLayout(inner)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll, 1)
+
+        # language
+        box = QGroupBox(self.tr("Language"), inner)
+        form = QFormLayout(box)
+        self.language = QComboBox(box)
+        self.language.setObjectName("language")
+        self.language.addItem("Tiếng Việt", "vi")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(self.language.findData(lang()), 0))
+        self.language.setAccessibleName(self.tr("Language of the window"))
+        form.addRow(self.tr("&Language of the window:"), self.language)
+        col.addWidget(box)
+
+        # data folder
+        box = QGroupBox(self.tr("Data folder"), inner)
+        form = QFormLayout(box)
+        self.data_dir = QLineEdit(str(ctx.app.data_dir), box)
+        self.data_dir.setObjectName("data_dir")
+        self.data_dir.setReadOnly(True)
+        self.data_dir.setAccessibleName(self.tr("Data folder"))
+        change = QPushButton(self.tr("C&hange…"), box)
+        change.clicked.connect(self.change_data_dir)
+        row = QHBoxLayout()
+        row.addWidget(self.data_dir, 1)
+        row.addWidget(change)
+        form.addRow(self._label(self.tr("Folder in use:"), self.data_dir), row)
+        self.data_note = hint(self.tr("Every declaration, worker and file of the company "
+                                      "is kept here, sealed. Use Backup (command line: "
+                                      "ibhxh backup) before moving it."), box)
+        form.addRow(self.data_note)
+        col.addWidget(box)
+
+        # token
+        box = QGroupBox(self.tr("USB token"), inner)
+        form = QFormLayout(box)
+        self.module = QLineEdit(ctx.prefs.module, box)
+        self.module.setObjectName("token_module")
+        self.module.setPlaceholderText(self.tr("found automatically (Viettel-CA, VNPT-CA, "
+                                               "BKAV-CA, FPT-CA …)"))
+        self.module.setAccessibleName(self.tr("Token module (PKCS#11 library)"))
+        browse = QPushButton(self.tr("&Browse…"), box)
+        browse.clicked.connect(self.browse_module)
+        test = QPushButton(self.tr("&Find tokens"), box)
+        test.setObjectName("test_tokens")
+        test.clicked.connect(self.test_tokens)
+        row = QHBoxLayout()
+        row.addWidget(self.module, 1)
+        row.addWidget(browse)
+        row.addWidget(test)
+        form.addRow(self._label(self.tr("Token &module:"), self.module), row)
+        self.token_result = QLabel(box)
+        self.token_result.setObjectName("token_result")
+        self.token_result.setWordWrap(True)
+        self.token_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.token_result)
+        col.addWidget(box)
+
+        # gateway
+        box = QGroupBox(self.tr("Gateway"), inner)
+        form = QFormLayout(box)
+        self.mode = QButtonGroup(box)
+        self.sandbox = QRadioButton(self.tr("&Sandbox gateway on this computer (training, "
+                                            "demo)"), box)
+        self.sandbox.setObjectName("gateway_sandbox")
+        self.real = QRadioButton(self.tr("Social Security &gateway at this address:"), box)
+        self.real.setObjectName("gateway_real")
+        self.mode.addButton(self.sandbox)
+        self.mode.addButton(self.real)
+        (self.sandbox if ctx.prefs.gateway_mode == "sandbox" else self.real).setChecked(True)
+        form.addRow(self.sandbox)
+        form.addRow(self.real)
+        sub = adapters.submission()
+        conf = sub.settings(ctx.app) if sub else None
+        self.url = QLineEdit(ctx.prefs.gateway_url or (conf.url if conf else ""), box)
+        self.url.setObjectName("gateway_url")
+        self.url.setPlaceholderText("https://…")
+        self.url.setAccessibleName(self.tr("Gateway address"))
+        form.addRow(self.tr("&Address:"), self.url)
+        e = adapters.get_employer(ctx.app)
+        self.unit = QLineEdit(conf.unit_code if conf else (e.unit_code if e else ""), box)
+        self.unit.setAccessibleName(self.tr("Unit code"))
+        form.addRow(self.tr("&Unit code:"), self.unit)
+        self.password = QLineEdit(box)
+        self.password.setObjectName("gateway_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(self.tr("Trial account password"))
+        self.password.setPlaceholderText(self.tr("trial account (units without a token); "
+                                                 "kept in the Windows Credential Manager"))
+        form.addRow(self.tr("&Password:"), self.password)
+        self.ca = QLineEdit(conf.ca_path if conf else "", box)
+        self.ca.setAccessibleName(self.tr("CA certificate of the gateway (optional)"))
+        form.addRow(self.tr("&CA file (optional):"), self.ca)
+        connect = QPushButton(self.tr("C&onnect and remember"), box)
+        connect.setObjectName("gateway_connect")
+        connect.clicked.connect(self.connect_gateway)
+        form.addRow(connect)
+        self.gateway_result = QLabel(box)
+        self.gateway_result.setObjectName("gateway_result")
+        self.gateway_result.setWordWrap(True)
+        form.addRow(self.gateway_result)
+        if conf is not None:
+            how = (self.tr("trial password") if conf.login == "password" else
+                   self.tr("the token's certificate"))
+            self.gateway_result.setText(self.tr("Now: {url}, unit {unit}, login by {how}.")
+                                        .format(url=conf.url, unit=conf.unit_code, how=how))
+        col.addWidget(box)
+
+        # support
+        box = QGroupBox(self.tr("Support"), inner)
+        row = QHBoxLayout(box)
+        diag = QPushButton(self.tr("&Diagnostics report…"), box)
+        diag.setObjectName("diagnostics")
+        diag.clicked.connect(self.diagnostics)
+        row.addWidget(diag)
+        row.addWidget(hint(self.tr("Versions, data folder, tokens, gateway and printers, "
+                                   "ready to paste into a support ticket."), box), 1)
+        col.addWidget(box)
+        col.addStretch(1)
+
+        self.language.currentIndexChanged.connect(self.change_language)
+        self.module.editingFinished.connect(self.save_module)
+        self.sandbox.toggled.connect(self.change_mode)
+
+    def _label(self, text: str, buddy: QWidget) -> QLabel:
+        """A form label whose accelerator (Alt + letter) moves to ``buddy``."""
+        label = QLabel(text, self)
+        label.setBuddy(buddy)
+        return label
+
+    # -- language --------------------------------------------------------------------------
+
+    def change_language(self) -> None:
+        language = self.language.currentData()
+        self.ctx.prefs.set("lang", language)
+        i18n.install(language)
+        self.ctx.app.lang = language
+        if self.ctx.window is not None:
+            window = self.ctx.window
+            # Rebuilt after this slot returns: this screen is one of those replaced.
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, window.build)
+
+    # -- data folder -----------------------------------------------------------------------
+
+    def change_data_dir(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, self.tr("Data folder"),
+                                                str(self.ctx.app.data_dir))
+        if path:
+            self.ctx.prefs.set("data_dir", path)
+            self.data_note.setText(self.tr("The program will open {path} the next time it "
+                                           "starts.").format(path=path))
+
+    # -- token -----------------------------------------------------------------------------
+
+    def browse_module(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Token module"), "C:\\Windows\\System32",
+            self.tr("PKCS#11 libraries (*.dll *.so *.dylib);;All files (*)"))
+        if path:
+            self.module.setText(path)
+            self.save_module()
+
+    def save_module(self) -> None:
+        self.ctx.prefs.set("token_module", self.module.text().strip())
+        if self.ctx.window is not None:
+            self.ctx.window.watcher.poll_now()
+
+    def test_tokens(self) -> tasks.Task:
+        from ..services.signing import token_report
+        from .tokens import TOKEN_LOCK
+
+        self.save_module()
+        module = self.module.text().strip() or None
+        language = lang()
+        self.token_result.setText(self.tr("Looking for tokens…"))
+
+        def job(_p: Any) -> list[dict[str, Any]]:
+            with TOKEN_LOCK:
+                return token_report(module, language)
+
+        return tasks.run(job, self._tokens, lambda exc: self.token_result.setText(
+            error_message(exc)))
+
+    def _tokens(self, report: list[dict[str, Any]]) -> None:
+        lines = []
+        for entry in report:
+            lines.append(f"<b>{entry['module']}</b>")
+            if entry.get("error"):
+                lines.append(entry["error"])
+            for t in entry["tokens"]:
+                lines.append(self.tr("Token {label} (serial {serial}), PIN {pin}").format(
+                    label=t["label"], serial=t["serial"], pin=t["pin"]))
+                for c in t["certificates"]:
+                    lines.append("&nbsp;&nbsp;" + self.tr("{subject}: {days} days to "
+                                                          "expiry").format(
+                        subject=c["subject"], days=c["days_to_expiry"]))
+            if not entry["tokens"] and not entry.get("error"):
+                lines.append(self.tr("no token plugged in"))
+        self.token_result.setText("<br>".join(lines))
+
+    # -- gateway ---------------------------------------------------------------------------
+
+    def change_mode(self) -> None:
+        mode = "sandbox" if self.sandbox.isChecked() else "gateway"
+        self.ctx.prefs.set("gateway_mode", mode)
+        from . import sandbox
+
+        if mode == "sandbox":
+            running = sandbox.start(self.ctx)
+            if running is None:
+                self.gateway_result.setText(self.tr("This copy has no sandbox gateway."))
+            else:
+                self.gateway_result.setText(self.tr("The sandbox gateway is starting; the "
+                                                    "data folder is connected to it."))
+        if self.ctx.window is not None:
+            self.ctx.window.update_status()
+
+    def connect_gateway(self) -> tasks.Task | None:
+        sub = adapters.submission()
+        if sub is None:
+            self.gateway_result.setText(self.tr("This copy cannot send yet."))
+            return None
+        if self.sandbox.isChecked():
+            from . import sandbox
+
+            running = sandbox.start(self.ctx)
+            if running is None:
+                return None
+            app = self.ctx.app
+
+            def job_sb(_p: Any) -> bool:
+                running.wait(60)
+                return sandbox.configure(app, running)
+
+            return tasks.run(job_sb, lambda ok: self.gateway_result.setText(
+                self.tr("Connected to the sandbox gateway.") if ok else
+                self.tr("Set up the company first.")), self._gateway_failed)
+        url, unit = self.url.text().strip(), self.unit.text().strip()
+        password = self.password.text()
+        self.password.clear()
+        ca = self.ca.text().strip() or None
+        self.ctx.prefs.set("gateway_url", url)
+        app = self.ctx.app
+        self.gateway_result.setText(self.tr("Connecting…"))
+
+        def job(_p: Any) -> dict[str, Any]:
+            return sub.login(app, url, unit, password=password, ca_file=ca)
+
+        return tasks.run(job, lambda r: self.gateway_result.setText(
+            self.tr("Connected: {name}.").format(name=r.get("gateway_name", url))),
+            self._gateway_failed)
+
+    def _gateway_failed(self, exc: BaseException) -> None:
+        self.gateway_result.setText(error_message(exc))
+
+    # -- support ---------------------------------------------------------------------------
+
+    def diagnostics(self) -> tasks.Task:
+        from ..services import diagnose
+
+        data_dir = Path(self.ctx.app.data_dir)
+        module = self.ctx.prefs.module or None
+        sub = adapters.submission()
+        conf = sub.settings(self.ctx.app) if sub else None
+        gateway = conf.url if conf else None
+        ca = conf.ca_path if conf and conf.ca_path else None
+
+        def job(_p: Any) -> str:
+            from .tokens import TOKEN_LOCK
+
+            with TOKEN_LOCK:
+                return diagnose.as_text(diagnose.report(data_dir, module=module,
+                                                        gateway=gateway, ca_file=ca))
+
+        return tasks.run(job, self._show_report, self._gateway_failed)
+
+    def _show_report(self, text: str) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Diagnostics report"))
+        col = QVBoxLayout(dialog)
+        view = QPlainTextEdit(text, dialog)
+        view.setReadOnly(True)
+        view.setObjectName("diagnostics_text")
+        view.setAccessibleName(self.tr("Diagnostics report"))
+        col.addWidget(view)
+        buttons = QDialogButtonBox(dialog)
+        copy = buttons.addButton(self.tr("&Copy"), QDialogButtonBox.ButtonRole.ActionRole)
+        copy.clicked.connect(lambda: QApplication.clipboard().setText(text))
+        buttons.addButton(self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(dialog.reject)
+        col.addWidget(buttons)
+        dialog.resize(800, 560)
+        dialog.open()
+        self.report_dialog = dialog

@@ -1,0 +1,125 @@
+"""Long work off the GUI thread: a QRunnable per job, results delivered on the GUI thread.
+
+``run(fn, on_done, on_fail)`` runs ``fn(progress)`` in the global QThreadPool; the
+callbacks are called on the GUI thread through queued signals, so they may touch widgets.
+``fn`` must never touch a widget. A ``Task`` can be cancelled: ``fn`` sees it through
+``progress.cancelled`` and stops at its next step.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """The officer cancelled the job."""
+
+
+class Progress:
+    """What a job sees of its caller: report progress, notice a cancel."""
+
+    def __init__(self, signals: _Signals) -> None:
+        self._signals = signals
+        self._cancel = threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled
+
+    def __call__(self, done: int, total: int = 0, text: str = "") -> None:
+        self.check()
+        self._signals.progress.emit(done, total, text)
+
+
+class _Signals(QObject):
+    finished = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int, str)
+
+
+class Task(QRunnable):
+    """One job. Keep a reference while it runs (``run`` does, in ``_running``)."""
+
+    def __init__(self, fn: Callable[[Progress], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.signals = _Signals()
+        self.progress = Progress(self.signals)
+        self._fn = fn
+        self.done = threading.Event()
+
+    def cancel(self) -> None:
+        self.progress._cancel.set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self._fn(self.progress)
+        except BaseException as exc:  # delivered to the GUI, never lost in a thread
+            if not isinstance(exc, Cancelled):
+                log.warning("background job failed: %s", "".join(
+                    traceback.format_exception_only(type(exc), exc)).strip())
+                log.debug("traceback", exc_info=True)
+            self.done.set()
+            self.signals.failed.emit(exc)
+        else:
+            self.done.set()
+            self.signals.finished.emit(result)
+
+
+_running: set[Task] = set()
+
+
+def run(fn: Callable[[Progress], Any], on_done: Callable[[Any], None] | None = None,
+        on_fail: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[int, int, str], None] | None = None,
+        pool: QThreadPool | None = None) -> Task:
+    """Start ``fn(progress)`` in the thread pool; the callbacks run on the GUI thread."""
+    task = Task(fn)
+    _running.add(task)
+
+    def finished(result: Any) -> None:
+        _running.discard(task)
+        if on_done:
+            _deliver(on_done, result)
+
+    def failed(exc: BaseException) -> None:
+        _running.discard(task)
+        if on_fail:
+            _deliver(on_fail, exc)
+
+    queued = Qt.ConnectionType.QueuedConnection  # always delivered on the GUI thread
+    task.signals.finished.connect(finished, queued)
+    task.signals.failed.connect(failed, queued)
+    if on_progress:
+        task.signals.progress.connect(on_progress, queued)
+    (pool or QThreadPool.globalInstance()).start(task)
+    return task
+
+
+def _deliver(callback: Callable[[Any], None], value: Any) -> None:
+    try:
+        callback(value)
+    except RuntimeError as exc:
+        # The screen that asked was replaced meanwhile (the language changed, the window
+        # closed): the answer has nobody left to show it to.
+        if "already deleted" not in str(exc):
+            raise
+        log.debug("result for a closed screen dropped: %s", exc)
+
+
+def wait_all(timeout_ms: int = 10_000) -> bool:
+    """Wait for every running job (closing the window, tests)."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)

@@ -1,0 +1,319 @@
+"""Small building blocks shared by the screens: a field form with its inline messages,
+message boxes that speak the officer's language, and the look of the window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..catalog import Catalog
+from ..domain.formspec import FieldSpec
+from ..domain.validation import Problem
+from .i18n import lang, translate
+
+ERROR_STYLE = "color: #b00020;"
+STYLE = """
+QListWidget#nav { font-size: 11pt; border: none; background: #1f4e79; color: white;
+                  padding-top: 6px; }
+QListWidget#nav::item { padding: 9px 12px; }
+QListWidget#nav::item:selected { background: #2e75b6; color: white; }
+QLabel[role="title"] { font-size: 14pt; font-weight: bold; color: #1f4e79; }
+QLabel[role="hint"] { color: #555555; }
+QLabel[role="error"] { color: #b00020; }
+QLabel[role="ok"] { color: #1b7d3a; font-weight: bold; }
+QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #b00020;
+                                                        background: #fff4f4; }
+"""
+
+
+@dataclass
+class FieldDef:
+    """One input of a form panel: where its value goes and how it is entered."""
+
+    attr: str
+    label: str
+    kind: str = "text"  # text | combo | check
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (code, shown)
+    placeholder: str = ""
+    required: bool = False
+
+
+def catalog_fields(catalog: Catalog, owner: str, language: str | None = None
+                   ) -> dict[str, FieldSpec]:
+    """One field definition per attribute of ``owner`` (worker, employer, line) across the
+    forms, as the checks see them (``services.checks``)."""
+    out: dict[str, FieldSpec] = {}
+    for form in catalog.forms.values():
+        for group in form.groups():
+            for f in group.fields:
+                if f.owner == owner:
+                    out.setdefault(f.attr, f)
+    return out
+
+
+def def_from_spec(catalog: Catalog, spec: FieldSpec, attr: str | None = None,
+                  required: bool | None = None) -> FieldDef:
+    """A FieldDef with the form's label and, for code fields, the code list's entries."""
+    language = lang()
+    label = spec.label_in(language)
+    if spec.type == "code" and spec.codelist:
+        entries = catalog.codelists[spec.codelist].entries
+        choices = [(code, f"{code} – {e.get(language) or e.get('vi') or code}")
+                   for code, e in entries.items()]
+        return FieldDef(attr or spec.attr, label, "combo", choices,
+                        required=spec.required if required is None else required)
+    placeholder = {"date": "dd/mm/yyyy", "partial_date": "dd/mm/yyyy",
+                   "month": "mm/yyyy"}.get(spec.type, "")
+    if spec.type == "bool":
+        return FieldDef(attr or spec.attr, label, "check")
+    return FieldDef(attr or spec.attr, label, "text", placeholder=placeholder,
+                    required=spec.required if required is None else required)
+
+
+class FieldPanel(QWidget):
+    """A form: a label, an input and an inline message per field.
+
+    ``edited(attr)`` fires when the officer leaves a field he changed (or picks another
+    entry of a list); ``typed`` on every keystroke (for the draft that keeps it).
+    """
+
+    edited = Signal(str)
+    typed = Signal()
+
+    def __init__(self, defs: Iterable[FieldDef], parent: QWidget | None = None,
+                 narrow: bool = False) -> None:
+        super().__init__(parent)
+        self.defs = {d.attr: d for d in defs}
+        self.inputs: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # A narrow panel puts a long label above its field rather than squeezing both.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows if narrow
+                              else QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._loading = False
+        for d in self.defs.values():
+            box = QWidget(self)
+            col = QVBoxLayout(box)
+            col.setContentsMargins(0, 0, 0, 0)
+            col.setSpacing(1)
+            widget = self._make_input(d, box)
+            widget.setObjectName(f"field_{d.attr}")
+            widget.setAccessibleName(d.label)
+            col.addWidget(widget)
+            err = QLabel(box)
+            err.setObjectName(f"error_{d.attr}")
+            err.setProperty("role", "error")
+            err.setWordWrap(True)
+            err.setVisible(False)
+            err.setAccessibleName(translate("FieldPanel", "Problem: {field}")
+                                  .format(field=d.label))
+            col.addWidget(err)
+            label = QLabel(d.label + (" *" if d.required else ""), self)
+            label.setBuddy(widget)
+            form.addRow(label, box)
+            self.inputs[d.attr] = widget
+            self.errors[d.attr] = err
+
+    def _make_input(self, d: FieldDef, parent: QWidget) -> QWidget:
+        if d.kind == "combo":
+            combo = QComboBox(parent)
+            combo.addItem("", "")
+            for code, shown in d.choices:
+                combo.addItem(shown, code)
+            combo.setEditable(False)
+            combo.setMaxVisibleItems(20)
+            compact(combo, 12)
+            combo.currentIndexChanged.connect(lambda _i, a=d.attr: self._changed(a))
+            return combo
+        if d.kind == "check":
+            check = QCheckBox(parent)
+            check.toggled.connect(lambda _v, a=d.attr: self._changed(a))
+            return check
+        edit = QLineEdit(parent)
+        if d.placeholder:
+            edit.setPlaceholderText(d.placeholder)
+        edit.textEdited.connect(lambda _t: None if self._loading else self.typed.emit())
+        edit.editingFinished.connect(lambda a=d.attr, e=edit: self._finished(a, e))
+        return edit
+
+    def _changed(self, attr: str) -> None:
+        if not self._loading:
+            self.typed.emit()
+            self.edited.emit(attr)
+
+    def _finished(self, attr: str, edit: QLineEdit) -> None:
+        if not self._loading and edit.isModified():
+            edit.setModified(False)
+            self.edited.emit(attr)
+
+    # -- values --------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for attr, w in self.inputs.items():
+            if isinstance(w, QComboBox):
+                out[attr] = w.currentData() or ""
+            elif isinstance(w, QCheckBox):
+                out[attr] = w.isChecked()
+            else:
+                out[attr] = w.text().strip()  # type: ignore[attr-defined]
+        return out
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        self._loading = True
+        try:
+            for attr, w in self.inputs.items():
+                value = values.get(attr, "")
+                if isinstance(w, QComboBox):
+                    i = w.findData(str(value or ""))
+                    if i < 0 and value:  # a code not in the list: keep it visible
+                        w.addItem(str(value), str(value))
+                        i = w.count() - 1
+                    w.setCurrentIndex(max(i, 0))
+                elif isinstance(w, QCheckBox):
+                    w.setChecked(bool(value))
+                else:
+                    w.setText("" if value is None else str(value))  # type: ignore[attr-defined]
+                    w.setModified(False)  # type: ignore[attr-defined]
+        finally:
+            self._loading = False
+
+    # -- messages ------------------------------------------------------------------------
+
+    def show_problems(self, problems: Iterable[Problem], only: set[str] | None = None
+                      ) -> list[Problem]:
+        """Show each problem under its field; returns those that name no field here."""
+        by_field: dict[str, list[str]] = {}
+        rest = []
+        for p in problems:
+            if p.field in self.inputs:
+                by_field.setdefault(p.field, []).append(p.text(lang()))
+            else:
+                rest.append(p)
+        for attr in self.errors:
+            if only is not None and attr not in only:
+                continue
+            self.set_error(attr, " ".join(by_field.get(attr, [])))
+        return rest
+
+    def set_error(self, attr: str, text: str) -> None:
+        label = self.errors[attr]
+        label.setText(text)
+        label.setVisible(bool(text))
+        w = self.inputs[attr]
+        w.setProperty("invalid", "true" if text else "false")
+        w.style().unpolish(w)
+        w.style().polish(w)
+        w.setToolTip(text)
+
+    def clear_problems(self) -> None:
+        for attr in self.errors:
+            self.set_error(attr, "")
+
+    def error_text(self, attr: str) -> str:
+        return self.errors[attr].text()
+
+    def focus(self, attr: str) -> None:
+        w = self.inputs.get(attr)
+        if w is not None:
+            w.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(w, QLineEdit):
+                w.selectAll()
+
+
+class Debounce(QObject):
+    """Call ``fn`` once, ``ms`` after the last ``poke``."""
+
+    def __init__(self, ms: int, fn: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(ms)
+        self.timer.timeout.connect(fn)
+
+    def poke(self) -> None:
+        self.timer.start()
+
+    def flush(self) -> None:
+        if self.timer.isActive():
+            self.timer.stop()
+            self.timer.timeout.emit()
+
+
+def compact(combo: QComboBox, chars: int = 16) -> QComboBox:
+    """A list whose long entries (procedure names, provinces) do not widen the window."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    return combo
+
+
+def title(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setProperty("role", "title")
+    return label
+
+
+def hint(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setProperty("role", "hint")
+    label.setWordWrap(True)
+    return label
+
+
+def error_message(exc: BaseException) -> str:
+    """What the officer reads about a failure: the service's sentence in his language,
+    with its problems listed; anything unexpected as one plain sentence (the details go
+    to the log)."""
+    from ..services.app import UserError
+
+    if isinstance(exc, UserError):
+        text = exc.message(lang())
+        if exc.problems:
+            lines = [p.message(lang()) for p in exc.problems[:12]]
+            more = len(exc.problems) - len(lines)
+            if more > 0:
+                lines.append(translate("Messages", "… and {count} more.").format(count=more))
+            text += "\n\n" + "\n".join("• " + line for line in lines)
+        return text
+    message = getattr(exc, "message", None)
+    if callable(message):
+        try:
+            return str(message(lang()))
+        except TypeError:
+            pass
+    return translate("Messages", "Something went wrong: {detail}. The details are in the "
+                     "log; the data on screen is kept.").format(detail=type(exc).__name__)
+
+
+def show_error(parent: QWidget | None, title_text: str, exc: BaseException | str) -> None:
+    text = exc if isinstance(exc, str) else error_message(exc)
+    box = QMessageBox(QMessageBox.Icon.Warning, title_text, text,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.button(QMessageBox.StandardButton.Ok).setText(translate("Messages", "OK"))
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.exec()
+
+
+def ask(parent: QWidget | None, title_text: str, text: str, yes: str, no: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, title_text, text,
+                      QMessageBox.StandardButton.NoButton, parent)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(yes_button)
+    box.exec()
+    return box.clickedButton() is yes_button

@@ -1,0 +1,1386 @@
+<?xml version='1.0' encoding='UTF-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="vi_VN">
+<context>
+    <name>CompanyScreen</name>
+    <message>
+        <source>Social security agency code</source>
+        <translation>Mã cơ quan BHXH quản lý</translation>
+    </message>
+    <message>
+        <source>Prepared by (người lập biểu)</source>
+        <translation>Người lập biểu</translation>
+    </message>
+    <message>
+        <source>Approved for the reduced accident rate (0.3 %)</source>
+        <translation>Được áp dụng mức đóng BHTNLĐ-BNN thấp hơn (0,3 %)</translation>
+    </message>
+    <message>
+        <source>Already registered with Social Security</source>
+        <translation>Đã đăng ký tham gia với cơ quan BHXH</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>The unit's profile as it appears on every form (TK3-TS). Changes are saved as you type; fields marked * are required.</source>
+        <translation>Thông tin đơn vị như trên mọi tờ khai (TK3-TS). Thay đổi được lưu ngay khi nhập; các ô có dấu * là bắt buộc.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Đã lưu.</translation>
+    </message>
+    <message>
+        <source>Not saved yet: fix the fields marked in red. What you typed is kept.</source>
+        <translation>Chưa lưu: hãy sửa các ô tô đỏ. Những gì đã nhập vẫn được giữ lại.</translation>
+    </message>
+</context>
+<context>
+    <name>DeclarationsScreen</name>
+    <message>
+        <source>Declarations</source>
+        <translation>Kê khai</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ kê khai</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>All procedures</source>
+        <translation>Tất cả thủ tục</translation>
+    </message>
+    <message>
+        <source>Pe&amp;riod:</source>
+        <translation>&amp;Kỳ kê khai:</translation>
+    </message>
+    <message>
+        <source>Pro&amp;cedure:</source>
+        <translation>&amp;Thủ tục:</translation>
+    </message>
+    <message>
+        <source>&amp;New declaration…</source>
+        <translation>Lập hồ sơ &amp;mới…</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>&amp;Mở</translation>
+    </message>
+    <message>
+        <source>Dossiers</source>
+        <translation>Danh sách hồ sơ</translation>
+    </message>
+    <message>
+        <source>Enter or a double click opens a dossier. A draft can be changed; a signed or sent one can only be read.</source>
+        <translation>Nhấn Enter hoặc nhấp đúp để mở hồ sơ. Hồ sơ nháp sửa được; hồ sơ đã ký hoặc đã gửi chỉ xem được.</translation>
+    </message>
+    <message>
+        <source>All periods</source>
+        <translation>Tất cả các kỳ</translation>
+    </message>
+</context>
+<context>
+    <name>DossierListModel</name>
+    <message>
+        <source>No.</source>
+        <translation>Số</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ kê khai</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>Số dòng</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Ngày lập</translation>
+    </message>
+</context>
+<context>
+    <name>Editor</name>
+    <message>
+        <source>← All declarations</source>
+        <translation>← Danh sách hồ sơ</translation>
+    </message>
+    <message>
+        <source>&amp;Add workers…</source>
+        <translation>&amp;Thêm người lao động…</translation>
+    </message>
+    <message>
+        <source>Add all &amp;new workers</source>
+        <translation>Thêm mọi người &amp;mới</translation>
+    </message>
+    <message>
+        <source>&amp;Remove line</source>
+        <translation>&amp;Xóa dòng</translation>
+    </message>
+    <message>
+        <source>&amp;Sign and send…</source>
+        <translation>&amp;Ký và gửi…</translation>
+    </message>
+    <message>
+        <source>Declaration lines (D02-LT)</source>
+        <translation>Các dòng kê khai (D02-LT)</translation>
+    </message>
+    <message>
+        <source>Contributions for the period</source>
+        <translation>Số phải đóng trong kỳ</translation>
+    </message>
+    <message>
+        <source>Fund</source>
+        <translation>Quỹ</translation>
+    </message>
+    <message>
+        <source>Employer</source>
+        <translation>Đơn vị đóng</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>Người lao động đóng</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Tổng cộng</translation>
+    </message>
+    <message>
+        <source>Problems (click one to go to the field)</source>
+        <translation>Lỗi cần sửa (nhấp vào một lỗi để đến ô đó)</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Lỗi cần sửa</translation>
+    </message>
+    <message>
+        <source>Dossier {id} · {procedure} · period {period}</source>
+        <translation>Hồ sơ {id} · {procedure} · kỳ {period}</translation>
+    </message>
+    <message>
+        <source>Type in the table: each change is saved at once and the totals and problems below follow. Plan codes come from the code list (F2 or a double click opens the list).</source>
+        <translation>Nhập thẳng vào bảng: mỗi thay đổi được lưu ngay, số phải đóng và danh sách lỗi bên dưới cập nhật theo. Phương án chọn từ danh mục (nhấn F2 hoặc nhấp đúp để mở danh sách).</translation>
+    </message>
+    <message>
+        <source>This dossier is {state}: it can no longer be changed. Its history is under Tracking.</source>
+        <translation>Hồ sơ này ở trạng thái {state}: không sửa được nữa. Lịch sử xem ở mục Theo dõi.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Đang kiểm tra…</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>Chưa lưu</translation>
+    </message>
+    <message>
+        <source>Every new worker is already in this declaration.</source>
+        <translation>Mọi người lao động mới đã có trong hồ sơ này.</translation>
+    </message>
+    <message>
+        <source>No rates are known for this period.</source>
+        <translation>Chưa có tỷ lệ đóng cho kỳ này.</translation>
+    </message>
+    <message>
+        <source>{count} workers; minimum wage region {region}.</source>
+        <translation>{count} người lao động; lương tối thiểu vùng {region}.</translation>
+    </message>
+    <message>
+        <source>{count} with nothing due because of leave.</source>
+        <translation>{count} người không phải đóng do nghỉ.</translation>
+    </message>
+    <message>
+        <source>{count} raised to the minimum wage.</source>
+        <translation>{count} người được nâng lên mức lương tối thiểu.</translation>
+    </message>
+    <message>
+        <source>{code} × {count}: one per worker without a BHXH number</source>
+        <translation>{code} × {count}: mỗi người chưa có mã số BHXH một tờ</translation>
+    </message>
+    <message>
+        <source>{code}: supporting documents for late or retroactive lines</source>
+        <translation>{code}: văn bản kèm theo cho các dòng khai chậm hoặc truy thu</translation>
+    </message>
+    <message>
+        <source>Forms in this dossier:</source>
+        <translation>Các mẫu trong hồ sơ:</translation>
+    </message>
+    <message>
+        <source>D02-LT row {row}: {message}</source>
+        <translation>D02-LT dòng {row}: {message}</translation>
+    </message>
+    <message>
+        <source>{count} problem(s) to fix before the dossier can be signed.</source>
+        <translation>Còn {count} lỗi phải sửa trước khi ký hồ sơ.</translation>
+    </message>
+    <message>
+        <source>No problems: the dossier is ready to sign and send.</source>
+        <translation>Không có lỗi: hồ sơ sẵn sàng để ký và gửi.</translation>
+    </message>
+</context>
+<context>
+    <name>FieldPanel</name>
+    <message>
+        <source>Problem: {field}</source>
+        <translation>Lỗi: {field}</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Welcome to iBHXH</source>
+        <translation>Chào mừng đến với iBHXH</translation>
+    </message>
+    <message>
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; &amp;Quay lại</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>&amp;Tiếp &gt;</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Để sau</translation>
+    </message>
+    <message>
+        <source>Open the program without setting it up now</source>
+        <translation>Mở chương trình mà chưa cài đặt</translation>
+    </message>
+    <message>
+        <source>Welcome</source>
+        <translation>Xin chào</translation>
+    </message>
+    <message>
+        <source>This program prepares the monthly social-insurance declarations (D02-LT, TK1-TS, TK3-TS, D01-TS), checks every identifier, computes the contributions, signs with the company's USB token and sends to the Social Security gateway. When sending fails, it prints the paper dossier.</source>
+        <translation>Chương trình lập hồ sơ kê khai BHXH, BHYT, BHTN hằng tháng (D02-LT, TK1-TS, TK3-TS, D01-TS), kiểm tra mọi mã số, tính số phải đóng, ký bằng USB token của đơn vị và gửi lên cổng tiếp nhận của BHXH. Khi không gửi được, chương trình in hồ sơ giấy.</translation>
+    </message>
+    <message>
+        <source>&amp;Set up my company</source>
+        <translation>&amp;Khai báo đơn vị của tôi</translation>
+    </message>
+    <message>
+        <source>&amp;Try with demo data</source>
+        <translation>&amp;Dùng thử với dữ liệu mẫu</translation>
+    </message>
+    <message>
+        <source>Three short steps: the company's profile, the USB token, the gateway account.</source>
+        <translation>Ba bước ngắn: thông tin đơn vị, USB token, tài khoản cổng tiếp nhận.</translation>
+    </message>
+    <message>
+        <source>A demo company with 25 workers and a draft declaration, a demo certificate and a sandbox gateway on this computer: try everything without a real filing.</source>
+        <translation>Một đơn vị mẫu với 25 người lao động và một hồ sơ nháp, chứng thư số mẫu và cổng thử nghiệm trên máy này: dùng thử mọi chức năng mà không nộp hồ sơ thật.</translation>
+    </message>
+    <message>
+        <source>1/3 · The company</source>
+        <translation>1/3 · Đơn vị</translation>
+    </message>
+    <message>
+        <source>As on the business licence and the last Social Security notice. Fields marked * are required.</source>
+        <translation>Theo giấy phép kinh doanh và thông báo gần nhất của cơ quan BHXH. Các ô có dấu * là bắt buộc.</translation>
+    </message>
+    <message>
+        <source>2/3 · The USB token</source>
+        <translation>2/3 · USB token</translation>
+    </message>
+    <message>
+        <source>Plug in the company's USB token and press Find. The program knows the drivers of Viettel-CA, VNPT-CA, BKAV-CA, FPT-CA and others; if yours is not found, give the path of its PKCS#11 library (a .dll).</source>
+        <translation>Cắm USB token của đơn vị rồi nhấn Tìm. Chương trình nhận biết trình điều khiển của Viettel-CA, VNPT-CA, BKAV-CA, FPT-CA và các nhà cung cấp khác; nếu không tìm thấy, hãy chỉ đường dẫn tới thư viện PKCS#11 của token (tệp .dll).</translation>
+    </message>
+    <message>
+        <source>Token module (PKCS#11 library)</source>
+        <translation>Thư viện token (PKCS#11)</translation>
+    </message>
+    <message>
+        <source>found automatically</source>
+        <translation>tự tìm</translation>
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation>&amp;Tìm</translation>
+    </message>
+    <message>
+        <source>3/3 · The gateway</source>
+        <translation>3/3 · Cổng tiếp nhận</translation>
+    </message>
+    <message>
+        <source>&amp;Sandbox gateway on this computer (to practise first)</source>
+        <translation>Cổng &amp;thử nghiệm trên máy này (để tập trước)</translation>
+    </message>
+    <message>
+        <source>The Social Security &amp;gateway</source>
+        <translation>&amp;Cổng tiếp nhận của BHXH</translation>
+    </message>
+    <message>
+        <source>Gateway address</source>
+        <translation>Địa chỉ cổng tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Trial account password</source>
+        <translation>Mật khẩu tài khoản dùng thử</translation>
+    </message>
+    <message>
+        <source>trial account password (units without a token)</source>
+        <translation>mật khẩu tài khoản dùng thử (đơn vị chưa có token)</translation>
+    </message>
+    <message>
+        <source>This can be changed at any time under Settings.</source>
+        <translation>Có thể thay đổi bất cứ lúc nào ở mục Cài đặt.</translation>
+    </message>
+    <message>
+        <source>&amp;Finish</source>
+        <translation>&amp;Hoàn tất</translation>
+    </message>
+    <message>
+        <source>Fix the fields marked in red.</source>
+        <translation>Hãy sửa các ô tô đỏ.</translation>
+    </message>
+    <message>
+        <source>Looking for tokens…</source>
+        <translation>Đang tìm token…</translation>
+    </message>
+    <message>
+        <source>Found: {label} · {name} · {days} days left</source>
+        <translation>Đã tìm thấy: {label} · {name} · còn {days} ngày</translation>
+    </message>
+    <message>
+        <source>No token found yet. You can go on and plug it in later.</source>
+        <translation>Chưa tìm thấy token. Có thể tiếp tục và cắm token sau.</translation>
+    </message>
+    <message>
+        <source>Connecting to the gateway…</source>
+        <translation>Đang kết nối với cổng tiếp nhận…</translation>
+    </message>
+    <message>
+        <source>Preparing the demo company and starting the sandbox gateway…</source>
+        <translation>Đang tạo đơn vị mẫu và khởi động cổng thử nghiệm…</translation>
+    </message>
+</context>
+<context>
+    <name>Funds</name>
+    <message>
+        <source>Social insurance (BHXH)</source>
+        <translation>Bảo hiểm xã hội (BHXH)</translation>
+    </message>
+    <message>
+        <source>Health insurance (BHYT)</source>
+        <translation>Bảo hiểm y tế (BHYT)</translation>
+    </message>
+    <message>
+        <source>Unemployment (BHTN)</source>
+        <translation>Bảo hiểm thất nghiệp (BHTN)</translation>
+    </message>
+    <message>
+        <source>Work accident (BHTNLĐ-BNN)</source>
+        <translation>Tai nạn lao động, bệnh nghề nghiệp (BHTNLĐ-BNN)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Navigation</source>
+        <translation>Điều hướng</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>Người lao động</translation>
+    </message>
+    <message>
+        <source>Declarations</source>
+        <translation>Kê khai</translation>
+    </message>
+    <message>
+        <source>Sign and send</source>
+        <translation>Ký và gửi</translation>
+    </message>
+    <message>
+        <source>Tracking</source>
+        <translation>Theo dõi</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Cài đặt</translation>
+    </message>
+    <message>
+        <source>iBHXH – social insurance declarations</source>
+        <translation>iBHXH – Kê khai BHXH, BHYT, BHTN điện tử</translation>
+    </message>
+    <message>
+        <source>No token plugged in</source>
+        <translation>Chưa cắm token</translation>
+    </message>
+    <message>
+        <source>Plug in the company's USB token to sign. Settings → Token module if it is not found.</source>
+        <translation>Cắm USB token của đơn vị để ký. Nếu không nhận, vào Cài đặt → Thư viện token.</translation>
+    </message>
+    <message>
+        <source>Token {label}: no certificate</source>
+        <translation>Token {label}: không có chứng thư số</translation>
+    </message>
+    <message>
+        <source>Token {label}: certificate expired</source>
+        <translation>Token {label}: chứng thư số đã hết hạn</translation>
+    </message>
+    <message>
+        <source>Token {label}: certificate expires in {days} days</source>
+        <translation>Token {label}: chứng thư số còn {days} ngày</translation>
+    </message>
+    <message>
+        <source> (+{count} more)</source>
+        <translation> (và {count} token khác)</translation>
+    </message>
+    <message>
+        <source>Gateway: sandbox (training)</source>
+        <translation>Cổng: thử nghiệm (tập huấn)</translation>
+    </message>
+    <message>
+        <source>Gateway: {url}</source>
+        <translation>Cổng: {url}</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>… and {count} more.</source>
+        <translation>… và {count} lỗi khác.</translation>
+    </message>
+    <message>
+        <source>Something went wrong: {detail}. The details are in the log; the data on screen is kept.</source>
+        <translation>Có lỗi ngoài dự kiến: {detail}. Chi tiết đã ghi vào nhật ký; dữ liệu trên màn hình vẫn được giữ.</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>Đồng ý</translation>
+    </message>
+</context>
+<context>
+    <name>NewDeclarationDialog</name>
+    <message>
+        <source>New declaration</source>
+        <translation>Lập hồ sơ mới</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Period (month/year)</source>
+        <translation>Kỳ kê khai (tháng/năm)</translation>
+    </message>
+    <message>
+        <source>&amp;Procedure</source>
+        <translation>&amp;Thủ tục</translation>
+    </message>
+    <message>
+        <source>P&amp;eriod (mm/yyyy)</source>
+        <translation>&amp;Kỳ kê khai (mm/yyyy)</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Tạo hồ sơ</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+</context>
+<context>
+    <name>PaperDialog</name>
+    <message>
+        <source>Paper dossier</source>
+        <translation>Hồ sơ giấy</translation>
+    </message>
+    <message>
+        <source>The dossier {id} is printed with a cover that lists each form and the reason below. Sign and stamp it and take it to the Social Security office. It can still be signed and sent electronically later.</source>
+        <translation>Hồ sơ {id} được in kèm phiếu liệt kê từng mẫu và lý do bên dưới. Ký, đóng dấu rồi nộp tại cơ quan BHXH. Sau này vẫn có thể ký và gửi hồ sơ điện tử.</translation>
+    </message>
+    <message>
+        <source>&amp;Reason printed on the cover:</source>
+        <translation>&amp;Lý do in trên phiếu:</translation>
+    </message>
+    <message>
+        <source>Reason printed on the cover</source>
+        <translation>Lý do in trên phiếu</translation>
+    </message>
+    <message>
+        <source>Pre&amp;view and print…</source>
+        <translation>&amp;Xem trước và in…</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;In…</translation>
+    </message>
+    <message>
+        <source>Save as P&amp;DF…</source>
+        <translation>Lưu thành tệp P&amp;DF…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Paper dossier {id}: preview</source>
+        <translation>Hồ sơ giấy {id}: xem trước</translation>
+    </message>
+    <message>
+        <source>Save the paper dossier</source>
+        <translation>Lưu hồ sơ giấy</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Tệp PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>Đang in…</translation>
+    </message>
+</context>
+<context>
+    <name>PinDialog</name>
+    <message>
+        <source>Token PIN</source>
+        <translation>Mã PIN của token</translation>
+    </message>
+    <message>
+        <source>Token &lt;b&gt;{label}&lt;/b&gt; (serial {serial})&lt;br&gt;Certificate: {name}&lt;br&gt;Valid until {date}</source>
+        <translation>Token &lt;b&gt;{label}&lt;/b&gt; (số sê-ri {serial})&lt;br&gt;Chứng thư số: {name}&lt;br&gt;Hiệu lực đến {date}</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Cảnh báo</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>Mã PIN</translation>
+    </message>
+    <message>
+        <source>Type the PIN on the reader's own keypad, then press Continue.</source>
+        <translation>Nhập mã PIN trên bàn phím của đầu đọc, rồi nhấn Tiếp tục.</translation>
+    </message>
+    <message>
+        <source>&amp;PIN of the token:</source>
+        <translation>Mã &amp;PIN của token:</translation>
+    </message>
+    <message>
+        <source>If you are not sure of the PIN, press Cancel and ask whoever holds the token.</source>
+        <translation>Nếu không chắc mã PIN, hãy nhấn Hủy và hỏi người giữ token.</translation>
+    </message>
+    <message>
+        <source>Sign</source>
+        <translation>Ký</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+</context>
+<context>
+    <name>SendScreen</name>
+    <message>
+        <source>Sign and send</source>
+        <translation>Ký và gửi</translation>
+    </message>
+    <message>
+        <source>&amp;Dossier:</source>
+        <translation>&amp;Hồ sơ:</translation>
+    </message>
+    <message>
+        <source>Dossier to send</source>
+        <translation>Hồ sơ cần gửi</translation>
+    </message>
+    <message>
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; &amp;Quay lại</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>&amp;Tiếp &gt;</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>1. The dossier is checked again, exactly as it will be signed.</source>
+        <translation>1. Hồ sơ được kiểm tra lại, đúng như khi sẽ ký.</translation>
+    </message>
+    <message>
+        <source>Problems found</source>
+        <translation>Các lỗi tìm thấy</translation>
+    </message>
+    <message>
+        <source>Open in the &amp;editor</source>
+        <translation>Mở để &amp;sửa</translation>
+    </message>
+    <message>
+        <source>2. Choose how to sign. The USB token of the company is the usual way; a certificate file is for units that have one.</source>
+        <translation>2. Chọn cách ký. Thông thường ký bằng USB token của đơn vị; tệp chứng thư dành cho đơn vị có tệp này.</translation>
+    </message>
+    <message>
+        <source>USB &amp;token</source>
+        <translation>USB &amp;token</translation>
+    </message>
+    <message>
+        <source>Certificate &amp;file (.p12, .pfx)</source>
+        <translation>&amp;Tệp chứng thư (.p12, .pfx)</translation>
+    </message>
+    <message>
+        <source>De&amp;mo certificate (training only)</source>
+        <translation>Chứng thư &amp;mẫu (chỉ để tập huấn)</translation>
+    </message>
+    <message>
+        <source>Look for &amp;tokens again</source>
+        <translation>&amp;Tìm lại token</translation>
+    </message>
+    <message>
+        <source>Certificates on the tokens</source>
+        <translation>Chứng thư số trên token</translation>
+    </message>
+    <message>
+        <source>Certificate file</source>
+        <translation>Tệp chứng thư</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Chọn tệp…</translation>
+    </message>
+    <message>
+        <source>Password of the certificate file</source>
+        <translation>Mật khẩu của tệp chứng thư</translation>
+    </message>
+    <message>
+        <source>password of the file</source>
+        <translation>mật khẩu của tệp</translation>
+    </message>
+    <message>
+        <source>3. Signing and sending. The PIN is asked for by the token; it is never kept.</source>
+        <translation>3. Ký và gửi. Mã PIN được hỏi khi token cần; chương trình không bao giờ lưu mã PIN.</translation>
+    </message>
+    <message>
+        <source>4. The gateway's receipt (Phiếu giao nhận hồ sơ).</source>
+        <translation>4. Phiếu giao nhận hồ sơ của cổng tiếp nhận.</translation>
+    </message>
+    <message>
+        <source>Follow it under &amp;Tracking</source>
+        <translation>Theo dõi ở mục &amp;Theo dõi</translation>
+    </message>
+    <message>
+        <source>&amp;Try again</source>
+        <translation>&amp;Thử lại</translation>
+    </message>
+    <message>
+        <source>Print the &amp;paper dossier…</source>
+        <translation>In &amp;hồ sơ giấy…</translation>
+    </message>
+    <message>
+        <source>No. {id} · {procedure} · period {period} · {lines} lines · {state}</source>
+        <translation>Số {id} · {procedure} · kỳ {period} · {lines} dòng · {state}</translation>
+    </message>
+    <message>
+        <source>1 Check</source>
+        <translation>1 Kiểm tra</translation>
+    </message>
+    <message>
+        <source>2 Certificate</source>
+        <translation>2 Chứng thư số</translation>
+    </message>
+    <message>
+        <source>3 Sign and send</source>
+        <translation>3 Ký và gửi</translation>
+    </message>
+    <message>
+        <source>4 Receipt</source>
+        <translation>4 Phiếu giao nhận</translation>
+    </message>
+    <message>
+        <source>Sign and &amp;send</source>
+        <translation>Ký và &amp;gửi</translation>
+    </message>
+    <message>
+        <source>Send &amp;another</source>
+        <translation>Gửi hồ sơ &amp;khác</translation>
+    </message>
+    <message>
+        <source>There is no dossier to send. Make one under Declarations.</source>
+        <translation>Chưa có hồ sơ nào để gửi. Hãy lập hồ sơ ở mục Kê khai.</translation>
+    </message>
+    <message>
+        <source>Checking dossier {id}…</source>
+        <translation>Đang kiểm tra hồ sơ {id}…</translation>
+    </message>
+    <message>
+        <source>This dossier was sent already ({state}). Its receipt and result are under Tracking.</source>
+        <translation>Hồ sơ này đã gửi ({state}). Phiếu giao nhận và kết quả xem ở mục Theo dõi.</translation>
+    </message>
+    <message>
+        <source>Dossier {id} is signed and waits to be sent.</source>
+        <translation>Hồ sơ {id} đã ký và đang chờ gửi.</translation>
+    </message>
+    <message>
+        <source>{count} problem(s) must be fixed first:</source>
+        <translation>Cần sửa {count} lỗi trước:</translation>
+    </message>
+    <message>
+        <source>No problems. {lines} lines; forms: {forms}; contributions due: {due} đồng.</source>
+        <translation>Không có lỗi. {lines} dòng; các mẫu: {forms}; số phải đóng: {due} đồng.</translation>
+    </message>
+    <message>
+        <source>Looking for tokens…</source>
+        <translation>Đang tìm token…</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>đã hết hạn</translation>
+    </message>
+    <message>
+        <source>{days} days left</source>
+        <translation>còn {days} ngày</translation>
+    </message>
+    <message>
+        <source>{label} · {subject} · tax code {tax} · {when}</source>
+        <translation>{label} · {subject} · MST {tax} · {when}</translation>
+    </message>
+    <message>
+        <source>No valid certificate of this company on the tokens found.</source>
+        <translation>Không có chứng thư số còn hiệu lực của đơn vị trên các token tìm thấy.</translation>
+    </message>
+    <message>
+        <source>No token found. Plug in the USB token, wait a few seconds and press Look for tokens again. If it is still not found, set its module under Settings.</source>
+        <translation>Không tìm thấy token. Cắm USB token, chờ vài giây rồi nhấn Tìm lại token. Nếu vẫn không thấy, khai báo thư viện token ở mục Cài đặt.</translation>
+    </message>
+    <message>
+        <source>Certificates (*.p12 *.pfx)</source>
+        <translation>Chứng thư số (*.p12 *.pfx)</translation>
+    </message>
+    <message>
+        <source>Choose the certificate file first.</source>
+        <translation>Hãy chọn tệp chứng thư trước.</translation>
+    </message>
+    <message>
+        <source>Choose a certificate in the list first.</source>
+        <translation>Hãy chọn một chứng thư trong danh sách trước.</translation>
+    </message>
+    <message>
+        <source>Opening the certificate…</source>
+        <translation>Đang mở chứng thư số…</translation>
+    </message>
+    <message>
+        <source>Signing the dossier…</source>
+        <translation>Đang ký hồ sơ…</translation>
+    </message>
+    <message>
+        <source>Sending to the gateway…</source>
+        <translation>Đang gửi lên cổng tiếp nhận…</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>Xong.</translation>
+    </message>
+    <message>
+        <source>Waiting for the PIN…</source>
+        <translation>Đang chờ nhập mã PIN…</translation>
+    </message>
+    <message>
+        <source>Dossier number</source>
+        <translation>Số hồ sơ</translation>
+    </message>
+    <message>
+        <source>Received at</source>
+        <translation>Thời điểm tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Agency</source>
+        <translation>Cơ quan BHXH</translation>
+    </message>
+    <message>
+        <source>Forms</source>
+        <translation>Các mẫu</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Signed with</source>
+        <translation>Ký bằng</translation>
+    </message>
+    <message>
+        <source>Dossier {id} is still {state}: nothing was lost.</source>
+        <translation>Hồ sơ {id} vẫn ở trạng thái {state}: không mất dữ liệu nào.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsScreen</name>
+    <message>
+        <source>Settings</source>
+        <translation>Cài đặt</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Ngôn ngữ</translation>
+    </message>
+    <message>
+        <source>Language of the window</source>
+        <translation>Ngôn ngữ giao diện</translation>
+    </message>
+    <message>
+        <source>&amp;Language of the window:</source>
+        <translation>&amp;Ngôn ngữ giao diện:</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Thư mục dữ liệu</translation>
+    </message>
+    <message>
+        <source>C&amp;hange…</source>
+        <translation>Đổi thư &amp;mục…</translation>
+    </message>
+    <message>
+        <source>Folder in use:</source>
+        <translation>Thư mục đang dùng:</translation>
+    </message>
+    <message>
+        <source>Every declaration, worker and file of the company is kept here, sealed. Use Backup (command line: ibhxh backup) before moving it.</source>
+        <translation>Mọi hồ sơ, người lao động và tệp của đơn vị được lưu mã hóa tại đây. Hãy sao lưu (lệnh: ibhxh backup) trước khi chuyển thư mục.</translation>
+    </message>
+    <message>
+        <source>USB token</source>
+        <translation>USB token</translation>
+    </message>
+    <message>
+        <source>found automatically (Viettel-CA, VNPT-CA, BKAV-CA, FPT-CA …)</source>
+        <translation>tự tìm (Viettel-CA, VNPT-CA, BKAV-CA, FPT-CA …)</translation>
+    </message>
+    <message>
+        <source>Token module (PKCS#11 library)</source>
+        <translation>Thư viện token (PKCS#11)</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Chọn tệp…</translation>
+    </message>
+    <message>
+        <source>&amp;Find tokens</source>
+        <translation>&amp;Tìm token</translation>
+    </message>
+    <message>
+        <source>Token &amp;module:</source>
+        <translation>Thư &amp;viện token:</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Cổng tiếp nhận</translation>
+    </message>
+    <message>
+        <source>&amp;Sandbox gateway on this computer (training, demo)</source>
+        <translation>Cổng &amp;thử nghiệm trên máy này (tập huấn, dùng thử)</translation>
+    </message>
+    <message>
+        <source>Social Security &amp;gateway at this address:</source>
+        <translation>&amp;Cổng tiếp nhận của BHXH tại địa chỉ:</translation>
+    </message>
+    <message>
+        <source>Gateway address</source>
+        <translation>Địa chỉ cổng tiếp nhận</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>Địa &amp;chỉ:</translation>
+    </message>
+    <message>
+        <source>Unit code</source>
+        <translation>Mã đơn vị</translation>
+    </message>
+    <message>
+        <source>&amp;Unit code:</source>
+        <translation>&amp;Mã đơn vị:</translation>
+    </message>
+    <message>
+        <source>Trial account password</source>
+        <translation>Mật khẩu tài khoản dùng thử</translation>
+    </message>
+    <message>
+        <source>trial account (units without a token); kept in the Windows Credential Manager</source>
+        <translation>tài khoản dùng thử (đơn vị chưa có token); lưu trong Windows Credential Manager</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>Mật &amp;khẩu:</translation>
+    </message>
+    <message>
+        <source>CA certificate of the gateway (optional)</source>
+        <translation>Chứng thư CA của cổng (không bắt buộc)</translation>
+    </message>
+    <message>
+        <source>&amp;CA file (optional):</source>
+        <translation>Tệp C&amp;A (không bắt buộc):</translation>
+    </message>
+    <message>
+        <source>C&amp;onnect and remember</source>
+        <translation>&amp;Kết nối và ghi nhớ</translation>
+    </message>
+    <message>
+        <source>trial password</source>
+        <translation>mật khẩu dùng thử</translation>
+    </message>
+    <message>
+        <source>the token's certificate</source>
+        <translation>chứng thư số trên token</translation>
+    </message>
+    <message>
+        <source>Now: {url}, unit {unit}, login by {how}.</source>
+        <translation>Hiện tại: {url}, đơn vị {unit}, đăng nhập bằng {how}.</translation>
+    </message>
+    <message>
+        <source>Support</source>
+        <translation>Hỗ trợ</translation>
+    </message>
+    <message>
+        <source>&amp;Diagnostics report…</source>
+        <translation>&amp;Báo cáo chẩn đoán…</translation>
+    </message>
+    <message>
+        <source>Versions, data folder, tokens, gateway and printers, ready to paste into a support ticket.</source>
+        <translation>Phiên bản, thư mục dữ liệu, token, cổng tiếp nhận và máy in, sẵn để dán vào yêu cầu hỗ trợ.</translation>
+    </message>
+    <message>
+        <source>The program will open {path} the next time it starts.</source>
+        <translation>Lần khởi động sau chương trình sẽ mở {path}.</translation>
+    </message>
+    <message>
+        <source>Token module</source>
+        <translation>Thư viện token</translation>
+    </message>
+    <message>
+        <source>PKCS#11 libraries (*.dll *.so *.dylib);;All files (*)</source>
+        <translation>Thư viện PKCS#11 (*.dll *.so *.dylib);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Looking for tokens…</source>
+        <translation>Đang tìm token…</translation>
+    </message>
+    <message>
+        <source>Token {label} (serial {serial}), PIN {pin}</source>
+        <translation>Token {label} (số sê-ri {serial}), PIN {pin}</translation>
+    </message>
+    <message>
+        <source>{subject}: {days} days to expiry</source>
+        <translation>{subject}: còn {days} ngày hiệu lực</translation>
+    </message>
+    <message>
+        <source>no token plugged in</source>
+        <translation>chưa cắm token</translation>
+    </message>
+    <message>
+        <source>This copy has no sandbox gateway.</source>
+        <translation>Bản cài đặt này không có cổng thử nghiệm.</translation>
+    </message>
+    <message>
+        <source>The sandbox gateway is starting; the data folder is connected to it.</source>
+        <translation>Cổng thử nghiệm đang khởi động; dữ liệu được kết nối với cổng này.</translation>
+    </message>
+    <message>
+        <source>This copy cannot send yet.</source>
+        <translation>Bản cài đặt này chưa gửi được hồ sơ.</translation>
+    </message>
+    <message>
+        <source>Connected to the sandbox gateway.</source>
+        <translation>Đã kết nối với cổng thử nghiệm.</translation>
+    </message>
+    <message>
+        <source>Set up the company first.</source>
+        <translation>Hãy khai báo thông tin đơn vị trước.</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Đang kết nối…</translation>
+    </message>
+    <message>
+        <source>Connected: {name}.</source>
+        <translation>Đã kết nối: {name}.</translation>
+    </message>
+    <message>
+        <source>Diagnostics report</source>
+        <translation>Báo cáo chẩn đoán</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Sao chép</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <source>The data cannot be opened</source>
+        <translation>Không mở được dữ liệu</translation>
+    </message>
+</context>
+<context>
+    <name>States</name>
+    <message>
+        <source>Draft</source>
+        <translation>Nháp</translation>
+    </message>
+    <message>
+        <source>Checked</source>
+        <translation>Đã kiểm tra</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>Đã ký</translation>
+    </message>
+    <message>
+        <source>Sent, waiting</source>
+        <translation>Đã gửi, chờ kết quả</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>Được chấp nhận</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Bị từ chối</translation>
+    </message>
+    <message>
+        <source>Printed on paper</source>
+        <translation>Đã in hồ sơ giấy</translation>
+    </message>
+</context>
+<context>
+    <name>TrackingModel</name>
+    <message>
+        <source>No.</source>
+        <translation>Số</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ kê khai</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>Số dòng</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Dossier number</source>
+        <translation>Số hồ sơ</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Cổng tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent</source>
+        <translation>Chờ gửi</translation>
+    </message>
+    <message>
+        <source>Being sent</source>
+        <translation>Đang gửi</translation>
+    </message>
+    <message>
+        <source>Waiting for the result</source>
+        <translation>Chờ kết quả</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Đã xong</translation>
+    </message>
+    <message>
+        <source>Refused by the gateway</source>
+        <translation>Cổng từ chối</translation>
+    </message>
+</context>
+<context>
+    <name>TrackingScreen</name>
+    <message>
+        <source>Tracking</source>
+        <translation>Theo dõi</translation>
+    </message>
+    <message>
+        <source>&amp;Ask the gateway now</source>
+        <translation>&amp;Hỏi cổng ngay</translation>
+    </message>
+    <message>
+        <source>&amp;Resend…</source>
+        <translation>&amp;Gửi lại…</translation>
+    </message>
+    <message>
+        <source>Re&amp;print on paper…</source>
+        <translation>&amp;In lại hồ sơ giấy…</translation>
+    </message>
+    <message>
+        <source>&amp;Open the declaration</source>
+        <translation>&amp;Mở hồ sơ kê khai</translation>
+    </message>
+    <message>
+        <source>Dossiers and their state</source>
+        <translation>Các hồ sơ và trạng thái</translation>
+    </message>
+    <message>
+        <source>Receipt, result and history</source>
+        <translation>Phiếu giao nhận, kết quả và lịch sử</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;No dossier yet.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Chưa có hồ sơ nào.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Dossier {id}</source>
+        <translation>Hồ sơ {id}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Receipt&lt;/b&gt;: dossier number &lt;b&gt;{number}&lt;/b&gt;, received {when}, agency {agency}; forms {forms}</source>
+        <translation>&lt;b&gt;Phiếu giao nhận&lt;/b&gt;: số hồ sơ &lt;b&gt;{number}&lt;/b&gt;, tiếp nhận lúc {when}, cơ quan BHXH {agency}; các mẫu {forms}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Result&lt;/b&gt;: {state} ({when})</source>
+        <translation>&lt;b&gt;Kết quả&lt;/b&gt;: {state} ({when})</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Thời điểm</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Người thực hiện</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Chi tiết</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Lịch sử</translation>
+    </message>
+    <message>
+        <source>No gateway set up (Settings).</source>
+        <translation>Chưa cài đặt cổng tiếp nhận (Cài đặt).</translation>
+    </message>
+    <message>
+        <source>Asking the gateway…</source>
+        <translation>Đang hỏi cổng tiếp nhận…</translation>
+    </message>
+    <message>
+        <source>Accepted {a}, rejected {r}, waiting {w}, failed {f}.</source>
+        <translation>Được chấp nhận {a}, bị từ chối {r}, đang chờ {w}, lỗi {f}.</translation>
+    </message>
+</context>
+<context>
+    <name>WorkerEditor</name>
+    <message>
+        <source>&amp;Add worker</source>
+        <translation>&amp;Thêm người lao động</translation>
+    </message>
+    <message>
+        <source>Clear form</source>
+        <translation>Xóa trắng</translation>
+    </message>
+    <message>
+        <source>New worker</source>
+        <translation>Người lao động mới</translation>
+    </message>
+    <message>
+        <source>Fill in the fields, then press Add worker (Enter). What you type is kept even if the program closes.</source>
+        <translation>Điền các ô rồi nhấn Thêm người lao động (Enter). Những gì đã nhập vẫn được giữ kể cả khi chương trình bị tắt.</translation>
+    </message>
+    <message>
+        <source>Changes are saved when you leave a field.</source>
+        <translation>Thay đổi được lưu khi rời khỏi ô.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Đã lưu.</translation>
+    </message>
+    <message>
+        <source>{name} was added.</source>
+        <translation>Đã thêm {name}.</translation>
+    </message>
+    <message>
+        <source>Not saved yet: fix the fields marked in red. What you typed is kept.</source>
+        <translation>Chưa lưu: hãy sửa các ô tô đỏ. Những gì đã nhập vẫn được giữ lại.</translation>
+    </message>
+</context>
+<context>
+    <name>WorkerPicker</name>
+    <message>
+        <source>Add workers to the declaration</source>
+        <translation>Thêm người lao động vào hồ sơ</translation>
+    </message>
+    <message>
+        <source>Type part of a name (no accents needed) or a full BHXH/CCCD number; select one or more workers (Ctrl or Shift + click, or Shift + arrows) and press Add.</source>
+        <translation>Gõ một phần họ tên (không cần dấu) hoặc đủ mã số BHXH/số CCCD; chọn một hay nhiều người (Ctrl hoặc Shift + nhấp chuột, hoặc Shift + phím mũi tên) rồi nhấn Thêm.</translation>
+    </message>
+    <message>
+        <source>Search workers</source>
+        <translation>Tìm người lao động</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>Người lao động</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Thêm</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+</context>
+<context>
+    <name>WorkerTableModel</name>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Social insurance no.</source>
+        <translation>Mã số BHXH</translation>
+    </message>
+    <message>
+        <source>Citizen ID</source>
+        <translation>Số CCCD</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>Ngày sinh</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>Giới tính</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Chức vụ</translation>
+    </message>
+    <message>
+        <source>Salary (VND)</source>
+        <translation>Mức lương (đồng)</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Tình trạng</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Nam</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Nữ</translation>
+    </message>
+    <message>
+        <source>New, not declared</source>
+        <translation>Mới, chưa báo tăng</translation>
+    </message>
+    <message>
+        <source>Contributing</source>
+        <translation>Đang đóng</translation>
+    </message>
+    <message>
+        <source>On leave</source>
+        <translation>Tạm nghỉ</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>Đã nghỉ việc</translation>
+    </message>
+</context>
+<context>
+    <name>WorkersScreen</name>
+    <message>
+        <source>Old ID card (CMND, 9 digits)</source>
+        <translation>Số CMND cũ (9 chữ số)</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>Người lao động</translation>
+    </message>
+    <message>
+        <source>Search: a name (no accents needed), or a full BHXH / CCCD number  (Ctrl+F)</source>
+        <translation>Tìm: họ tên (không cần dấu) hoặc đủ mã số BHXH / số CCCD  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Search workers</source>
+        <translation>Tìm người lao động</translation>
+    </message>
+    <message>
+        <source>&amp;New worker</source>
+        <translation>Thêm &amp;mới</translation>
+    </message>
+    <message>
+        <source>&amp;Import from a spreadsheet…</source>
+        <translation>&amp;Nhập từ bảng tính…</translation>
+    </message>
+    <message>
+        <source>Worker list</source>
+        <translation>Danh sách người lao động</translation>
+    </message>
+    <message>
+        <source>Loading workers…</source>
+        <translation>Đang tải danh sách…</translation>
+    </message>
+    <message>
+        <source>{count} workers</source>
+        <translation>{count} người lao động</translation>
+    </message>
+    <message>
+        <source>{shown} of {count} workers</source>
+        <translation>{shown} / {count} người lao động</translation>
+    </message>
+    <message>
+        <source>Import workers</source>
+        <translation>Nhập người lao động</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.xlsx *.xls *.ods *.csv);;All files (*)</source>
+        <translation>Bảng tính (*.xlsx *.xls *.ods *.csv);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Importing {file}…</source>
+        <translation>Đang nhập {file}…</translation>
+    </message>
+    <message>
+        <source>Imported: {added} added, {updated} updated.</source>
+        <translation>Đã nhập: thêm {added}, cập nhật {updated}.</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Không nhập được gì.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,107 @@
+"""The Declarations screen: a new draft of three lines shows the right totals, the forms
+the procedure needs, and problems that jump to their field; every edit is stored."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from tests import test_ui_fixtures as fx
+from tests.test_ui_fixtures import type_text, wait_loaded
+
+ctx, prefs, window, demo_window = fx.ctx, fx.prefs, fx.window, fx.demo_window
+
+
+def edit_cell(qtbot, table, row, col, text):
+    """Type into a cell as the officer does: F2, the text, Enter."""
+    index = table.model().index(row, col)
+    table.setFocus()
+    table.setCurrentIndex(index)
+    table.edit(index)
+    from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
+
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit | QComboBox)
+                    and QApplication.focusWidget().parent() is table.viewport())
+    editor = QApplication.focusWidget()
+    if isinstance(editor, QComboBox):
+        editor.setCurrentIndex(editor.findData(text))
+    else:
+        editor.selectAll()
+        type_text(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.state() != table.State.EditingState)  # commit is queued
+
+
+def test_three_lines_show_the_right_totals_and_are_saved(demo_window, qtbot, monkeypatch):
+    from ibhxh_client.domain.model import Period
+    from ibhxh_client.services import calc
+    from ibhxh_client.services import declarations as decls
+    from ibhxh_client.ui import adapters
+    from ibhxh_client.ui.declarations import NewDeclarationDialog, WorkerPicker
+    from ibhxh_client.ui.lines import FIELD_COLUMN
+
+    app = demo_window.ctx.app
+    screen = demo_window.go("declarations")
+    monkeypatch.setattr(NewDeclarationDialog, "exec", lambda self: (
+        self.procedure.setCurrentIndex(self.procedure.findData("600b")),
+        self.period.setText("11/2026"), QDialog.DialogCode.Accepted)[-1])
+    qtbot.mouseClick(screen.new_button, Qt.MouseButton.LeftButton)
+    editor = screen.editor
+    assert screen.pages.currentIndex() == 1 and editor.decl.procedure == "600b"
+    ids = [w.id for w in adapters.workers_by_id(app, list(range(1, 26))).values()
+           if w.bhxh_number][:3]
+
+    def pick(self):
+        wait_loaded(qtbot, type("S", (), {"_loading": None, "model": self.model})())
+        qtbot.waitUntil(lambda: self.model.rowCount() == 25)
+        for wid in ids:
+            self.table.selectionModel().select(
+                self.model.index(self.model.row_of(wid), 0),
+                self.table.selectionModel().SelectionFlag.Select
+                | self.table.selectionModel().SelectionFlag.Rows)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(WorkerPicker, "exec", pick)
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert editor.model.rowCount() == 3
+    salaries = [10_000_000, 7_500_000, 5_310_000]
+    for row, salary in enumerate(salaries):
+        edit_cell(qtbot, editor.table, row, FIELD_COLUMN["muc_luong"],
+                  f"{salary:,}".replace(",", "."))
+    assert [line.salary for line in editor.decl.lines] == salaries
+    expected = calc.calculate(app, Period(2026, 11), "I", salaries)
+    qtbot.waitUntil(lambda: editor.total_labels[("total", "total")].text() ==
+                    f"{expected['total']:,}".replace(",", "."), timeout=5000)
+    assert editor.total_labels[("BHXH", "employer")].text() == \
+        f"{expected['funds']['BHXH']['employer']:,}".replace(",", ".")
+    assert "D02-LT" in editor.forms_label.text()
+    # the edit was stored as it was made
+    editor.flush()
+    decl, _ = decls.load(app, editor.decl.id)
+    assert [line.salary for line in decl.lines] == salaries
+    assert [line.plan for line in decl.lines] == ["DC", "DC", "DC"]
+
+
+def test_a_problem_jumps_to_its_cell_and_a_bad_value_is_kept(demo_window, qtbot):
+    from ibhxh_client.ui.lines import FIELD_COLUMN
+
+    screen = demo_window.go("declarations")
+    screen.open(demo_window.ctx.app.demo_id)
+    editor = screen.editor
+    qtbot.waitUntil(lambda: editor.last_check is not None, timeout=5000)
+    edit_cell(qtbot, editor.table, 1, FIELD_COLUMN["phuong_an"], "GH")  # not for 600
+    edit_cell(qtbot, editor.table, 2, FIELD_COLUMN["tu_thang"], "13/2026")  # no such month
+    assert editor.model.text(2, FIELD_COLUMN["tu_thang"]) == "13/2026"  # kept as typed
+    qtbot.waitUntil(lambda: editor.problems.count() >= 2, timeout=5000)
+    texts = [editor.problems.item(i).text() for i in range(editor.problems.count())]
+    plan = next(i for i, t in enumerate(texts) if "GH" in t)
+    editor.table.setCurrentIndex(editor.model.index(0, 0))
+    editor.problems.itemClicked.emit(editor.problems.item(plan))
+    current = editor.table.currentIndex()
+    assert (current.row(), current.column()) == (1, FIELD_COLUMN["phuong_an"])
+    assert editor.table.hasFocus()
+    # the half-typed month survives closing the editor
+    editor.flush()
+    screen.show_list()
+    screen.open(demo_window.ctx.app.demo_id)
+    assert screen.editor.model.text(2, FIELD_COLUMN["tu_thang"]) == "13/2026"
