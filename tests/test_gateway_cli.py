@@ -1,0 +1,60 @@
+"""The gateway commands as an officer types them: login, sign, submit, sync, status, and
+the paper dossier offered when the gateway is down (exit code 4, the dossier kept)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from tests.test_gateway_support import (
+    DEMO_UNIT,
+    TRIAL_PASSWORD,
+    make_sandbox,
+    sandbox_pki,
+)
+
+__all__ = ["make_sandbox", "sandbox_pki"]  # fixtures
+
+
+def test_a_month_from_the_command_line(cli, make_sandbox, monkeypatch, tmp_path,
+                                       memory_keyring):
+    gateway = make_sandbox()
+    assert cli("demo", "--workers", "6").code == 0
+    monkeypatch.setenv("GW_PASS", TRIAL_PASSWORD)
+    r = cli("login", "--gateway", gateway.url, "--ca", gateway.ca_file, "--unit", DEMO_UNIT,
+            "--password-env", "GW_PASS")
+    assert r.code == 0, r.err
+    # The password went to the keyring, and nowhere in the data folder.
+    assert TRIAL_PASSWORD in memory_keyring.items.values()
+    data = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
+    assert TRIAL_PASSWORD.encode() not in data
+    assert cli("sign", 1, "--demo-cert").code == 0
+    r = cli("--json", "submit", 1)
+    assert r.code == 0, r.out
+    deadline = time.monotonic() + 20
+    while cli("--json", "status", 1).json["state"] != "accepted":
+        assert time.monotonic() < deadline
+        assert cli("sync").code == 0
+        time.sleep(0.2)
+    status = cli("status", 1).out
+    assert "accepted" in status and re.search(r"\d{5}/\d{4}/07906", status)
+
+
+def test_gateway_down_exit_4_keeps_the_dossier_and_offers_paper(cli, make_sandbox,
+                                                                 monkeypatch, tmp_path):
+    gateway = make_sandbox()
+    assert cli("demo", "--workers", "4").code == 0
+    monkeypatch.setenv("GW_PASS", TRIAL_PASSWORD)
+    assert cli("login", "--gateway", gateway.url, "--ca", gateway.ca_file, "--unit",
+               DEMO_UNIT, "--password-env", "GW_PASS").code == 0
+    assert cli("sign", 1, "--demo-cert").code == 0
+    gateway.stop()
+    r = cli("submit", 1)
+    assert r.code == 4
+    assert "ibhxh print 1" in r.err  # the paper dossier, with its command
+    assert cli("--json", "status", 1).json["state"] == "signed"
+    pdf = tmp_path / "giay.pdf"
+    r = cli("print", 1, "--out", pdf, "--reason", "Cổng tiếp nhận không kết nối được")
+    assert r.code == 0, r.err
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert cli("--json", "status", 1).json["state"] == "printed"
