@@ -1,5 +1,5 @@
-"""`python -m ibhxh_client`: the command line (the window comes with the GUI issue);
-`--self-test` checks an installed copy end to end."""
+"""`python -m ibhxh_client`: with no arguments the window; with arguments the command
+line (`ibhxh`); `--self-test` checks an installed copy end to end."""
 
 import sys
 

@@ -58,3 +58,31 @@ def test_gateway_down_exit_4_keeps_the_dossier_and_offers_paper(cli, make_sandbo
     assert r.code == 0, r.err
     assert pdf.read_bytes().startswith(b"%PDF")
     assert cli("--json", "status", 1).json["state"] == "printed"
+
+
+def test_without_an_os_keyring_only_the_local_sandbox_password_is_kept(
+        cli, make_sandbox, monkeypatch, tmp_path):
+    """A bare machine (no keyring): the training sandbox on this machine still works, its
+    shared trial password kept in the user's key folder; a real gateway's password never
+    leaves a keyring."""
+    import os
+    from pathlib import Path
+
+    import keyring
+    from keyring.backends import fail
+
+    from ibhxh_client.services.submission import _training_sandbox
+
+    keyring.set_keyring(fail.Keyring())
+    gateway = make_sandbox()
+    assert cli("demo", "--workers", "3").code == 0
+    monkeypatch.setenv("GW_PASS", TRIAL_PASSWORD)
+    r = cli("login", "--gateway", gateway.url, "--ca", gateway.ca_file, "--unit", DEMO_UNIT,
+            "--password-env", "GW_PASS")
+    assert r.code == 0, r.err
+    key_dir = os.environ["IBHXH_KEY_DIR"]
+    assert any(TRIAL_PASSWORD in p.read_text() for p in Path(key_dir).rglob("*.key"))
+    assert cli("sign", 1, "--demo-cert").code == 0
+    assert cli("submit", 1).code == 0
+    assert _training_sandbox("https://127.0.0.1:8443") and _training_sandbox("https://localhost/")
+    assert not _training_sandbox("https://cong.baohiemxahoi.gov.vn/api")

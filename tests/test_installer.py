@@ -33,3 +33,6 @@ def test_bundle_builds_and_passes_its_self_test(tmp_path):
     assert "self-test: passed" in run.stdout
     assert run.stdout.count("OK ") == 6
     assert os.access(exe, os.X_OK)
+    window = exe.parent / "ibhxh-client"
+    assert os.access(window, os.X_OK)
+    assert (bundled / "resources" / "translations" / "ibhxh_vi.qm").is_file()

@@ -151,3 +151,18 @@ def test_gateway_down_offers_the_paper_dossier_printed_to_pdf(demo_window, qtbot
     decl, _ = decls.load(app, app.demo_id)
     assert str(decl.state) == "printed"
     dialog.close()
+
+
+def test_the_status_bar_follows_the_token(demo_window, qtbot, token, tmp_path):
+    """The watcher polls in the background: the token and its certificate's days to
+    expiry appear, and go when the token does (here: its module is no longer there)."""
+    demo_window.ctx.prefs.set("token_module", token)
+    watcher = demo_window.watcher
+    watcher.poll_now()
+    qtbot.waitUntil(lambda: LABEL in demo_window.token_label.text(), timeout=10_000)
+    assert re.search(r"còn \d+ ngày", demo_window.token_label.text())
+    demo_window.ctx.prefs.set("token_module", str(tmp_path / "pulled-out.so"))
+    qtbot.waitUntil(lambda: watcher._job is None)
+    watcher.poll_now()
+    qtbot.waitUntil(lambda: demo_window.token_label.text() == "Chưa cắm token",
+                    timeout=10_000)

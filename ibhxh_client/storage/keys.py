@@ -33,6 +33,32 @@ def _config_dir() -> Path:
     return Path(os.environ.get("IBHXH_KEY_DIR") or user_config_dir("ibhxh-client", "ibhxh"))
 
 
+def _fallback_path(name: str) -> Path:
+    return _config_dir() / "keys" / (name.replace(":", "_").replace("/", "_") + ".key")
+
+
+def fallback_get(name: str) -> str | None:
+    """A secret from the per-user fallback folder (machines with no OS keyring)."""
+    path = _fallback_path(name)
+    return path.read_text("utf-8").strip() if path.exists() else None
+
+
+def fallback_put(name: str, text: str) -> None:
+    """Keep a secret in the per-user fallback folder, readable by the user only."""
+    path = _fallback_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    tmp.replace(path)
+    log.warning("no OS keyring: secret kept in %s", path.parent)
+
+
+def fallback_delete(name: str) -> None:
+    _fallback_path(name).unlink(missing_ok=True)
+
+
 @dataclass
 class KeyStore:
     """Data keys by database id, in the keyring (or the per-user fallback file)."""
@@ -43,17 +69,13 @@ class KeyStore:
     def _name(db_id: str, slot: str) -> str:
         return f"data-key:{db_id}" + ("" if slot == "current" else f":{slot}")
 
-    def _fallback_path(self, name: str) -> Path:
-        return _config_dir() / "keys" / (name.replace(":", "_") + ".key")
-
     def get(self, db_id: str, slot: str = "current") -> bytes | None:
         name = self._name(db_id, slot)
         try:
             text = keyring.get_password(SERVICE, name)
         except NoKeyringError:
             self.fallback_used = True
-            path = self._fallback_path(name)
-            text = path.read_text("ascii").strip() if path.exists() else None
+            text = fallback_get(name)
         except KeyringError as exc:
             raise CryptoError("keyring_error", detail=str(exc)) from None
         if text is None:
@@ -73,14 +95,7 @@ class KeyStore:
             keyring.set_password(SERVICE, name, text)
         except NoKeyringError:
             self.fallback_used = True
-            path = self._fallback_path(name)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".part")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="ascii") as fh:
-                fh.write(text)
-            tmp.replace(path)
-            log.warning("no OS keyring: data key kept in %s", path.parent)
+            fallback_put(name, text)
         except KeyringError as exc:
             raise CryptoError("keyring_error", detail=str(exc)) from None
 
@@ -89,7 +104,7 @@ class KeyStore:
         try:
             keyring.delete_password(SERVICE, name)
         except NoKeyringError:
-            self._fallback_path(name).unlink(missing_ok=True)
+            fallback_delete(name)
         except KeyringError:
             pass  # nothing stored under that name
 

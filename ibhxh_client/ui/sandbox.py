@@ -57,12 +57,18 @@ def start(ctx: Any) -> Running | None:
             except OSError:  # the port is taken now: any other will do
                 server = cls(state, port=0, trial_password=password)
             running.server = server.start()
-            configure(app, running, password)
         except BaseException as exc:
             running.error = exc
             log.exception("the sandbox gateway did not start")
-        finally:
             running.ready.set()
+            return
+        running.ready.set()
+        try:
+            configure(app, running, password)
+        except Exception as exc:  # shown when the officer sends; the server still runs
+            running.error = exc
+            log.warning("the data folder could not log in to the sandbox gateway: %s",
+                        getattr(exc, "code", type(exc).__name__))
 
     running.password = password
     threading.Thread(target=boot, name="sandbox-start", daemon=True).start()

@@ -49,19 +49,29 @@ SENDABLE = (DossierState.DRAFT, DossierState.VALIDATED, DossierState.SIGNED,
 
 
 def sign_and_send(app: Any, decl_id: int, how: tuple, ask_pin: Any, progress: Any,
-                  module_setting: str | None) -> dict[str, Any]:
+                  module_setting: str | None, sandbox_run: Any = None) -> dict[str, Any]:
     """The worker-thread part: open the signer, sign (unless signed), send.
 
     ``how``: ("token", serial, fingerprint) | ("file", path, password) | ("demo",).
+    ``sandbox_run``: the training gateway this window runs, connected first if needed.
     """
     sub = adapters.submission()
+    not_configured: BaseException = UserError("gateway_not_configured",
+                                              texts=_not_configured())
+    if sandbox_run is not None and sandbox_run.wait(30):
+        from . import sandbox
+
+        try:
+            sandbox.configure(app, sandbox_run)
+        except Exception as exc:  # said after signing: the signature is kept meanwhile
+            not_configured = exc
     conf = sub.settings(app) if sub else None
     decl, _ = decls.load(app, decl_id)
     must_sign = decl.state != DossierState.SIGNED
     needs_signer = must_sign or (conf is not None and conf.login == "certificate")
     out: dict[str, Any] = {"signed": None, "tracking": None}
     if conf is None and not must_sign:
-        raise UserError("gateway_not_configured", texts=_not_configured())
+        raise not_configured
     lock = TOKEN_LOCK if how[0] == "token" else None
     if lock is not None:
         lock.acquire()
@@ -73,7 +83,7 @@ def sign_and_send(app: Any, decl_id: int, how: tuple, ask_pin: Any, progress: An
                 assert signer is not None
                 out["signed"] = signing_svc.sign(app, decl_id, signer)
             if conf is None:
-                raise UserError("gateway_not_configured", texts=_not_configured())
+                raise not_configured
             progress(2, 3, "send")
             use = signer if conf.login == "certificate" else None
             out["tracking"] = sub.submit(app, decl_id, signer=use)  # type: ignore[union-attr]
@@ -555,8 +565,10 @@ class SendScreen(QWidget):
         module = self.ctx.prefs.module or None
         self.last_error = None
 
+        running = self.ctx.sandbox if self.ctx.prefs.gateway_mode == "sandbox" else None
+
         def job(progress: Any) -> Any:
-            return sign_and_send(app, decl_id, how, bridge.ask, progress, module)
+            return sign_and_send(app, decl_id, how, bridge.ask, progress, module, running)
 
         self.job = tasks.run(job, self._sent, self._send_failed, self._progress)
         return self.job
