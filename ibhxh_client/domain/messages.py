@@ -98,6 +98,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "worker_exists": {"vi": "Đã có người lao động với mã '{value}'.",
                       "en": "A worker with '{value}' already exists."},
     "no_dossier": {"vi": "Không có hồ sơ số {value}.", "en": "There is no dossier {value}."},
+    "not_editable": {"vi": "Hồ sơ {value} đang ở trạng thái {state}: không sửa được nữa.",
+                     "en": "Dossier {value} is {state}: it can no longer be changed."},
     "demo_exists": {"vi": "Thư mục dữ liệu {path} đã có dữ liệu; dùng --data-dir với một thư "
                           "mục mới để tạo dữ liệu mẫu.",
                     "en": "The data folder {path} already has data; use --data-dir with a new "

@@ -22,6 +22,19 @@ def is_empty(ftype: str, value: Any, required: bool = False) -> bool:
     return not required and ftype in NUMERIC and value == 0
 
 
+def parse_day(text: str) -> date:
+    """A day as officers and files write it: dd/mm/yyyy (also dd.mm.yyyy) or yyyy-mm-dd;
+    raises ValueError otherwise."""
+    text = text.strip()
+    if "-" in text:
+        return date.fromisoformat(text)
+    parts = text.replace(".", "/").split("/")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise ValueError(text)
+    d, m, y = (int(x) for x in parts)
+    return date(y, m, d)
+
+
 def to_text(ftype: str, value: Any) -> str:
     """The text a value takes in the XML (and in the printed form)."""
     if ftype == "date":

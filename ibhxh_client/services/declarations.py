@@ -17,6 +17,7 @@ from ..domain.model import (
     WorkerStatus,
 )
 from ..domain.validation import Problem, RuleContext, validate_form
+from ..domain.values import parse_day
 from ..dossier.build import BuildResult, build_dossier
 from ..dossier.envelope import read_envelope
 from ..dossier.safexml import UnsafeXmlError, parse
@@ -102,9 +103,8 @@ def _line(app: App, req: LineRequest, row: int, worker: Worker, period: Period,
     decision_date = None
     if req.decision_date:
         try:
-            decision_date = date.fromisoformat(req.decision_date) if "-" in req.decision_date \
-                else date(*reversed([int(x) for x in req.decision_date.split("/")]))
-        except (ValueError, TypeError):
+            decision_date = parse_day(req.decision_date)
+        except ValueError:
             bad("ngay_quyet_dinh", "bad_date", req.decision_date)
     leave = 0
     if req.leave_days:
@@ -164,6 +164,53 @@ def declare(app: App, procedure: str, period_text: str, requests: list[LineReque
     with app.db.transaction() as conn:
         repo.save_declaration(conn, decl, detail=f"{len(lines)} dòng")
     return decl, result
+
+
+EDITABLE = (DossierState.DRAFT, DossierState.VALIDATED)
+
+
+def new_draft(app: App, procedure: str, period_text: str) -> int:
+    """An empty draft for a procedure and period, filled line by line in the window."""
+    if procedure not in app.catalog.procedures:
+        raise UserError("unknown_procedure", value=procedure,
+                        allowed=", ".join(app.catalog.procedures))
+    period = parse_period(period_text)
+    get_employer(app)  # a clear message when the unit is not set up yet
+    decl = Declaration(procedure=procedure, period=period, created=date.today())
+    with app.db.transaction() as conn:
+        return repo.save_declaration(conn, decl, detail="0 dòng")
+
+
+def default_line(app: App, decl: Declaration, worker: Worker) -> DeclarationLine:
+    """A new line for ``worker`` with the defaults ``declare`` gives: the plan of the
+    procedure's kind, the worker's salary and position, the declared period."""
+    proc = app.catalog.procedure(decl.procedure)
+    line = _line(app, LineRequest(worker=f"#{worker.id}"), len(decl.lines) + 1, worker,
+                 decl.period, DEFAULT_PLAN[proc.kind], [])
+    assert line is not None  # no request field to misread: never None here
+    return line
+
+
+def save_lines(app: App, decl: Declaration) -> DossierState:
+    """Store a draft's edited lines; an edited validated dossier goes back to draft."""
+    assert decl.id is not None
+    with app.db.transaction() as conn:
+        state = repo.load_declaration(conn, decl.id).state
+        if state not in EDITABLE:
+            raise UserError("not_editable", value=decl.id, state=str(state))
+        repo.replace_lines(conn, decl)
+        if state == DossierState.VALIDATED:
+            repo.set_state(conn, decl.id, DossierState.DRAFT, detail="sửa dòng")
+            state = DossierState.DRAFT
+    decl.state = state
+    return state
+
+
+def preview(app: App, decl: Declaration, workers: dict[int, Worker]) -> BuildResult:
+    """The dossier as ``validate`` would build it (totals, forms, every problem), without
+    storing anything: what the editor shows after each edit."""
+    return build_dossier(app.catalog, get_employer(app), workers, decl,
+                         _status_lookup(workers))
 
 
 def load(app: App, decl_id: int) -> tuple[Declaration, dict[int, Worker]]:

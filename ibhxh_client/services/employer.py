@@ -11,6 +11,7 @@ from typing import Any
 
 from ..domain.model import Employer
 from ..domain.text import clean_name, nfc
+from ..domain.values import parse_day
 from ..storage import repo
 from .app import App, UserError
 from .checks import check_employer
@@ -76,10 +77,13 @@ def from_values(values: dict[str, Any], base: Employer | None = None) -> Employe
                 raise UserError("field_type", field=name, expected="true/false", value=value)
             out[name] = value
         elif "date" in kind:
+            if value == "":
+                out[name] = None
+                continue
             try:
-                out[name] = value if isinstance(value, date) else date.fromisoformat(str(value))
+                out[name] = value if isinstance(value, date) else parse_day(str(value))
             except ValueError:
-                raise UserError("field_type", field=name, expected="YYYY-MM-DD",
+                raise UserError("field_type", field=name, expected="dd/mm/yyyy",
                                 value=value) from None
         else:
             if isinstance(value, bool | dict | list):
@@ -94,14 +98,23 @@ def from_values(values: dict[str, Any], base: Employer | None = None) -> Employe
     return Employer(**out)
 
 
-def set_from_file(app: App, path: Path) -> Employer:
-    """Replace the unit's profile from a file; nothing is written unless every check passes."""
-    with app.db.reading() as conn:
-        base = repo.get_employer(conn)
-    e = from_values(read_file(path), base)
+def save(app: App, e: Employer) -> Employer:
+    """Store the unit's profile; nothing is written unless every check passes."""
     problems = check_employer(app.catalog, e)
     if problems:
         raise UserError("invalid_data", problems=problems, count=len(problems))
     with app.db.transaction() as conn:
         repo.save_employer(conn, e)
     return e
+
+
+def set_from_file(app: App, path: Path) -> Employer:
+    """Replace the unit's profile from a file (fields not in the file are kept)."""
+    with app.db.reading() as conn:
+        base = repo.get_employer(conn)
+    return save(app, from_values(read_file(path), base))
+
+
+def set_values(app: App, values: dict[str, Any]) -> Employer:
+    """Replace the unit's profile from a form's values (the window's Company screen)."""
+    return save(app, from_values(values))

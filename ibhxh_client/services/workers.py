@@ -77,6 +77,26 @@ def add(app: App, values: dict[str, Any]) -> Worker:
     return w
 
 
+def update(app: App, worker_id: int, values: dict[str, Any]) -> Worker:
+    """Change a stored worker after every check, as ``add`` checks a new one; an ID number
+    that belongs to another worker is refused."""
+    w = make_worker(values)
+    problems = check_worker(app.catalog, w)
+    if problems:
+        raise UserError("invalid_data", problems=problems, count=len(problems))
+    with app.db.transaction() as conn:
+        old = repo.find_worker(conn, f"#{worker_id}")
+        if old is None:
+            raise UserError("unknown_worker", value=f"#{worker_id}")
+        for key in (w.bhxh_number, w.cccd):
+            other = repo.find_worker(conn, key) if key else None
+            if other is not None and other.id != worker_id:
+                raise UserError("worker_exists", value=key)
+        w.id, w.status = worker_id, old.status
+        repo.update_worker(conn, w)
+    return w
+
+
 def search(app: App, text: str = "", limit: int | None = None) -> list[Worker]:
     """Workers matching ``text`` (diacritics ignored), in Vietnamese name order."""
     with app.db.reading() as conn:

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..domain import values
 from ..domain.model import (
     Declaration,
     DeclarationLine,
@@ -24,12 +25,9 @@ from ..domain.model import (
 )
 from ..services import declarations as decls
 from ..services import employer as employer_svc
+from ..services import workers as workers_svc
 from ..services.app import App, UserError
-from ..services.checks import check_employer, check_worker
-from ..services.workers import make_worker
 from ..storage import repo
-
-EDITABLE = (DossierState.DRAFT, DossierState.VALIDATED)
 
 
 def optional(module: str) -> Any | None:
@@ -47,36 +45,22 @@ def get_employer(app: App) -> Employer | None:
         return repo.get_employer(conn)
 
 
+EDITABLE = decls.EDITABLE
+
+
 def parse_day(text: str, field: str) -> date | None:
-    """A day typed as dd/mm/yyyy (or yyyy-mm-dd); a clear error naming the field."""
-    text = (text or "").strip()
-    if not text:
+    """A day typed in a cell (dd/mm/yyyy); a message naming the field when it is not one."""
+    if not (text or "").strip():
         return None
     try:
-        if "-" in text:
-            return date.fromisoformat(text)
-        d, m, y = (int(x) for x in text.replace(".", "/").split("/"))
-        return date(y, m, d)
-    except (ValueError, TypeError):
+        return values.parse_day(text)
+    except ValueError:
         raise UserError("field_type", field=field, expected="dd/mm/yyyy", value=text) from None
-
-
-def employer_from_form(values: dict[str, Any]) -> Employer:
-    """The Employer the form describes, every field coerced by the service."""
-    values = dict(values)
-    values["licence_date"] = parse_day(values.get("licence_date", ""), "licence_date")
-    return employer_svc.from_values(values)
 
 
 def save_employer(app: App, values: dict[str, Any]) -> Employer:
     """Store the unit's profile when every check passes (as ``employer set`` does)."""
-    e = employer_from_form(values)
-    problems = check_employer(app.catalog, e)
-    if problems:
-        raise UserError("invalid_data", problems=problems, count=len(problems))
-    with app.db.transaction() as conn:
-        repo.save_employer(conn, e)
-    return e
+    return employer_svc.set_values(app, values)
 
 
 # -- workers ----------------------------------------------------------------------------
@@ -87,24 +71,8 @@ def get_worker(app: App, worker_id: int) -> Worker | None:
 
 
 def update_worker(app: App, worker_id: int, values: dict[str, Any]) -> Worker:
-    """Change a stored worker after every check (as ``workers.add`` checks a new one)."""
-    w = make_worker(values)
-    problems = check_worker(app.catalog, w)
-    if problems:
-        raise UserError("invalid_data", problems=problems, count=len(problems))
-    with app.db.transaction() as conn:
-        old = repo.find_worker(conn, f"#{worker_id}")
-        if old is None:
-            raise UserError("no_worker", texts={
-                "vi": f"Không tìm thấy người lao động số {worker_id}.",
-                "en": f"No worker number {worker_id}."})
-        for key in (w.bhxh_number, w.cccd):
-            other = repo.find_worker(conn, key) if key else None
-            if other is not None and other.id != worker_id:
-                raise UserError("worker_exists", value=key)
-        w.id, w.status = worker_id, old.status
-        repo.update_worker(conn, w)
-    return w
+    """Change a stored worker after every check (as ``workers add`` checks a new one)."""
+    return workers_svc.update(app, worker_id, values)
 
 
 def import_workers(app: App, path: Path, lang: str = "vi") -> dict[str, Any]:
@@ -131,43 +99,15 @@ def import_workers(app: App, path: Path, lang: str = "vi") -> dict[str, Any]:
 # -- declarations -----------------------------------------------------------------------
 
 def new_draft(app: App, procedure: str, period_text: str) -> int:
-    """An empty draft for a procedure and period, to fill line by line in the editor."""
-    if procedure not in app.catalog.procedures:
-        raise UserError("unknown_procedure", value=procedure,
-                        allowed=", ".join(app.catalog.procedures))
-    period = decls.parse_period(period_text)
-    employer_svc.get(app)  # a clear message when the unit is not set up yet
-    decl = Declaration(procedure=procedure, period=period, created=date.today())
-    with app.db.transaction() as conn:
-        return repo.save_declaration(conn, decl, detail="0 dòng")
+    return decls.new_draft(app, procedure, period_text)
 
 
 def line_for(app: App, decl: Declaration, worker: Worker) -> DeclarationLine:
-    """A new line for ``worker`` with the defaults ``declare`` gives (plan of the procedure's
-    kind, the worker's salary and position, the period)."""
-    proc = app.catalog.procedure(decl.procedure)
-    problems: list = []
-    line = decls._line(app, decls.LineRequest(worker=f"#{worker.id}"), len(decl.lines) + 1,
-                       worker, decl.period, decls.DEFAULT_PLAN[proc.kind], problems)
-    assert line is not None
-    return line
+    return decls.default_line(app, decl, worker)
 
 
 def save_lines(app: App, decl: Declaration) -> DossierState:
-    """Store the edited lines of a draft; a validated dossier goes back to draft."""
-    assert decl.id is not None
-    with app.db.transaction() as conn:
-        state = DossierState(repo.load_declaration(conn, decl.id).state)
-        if state not in EDITABLE:
-            raise UserError("not_editable", texts={
-                "vi": f"Hồ sơ {decl.id} đang ở trạng thái {state}: không sửa được nữa.",
-                "en": f"Dossier {decl.id} is {state}: it can no longer be changed."})
-        repo.replace_lines(conn, decl)
-        if state == DossierState.VALIDATED:
-            repo.set_state(conn, decl.id, DossierState.DRAFT, detail="sửa dòng")
-            state = DossierState.DRAFT
-    decl.state = state
-    return state
+    return decls.save_lines(app, decl)
 
 
 def new_workers(app: App) -> list[Worker]:
@@ -194,11 +134,7 @@ class CheckResult:
 
 def check_draft(app: App, decl: Declaration, workers: dict[int, Worker]) -> CheckResult:
     """Build the dossier as ``validate`` would, without storing anything."""
-    from ..dossier.build import build_dossier
-
-    employer = employer_svc.get(app)
-    result = build_dossier(app.catalog, employer, workers, decl,
-                           decls._status_lookup(workers))
+    result = decls.preview(app, decl, workers)
     counts: dict[str, int] = {}
     for data in result.forms:
         counts[data.spec.code] = counts.get(data.spec.code, 0) + 1
@@ -220,21 +156,9 @@ def paper_offer(exc: BaseException | None) -> Any | None:
 
 def render_preview(app: App, decl_id: int, device: Any, reason: str) -> int:
     """Draw the paper dossier onto a print preview's printer; nothing is recorded."""
-    import hashlib
-
-    from ..printing.dossier import print_to
     from ..services import printing
 
-    decl, workers = decls.load(app, decl_id)
-    employer = employer_svc.get(app)
-    from ..dossier.build import build_dossier
-
-    result = build_dossier(app.catalog, employer, workers, decl)
-    if not result.ok or result.envelope is None:
-        raise UserError("invalid_data", problems=result.problems, count=len(result.problems))
-    sha = hashlib.sha256(result.envelope).hexdigest()
-    info = printing._info(app, decl, employer, sha, reason)
-    return print_to(device, result.forms, info, app.catalog).pages
+    return printing.prepare_paper(app, decl_id, reason=reason).render(device).pages
 
 
 def print_paper(app: App, decl_id: int, reason: str, *, out: Path | None = None,
