@@ -20,13 +20,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..catalog import Catalog
-from ..domain import ids
-from ..domain.formspec import FieldSpec
 from ..domain.messages import say
-from ..domain.model import Declaration, PartialDate, Worker
-from ..domain.validation import ID_CHECKS, Problem, RuleContext, field_checker
-from ..domain.values import is_empty
+from ..domain.model import Declaration, Worker
 from ..importing import (
     Analysis,
     ColumnNote,
@@ -46,13 +41,12 @@ from ..storage import repo
 from ..storage.db import cipher_of
 from ..storage.schema import workers as workers_table
 from .app import App, UserError
-from .checks import WORKER_REQUIRED
+from .checks import WorkerChecker
 from .declarations import LineRequest
 
 __all__ = [
     "ImportResult",
     "RowReport",
-    "WorkerChecker",
     "analyse",
     "export_declaration",
     "export_workers",
@@ -115,84 +109,6 @@ def _prepare(app: App, source: Path | str | Analysis, use: str, sheet: str | Non
                         fields=", ".join(t.label_in(app.lang) for t in missing),
                         example=unmatched[0])
     return analysis, explicit
-
-
-# -- checks --------------------------------------------------------------------------------
-
-_AGREE_CODES = frozenset({"century", "birth_year", "gender"})  # from ids.check_cccd
-
-
-class WorkerChecker:
-    """``services.checks.check_worker`` for many rows: the same problems, in the same
-    order (a test compares the two on generated workers), made fast for 50,000 rows.
-
-    A column of 50,000 cells holds a few thousand distinct values and a field check's
-    verdict depends on the value alone, so each verdict is computed once per value;
-    identifiers, which differ on every row, go straight to their check in ``domain.ids``.
-    The two rules across fields (the CCCD against birth year and gender; a BHXH number or
-    a CCCD) are those of ``domain.rules``, written out here for speed."""
-
-    FORM = "TK1-TS"
-
-    def __init__(self, catalog: Catalog) -> None:
-        specs: dict[str, FieldSpec] = {}
-        for form in catalog.forms.values():
-            for group in form.groups():
-                for f in group.fields:
-                    if f.owner == "worker":
-                        specs.setdefault(f.attr, f)
-        self.labels = {attr: f.label for attr, f in specs.items()}
-        self.fields = []
-        for attr, f in specs.items():
-            required = attr in WORKER_REQUIRED
-            direct = ID_CHECKS[f.check] if f.type == "id" and f.check in ID_CHECKS else None
-            self.fields.append((attr, f, f.type, required, field_checker(f, catalog.codelists),
-                                {}, direct))
-        self.ctx = RuleContext(codelists=catalog.codelists)
-
-    @staticmethod
-    def _verdict(ftype: str, required: bool, check, value: Any):
-        if is_empty(ftype, value, required):
-            return ("required", {}) if required else None
-        return check(value)
-
-    def check(self, w: Worker, row: int | None = None) -> list[Problem]:
-        problems: list[Problem] = []
-        agree: str | None = None
-        for attr, spec, ftype, required, check, memo, direct in self.fields:
-            value = getattr(w, attr, None)
-            if attr == "cccd" and value.__class__ is str and value:
-                # One look at the CCCD for its own check and for rules.cccd_agrees: the
-                # codes of the digits come first, then those of birth year and gender.
-                born = w.birth_date if isinstance(w.birth_date, PartialDate) else None
-                code = ids.check_cccd(value, birth_year=born.year if born else None,
-                                      gender=w.gender or None)
-                if code in _AGREE_CODES:
-                    code, agree = None, code
-                verdict = (code, {"value": value, "kind": spec.check}) if code else None
-            elif direct is not None and value.__class__ is str and value:
-                code = direct(value)
-                verdict = (code, {"value": value, "kind": spec.check}) if code else None
-            else:
-                try:
-                    verdict = memo[value]
-                except KeyError:
-                    verdict = memo[value] = self._verdict(ftype, required, check, value)
-                except TypeError:
-                    verdict = self._verdict(ftype, required, check, value)
-            if verdict is not None:
-                problems.append(Problem(self.FORM, row, attr, verdict[0], verdict[1],
-                                        spec.label))
-        if agree:
-            problems.append(Problem(self.FORM, row, "cccd", agree,
-                                    {"value": w.cccd, "kind": "cccd"}, self.labels["cccd"]))
-        elif w.cccd:
-            pass
-        elif not w.bhxh_number and not any(p.field == "bhxh_number" for p in problems):
-            # rules.identity
-            problems.append(Problem(self.FORM, row, "bhxh_number", "identity_missing", {},
-                                    self.labels["bhxh_number"]))
-        return problems
 
 
 # -- the outcome ---------------------------------------------------------------------------
@@ -402,7 +318,7 @@ def _import(app: App, source: Path | str | Analysis, sheet: str | None,
     analysis, explicit = _prepare(app, source, "workers", sheet, mapping)
     extraction = extract(analysis, app.catalog)
     column_of = _column_of(analysis)
-    checker = WorkerChecker(app.catalog)
+    checker = WorkerChecker(app.catalog)  # the same checks as check_worker, kept warm
     reports: list[RowReport] = []
     new: list[Worker] = []
     updates: list[tuple[RowReport, Worker]] = []
