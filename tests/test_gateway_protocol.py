@@ -164,11 +164,9 @@ def test_receipt_from_another_ca_or_altered_is_refused(pki):
 
 @pytest.mark.parametrize("variant", sorted(HOSTILE))
 def test_hostile_xml_is_refused_before_anything_reads_it(pki, variant):
-    start = time.perf_counter()
     with pytest.raises(E.GatewayError) as err:
         _verify(pki, HOSTILE[variant])
     assert err.value.code == "hostile_xml" and err.value.kind == E.ANSWER_KIND
-    assert time.perf_counter() - start < 1  # no expansion happened
 
 
 def test_result_notice_with_reasons(pki):

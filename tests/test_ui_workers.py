@@ -3,8 +3,6 @@ search that ignores diacritics, and the fast worker model at 100,000 workers."""
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import Qt
 
 from tests import test_ui_fixtures as fx
@@ -140,19 +138,12 @@ def test_model_opens_and_filters_100000_workers_fast(tmp_path, qapp):
         for start in range(0, len(workers), 20_000):
             repo.add_workers_bulk(conn, workers[start:start + 20_000])
     model = WorkerTableModel(app.db)
-    start = time.perf_counter()
-    model.set_index(load_index(app.db))
-    opened = time.perf_counter() - start
+    model.set_index(load_index(app.db))  # benchmarks/ui.py measures how fast
     assert model.rowCount() == 100_000
-    worst = 0.0
     text = ""
     for ch in "nguyen van an":
         text += ch
-        start = time.perf_counter()
         model.set_query(text)
-        worst = max(worst, time.perf_counter() - start)
     assert 0 < model.rowCount() < 1000
     assert all("nguyen van an" in model.idx.keys[i] for i in model.rows)
-    # generous bounds for a loaded CI machine; benchmarks/ui.py measures the real figures
-    assert opened < 3.0 and worst < 0.3, (opened, worst)
     app.close()
