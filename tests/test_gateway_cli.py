@@ -86,3 +86,17 @@ def test_without_an_os_keyring_only_the_local_sandbox_password_is_kept(
     assert cli("submit", 1).code == 0
     assert _training_sandbox("https://127.0.0.1:8443") and _training_sandbox("https://localhost/")
     assert not _training_sandbox("https://cong.baohiemxahoi.gov.vn/api")
+
+
+def test_diagnose_checks_the_configured_gateway(cli, make_sandbox, monkeypatch):
+    gateway = make_sandbox()
+    assert cli("demo", "--workers", "2").code == 0
+    monkeypatch.setenv("GW_PASS", TRIAL_PASSWORD)
+    assert cli("login", "--gateway", gateway.url, "--ca", gateway.ca_file, "--unit",
+               DEMO_UNIT, "--password-env", "GW_PASS").code == 0
+    r = cli("--json", "diagnose")
+    assert r.code == 0
+    found = r.json["gateway"]
+    assert found["url"].rstrip("/") == gateway.url.rstrip("/")
+    assert found["reachable"] is True and found["tls"] == "verified"
+    assert abs(found["clock_skew_seconds"]) < 120

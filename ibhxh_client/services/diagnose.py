@@ -91,15 +91,40 @@ def _tokens(module_setting: str | None) -> Section:
     return out
 
 
-def _gateway(url: str | None, ca_file: str | None) -> Section:
+def _configured_gateway(data_dir: Path) -> tuple[str | None, str | None]:
+    """The gateway and its CA as `ibhxh login` stored them (read-only, without a key)."""
+    path = data_dir / DB_FILE
+    if not path.exists():
+        return None, None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT url, ca_pem FROM gateway_settings WHERE id = 1").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None, None
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _gateway(url: str | None, ca_file: str | None, data_dir: Path) -> Section:
+    ca_pem = None
+    if not url:
+        url, ca_pem = _configured_gateway(data_dir)
     if not url:
         return {"configured": False}
+    import tempfile
+
     import requests
 
     out: Section = {"url": url}
     try:
         started = datetime.now(UTC)
-        response = requests.get(url, timeout=(5, 10), verify=ca_file or True)
+        with tempfile.TemporaryDirectory() as tmp:
+            if ca_pem and not ca_file:
+                ca_file = str(Path(tmp) / "ca.pem")
+                Path(ca_file).write_text(ca_pem, "ascii")
+            response = requests.get(url, timeout=(5, 10), verify=ca_file or True)
         out.update(reachable=True, tls="verified", status=response.status_code,
                    seconds=round((datetime.now(UTC) - started).total_seconds(), 3))
         if "Date" in response.headers:
@@ -133,7 +158,7 @@ def report(data_dir: Path, *, module: str | None = None, gateway: str | None = N
         "data": lambda: _data(data_dir),
         "keystore": _keystore,
         "tokens": lambda: _tokens(module),
-        "gateway": lambda: _gateway(gateway, ca_file),
+        "gateway": lambda: _gateway(gateway, ca_file, data_dir),
         "printers": _printers,
         "logs": lambda: {"folder": str(log_dir()),
                          "files": [p.name for p in recent_logs()]},
