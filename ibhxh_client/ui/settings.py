@@ -1,4 +1,5 @@
-"""The Settings screen: language, data folder, token module, gateway, diagnostics."""
+"""The Settings screen: language, data folder (backup and restore), token module, gateway,
+diagnostics."""
 
 from __future__ import annotations
 
@@ -74,6 +75,20 @@ class SettingsScreen(QWidget):
                                       "is kept here, sealed. Use Backup (command line: "
                                       "ibhxh backup) before moving it."), box)
         form.addRow(self.data_note)
+        backup = QPushButton(self.tr("&Back up…"), box)
+        backup.setObjectName("backup")
+        backup.clicked.connect(lambda: self.backup())
+        restore = QPushButton(self.tr("Restore a bac&kup…"), box)
+        restore.setObjectName("restore")
+        restore.clicked.connect(lambda: self.restore())
+        row = QHBoxLayout()
+        row.addWidget(backup)
+        row.addWidget(restore)
+        row.addStretch(1)
+        form.addRow(row)
+        self.backup_result = hint("", box)
+        self.backup_result.setObjectName("backup_result")
+        form.addRow(self.backup_result)
         col.addWidget(box)
 
         # token
@@ -196,6 +211,86 @@ class SettingsScreen(QWidget):
             self.ctx.prefs.set("data_dir", path)
             self.data_note.setText(self.tr("The program will open {path} the next time it "
                                            "starts.").format(path=path))
+
+    # -- backup ----------------------------------------------------------------------------
+
+    def _passphrase(self, confirm: bool) -> str | None:
+        """Asked without echo; kept only for the one operation."""
+        from PySide6.QtWidgets import QInputDialog
+
+        first, ok = QInputDialog.getText(self, self.tr("Backup passphrase"),
+                                         self.tr("Passphrase (at least 8 characters):"),
+                                         QLineEdit.EchoMode.Password)
+        if not ok:
+            return None
+        if confirm:
+            again, ok = QInputDialog.getText(self, self.tr("Backup passphrase"),
+                                             self.tr("The same passphrase again:"),
+                                             QLineEdit.EchoMode.Password)
+            if not ok or again != first:
+                self.backup_result.setText(self.tr("The two passphrases differ; nothing "
+                                                   "was written."))
+                return None
+        return first
+
+    def backup(self, out: str | None = None, passphrase: str | None = None) -> tasks.Task | None:
+        """Write a sealed backup of the data and its key (services.backup)."""
+        from ..services import backup as backup_service
+
+        if out is None:
+            out, _ = QFileDialog.getSaveFileName(self, self.tr("Back up to"),
+                                                 "ibhxh-sao-luu.ibhxh",
+                                                 self.tr("Backups (*.ibhxh)"))
+        if not out:
+            return None
+        passphrase = passphrase if passphrase is not None else self._passphrase(True)
+        if passphrase is None:
+            return None
+        app = self.ctx.app
+        self.backup_result.setText(self.tr("Backing up…"))
+
+        def job(_p: Any) -> dict[str, Any]:
+            return backup_service.backup(app, Path(out), passphrase)
+
+        return tasks.run(job, lambda r: self.backup_result.setText(
+            self.tr("Backed up {workers} workers to {out}.").format(workers=r["workers"],
+                                                                   out=r["out"])),
+            self._backup_failed)
+
+    def restore(self, path: str | None = None,
+                passphrase: str | None = None) -> tasks.Task | None:
+        """Replace the data with a backup's; the current file is kept beside it, and the
+        program closes so it opens the restored data with its key."""
+        from ..services import backup as backup_service
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from"), "",
+                                                  self.tr("Backups (*.ibhxh)"))
+        if not path:
+            return None
+        passphrase = passphrase if passphrase is not None else self._passphrase(False)
+        if passphrase is None:
+            return None
+        app = self.ctx.app
+        self.backup_result.setText(self.tr("Restoring…"))
+
+        def job(_p: Any) -> dict[str, Any]:
+            backup_service.open_backup(Path(path), passphrase)  # refuse before closing
+            app.db.close()
+            return backup_service.restore(app.data_dir, Path(path), passphrase,
+                                          keystore=app.db.keystore)
+
+        return tasks.run(job, self._restored, self._backup_failed)
+
+    def _restored(self, info: dict[str, Any]) -> None:
+        self.restored = True
+        self.backup_result.setText(self.tr(
+            "Restored {workers} workers; the previous data is kept at {kept}. Close the "
+            "program and open it again to work on the restored data.").format(
+                workers=info["workers"], kept=info["kept"] or "-"))
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        self.backup_result.setText(error_message(exc))
 
     # -- token -----------------------------------------------------------------------------
 

@@ -863,6 +863,14 @@
         <translation>Mọi hồ sơ, người lao động và tệp của đơn vị được lưu mã hóa tại đây. Hãy sao lưu (lệnh: ibhxh backup) trước khi chuyển thư mục.</translation>
     </message>
     <message>
+        <source>&amp;Back up…</source>
+        <translation>&amp;Sao lưu…</translation>
+    </message>
+    <message>
+        <source>Restore a bac&amp;kup…</source>
+        <translation>&amp;Khôi phục bản sao lưu…</translation>
+    </message>
+    <message>
         <source>USB token</source>
         <translation>USB token</translation>
     </message>
@@ -965,6 +973,50 @@
     <message>
         <source>The program will open {path} the next time it starts.</source>
         <translation>Lần khởi động sau chương trình sẽ mở {path}.</translation>
+    </message>
+    <message>
+        <source>Backup passphrase</source>
+        <translation>Cụm mật khẩu sao lưu</translation>
+    </message>
+    <message>
+        <source>Passphrase (at least 8 characters):</source>
+        <translation>Cụm mật khẩu (ít nhất 8 ký tự):</translation>
+    </message>
+    <message>
+        <source>The same passphrase again:</source>
+        <translation>Nhập lại cụm mật khẩu:</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ; nothing was written.</source>
+        <translation>Hai cụm mật khẩu không giống nhau; chưa ghi gì.</translation>
+    </message>
+    <message>
+        <source>Back up to</source>
+        <translation>Sao lưu vào</translation>
+    </message>
+    <message>
+        <source>Backups (*.ibhxh)</source>
+        <translation>Bản sao lưu (*.ibhxh)</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>Đang sao lưu…</translation>
+    </message>
+    <message>
+        <source>Backed up {workers} workers to {out}.</source>
+        <translation>Đã sao lưu {workers} người lao động vào {out}.</translation>
+    </message>
+    <message>
+        <source>Restore from</source>
+        <translation>Khôi phục từ</translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation>Đang khôi phục…</translation>
+    </message>
+    <message>
+        <source>Restored {workers} workers; the previous data is kept at {kept}. Close the program and open it again to work on the restored data.</source>
+        <translation>Đã khôi phục {workers} người lao động; dữ liệu cũ được giữ ở {kept}. Hãy đóng chương trình và mở lại để làm việc với dữ liệu vừa khôi phục.</translation>
     </message>
     <message>
         <source>Token module</source>
