@@ -100,6 +100,45 @@ def memory_only(n: int, mode: str, out: Path) -> int:
     return 0
 
 
+def make_data_folder(n: int, folder: Path) -> None:
+    """A real data folder: the demo company, n workers, a validated procedure-600 dossier."""
+    import keyring
+    from keyring.backends import fail
+
+    from ibhxh_client.services.app import open_app
+    from ibhxh_client.services.declarations import declare, validate
+    from ibhxh_client.storage import repo
+
+    keyring.set_keyring(fail.Keyring())  # the key goes to IBHXH_KEY_DIR, not a real keyring
+    app = open_app(folder)
+    employer, workers, _ = make_inputs(n)
+    for w in workers.values():
+        w.id = None
+    with app.db.transaction() as conn:
+        repo.save_employer(conn, employer)
+        repo.add_workers_bulk(conn, list(workers.values()))
+    decl, _ = declare(app, "600", str(PERIOD), [], new_workers=True)
+    validate(app, decl.id)
+    app.close()
+
+
+def service_only(folder: Path, out: Path) -> int:
+    """`ibhxh print` as the officer runs it, in a fresh process: seconds and peak memory."""
+    import keyring
+    from keyring.backends import fail
+
+    from ibhxh_client.services.app import open_app
+    from ibhxh_client.services.printing import print_dossier
+
+    keyring.set_keyring(fail.Keyring())
+    app = open_app(folder)
+    start = time.perf_counter()
+    print_dossier(app, 1, reason="benchmark", out=out)
+    seconds = time.perf_counter() - start
+    print(f"{seconds:.3f} {rss_mb():.0f}")
+    return 0
+
+
 def memory(n: int, mode: str, out: Path) -> tuple[float, float]:
     # In a child started while this process is still small: Linux carries the parent's
     # peak RSS across exec, so a child started later would report ours.
@@ -147,16 +186,31 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--memory-only", choices=["records", "build"], help=argparse.SUPPRESS)
+    parser.add_argument("--service-only", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_only:
         return memory_only(args.workers, args.memory_only, Path(args.out))
+    if args.service_only:
+        return service_only(Path(args.service_only), Path(args.out))
 
     tmp = Path(tempfile.mkdtemp(prefix="ibhxh-print-bench-"))
     try:
         # Memory first, while this process is still small.
         records_mb, print_mb = memory(args.workers, "records", tmp / "m1.pdf")
         built_mb, full_mb = memory(args.workers, "build", tmp / "m2.pdf")
+        # The whole `ibhxh print` on a validated dossier in a real (sealed) data folder.
+        env = {**os.environ, "IBHXH_KEY_DIR": str(tmp / "keys")}
+        subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]);"
+                        "import benchmarks.printing as b;"
+                        "b.make_data_folder(int(sys.argv[2]), b.Path(sys.argv[3]))",
+                        str(Path(__file__).resolve().parent.parent), str(args.workers),
+                        str(tmp / "data")], check=True, env=env)
+        done = subprocess.run([sys.executable, __file__, "--workers", str(args.workers),
+                               "--service-only", str(tmp / "data"), "--out",
+                               str(tmp / "svc.pdf")], capture_output=True, text=True,
+                              check=True, env=env)
+        t_service, service_mb = (float(x) for x in done.stdout.split())
 
         catalog = load_catalog()
         employer, workers, decl = make_inputs(args.workers)
@@ -195,11 +249,12 @@ def main() -> int:
     print(f"{'memory: peak, records + write_pdf':44} {print_mb:8.0f}M")
     print(f"{'memory: inputs and build_dossier (max RSS)':44} {built_mb:8.0f}M")
     print(f"{'memory: peak, build_dossier + write_pdf':44} {full_mb:8.0f}M")
-    goal_time, goal_mem = t_render < 5.0, print_mb < 300
-    print(f"goal: PDF < 5 s: {'yes' if goal_time else 'NO'}; "
-          f"printing peak < 300 MB: {'yes' if goal_mem else 'NO'} "
-          f"(+{print_mb - records_mb:.0f} MB over the records; print_dossier's own peak is "
-          f"build_dossier's, {full_mb:.0f} MB)")
+    print(f"{'ibhxh print, validated dossier: seconds':44} {t_service:9.3f}")
+    print(f"{'ibhxh print, validated dossier: peak':44} {service_mb:8.0f}M")
+    goal_time, goal_mem = t_service < 5.0, service_mb < 300
+    print(f"goal (ibhxh print of a validated 50,000-worker dossier): < 5 s: "
+          f"{'yes' if goal_time else 'NO'}; peak < 300 MB: {'yes' if goal_mem else 'NO'}. "
+          f"A draft is validated first, which builds the XML: {full_mb:.0f} MB")
     return 0
 
 

@@ -70,11 +70,12 @@ def rule_context(catalog: Catalog, employer: Employer, decl: Declaration,
                        region=employer.region, status_of=status_of)
 
 
-def build_dossier(catalog: Catalog, employer: Employer, workers: Mapping[int, Worker],
-                  decl: Declaration,
-                  status_of: Callable[[dict[str, Any]], WorkerStatus | None] | None = None,
-                  ) -> BuildResult:
-    """Check the declaration and, when it passes, write its forms and envelope."""
+def check_declaration(catalog: Catalog, employer: Employer, workers: Mapping[int, Worker],
+                      decl: Declaration,
+                      status_of: Callable[[dict[str, Any]], WorkerStatus | None] | None = None,
+                      ) -> BuildResult:
+    """The forms' values, the totals and every problem, without writing any XML: what the
+    editor shows after each edit, and what printing draws from."""
     procedure = catalog.procedure(decl.procedure)
     try:
         summary = summarise(catalog, employer, decl)
@@ -89,10 +90,19 @@ def build_dossier(catalog: Catalog, employer: Employer, workers: Mapping[int, Wo
     ctx = rule_context(catalog, employer, decl, status_of)
     for data in forms:
         result.problems += validate_form(data, ctx)
+    return result
+
+
+def build_dossier(catalog: Catalog, employer: Employer, workers: Mapping[int, Worker],
+                  decl: Declaration,
+                  status_of: Callable[[dict[str, Any]], WorkerStatus | None] | None = None,
+                  ) -> BuildResult:
+    """Check the declaration and, when it passes, write its forms and envelope."""
+    result = check_declaration(catalog, employer, workers, decl, status_of)
     if not result.ok:
         return result
     per_form: dict[str, int] = {}
-    for data in forms:
+    for data in result.forms:
         root = form_element(data)
         spec = data.spec
         errors = schema_errors(load_schema(catalog.xsd_path(spec.code)), root)
@@ -100,9 +110,11 @@ def build_dossier(catalog: Catalog, employer: Employer, workers: Mapping[int, Wo
         stt = per_form[spec.code] = per_form.get(spec.code, 0) + 1
         result.files.append(DossierFile(spec.root, spec.title["vi"],
                                         spec.file_name.format(stt=stt), to_bytes(root)))
+        del root  # one form's tree at a time: they are the largest thing held
     if not result.ok:
         result.files = []
         return result
+    procedure = catalog.procedure(decl.procedure)
     envelope = envelope_element(employer, decl, procedure.name["vi"], result.files)
     errors = schema_errors(load_schema(catalog.root / "envelope" / "schema.xsd"), envelope)
     if errors:

@@ -18,7 +18,7 @@ from ..domain.model import (
 )
 from ..domain.validation import Problem, RuleContext, validate_form
 from ..domain.values import parse_day
-from ..dossier.build import BuildResult, build_dossier
+from ..dossier.build import BuildResult, build_dossier, check_declaration
 from ..dossier.envelope import read_envelope
 from ..dossier.safexml import UnsafeXmlError, parse
 from ..dossier.xmlform import FormReadError, form_from_element
@@ -209,8 +209,8 @@ def save_lines(app: App, decl: Declaration) -> DossierState:
 def preview(app: App, decl: Declaration, workers: dict[int, Worker]) -> BuildResult:
     """The dossier as ``validate`` would build it (totals, forms, every problem), without
     storing anything: what the editor shows after each edit."""
-    return build_dossier(app.catalog, get_employer(app), workers, decl,
-                         _status_lookup(workers))
+    return check_declaration(app.catalog, get_employer(app), workers, decl,
+                             _status_lookup(workers))
 
 
 def load(app: App, decl_id: int) -> tuple[Declaration, dict[int, Worker]]:

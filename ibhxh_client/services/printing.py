@@ -19,7 +19,7 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..domain.model import Declaration, DossierState, Employer, Worker
-from ..dossier.build import BuildResult, build_dossier
+from ..dossier.build import BuildResult, build_dossier, check_declaration
 from ..printing.texts import say
 from ..storage import repo
 from . import declarations
@@ -216,9 +216,11 @@ def _info(app: App, decl: Declaration, employer: Employer, sha256: str, reason: 
                        signer=employer.signer_name, contact=employer.contact_name)
 
 
-def _paper(app: App, decl: Declaration, result: BuildResult, reason: str) -> PaperDossier:
-    assert decl.id is not None and result.envelope is not None
-    sha256 = hashlib.sha256(result.envelope).hexdigest()
+def _paper(app: App, decl: Declaration, built: tuple[BuildResult, bytes],
+           reason: str) -> PaperDossier:
+    result, envelope = built
+    assert decl.id is not None
+    sha256 = hashlib.sha256(envelope).hexdigest()
     info = _info(app, decl, get_employer(app), sha256, reason)
     return PaperDossier(decl.id, len(decl.lines), result, info, app.catalog)
 
@@ -242,21 +244,50 @@ def prepare_paper(app: App, decl_id: int, *, reason: str) -> PaperDossier:
     stored and the state does not change (``print_dossier`` does that)."""
     reason = _check_reason(reason)
     decl, workers = _loaded(app, decl_id)
-    return _paper(app, decl, _checked(app, decl, workers), reason)
+    return _paper(app, decl, _built_for_preview(app, decl, workers), reason)
 
 
-def _built(app: App, decl: Declaration, workers: dict[int, Worker]) -> BuildResult:
-    """The dossier's forms and envelope, checked; the envelope kept as the artifact the QR
-    code's digest refers to. A draft is validated on the way, as an export would."""
-    assert decl.id is not None
+def _stored_envelope(app: App, decl: Declaration) -> bytes | None:
+    """The envelope stored when the dossier was validated; a dossier past draft cannot
+    have changed since (editing sends it back to draft)."""
     if decl.state == DossierState.DRAFT:
-        return declarations.validate(app, decl.id)
-    result = _checked(app, decl, workers)
-    with app.db.transaction() as conn:
-        stored = repo.get_artifact(conn, decl.id, "envelope")
-        if stored != result.envelope:
-            repo.put_artifact(conn, decl.id, "envelope", result.envelope)
+        return None
+    with app.db.reading() as conn:
+        return repo.get_artifact(conn, decl.id, "envelope")
+
+
+def _forms_checked(app: App, decl: Declaration, workers: dict[int, Worker]) -> BuildResult:
+    """The forms' values, checked again, without rebuilding any XML."""
+    result = check_declaration(app.catalog, get_employer(app), workers, decl)
+    if not result.ok:
+        raise UserError("invalid_data", problems=result.problems, count=len(result.problems))
     return result
+
+
+def _built_for_preview(app: App, decl: Declaration,
+                       workers: dict[int, Worker]) -> tuple[BuildResult, bytes]:
+    """As ``_built``, storing nothing: a draft's envelope is built in memory only."""
+    stored = _stored_envelope(app, decl)
+    if stored is not None:
+        return _forms_checked(app, decl, workers), stored
+    result = _checked(app, decl, workers)
+    return result, result.envelope
+
+
+def _built(app: App, decl: Declaration,
+           workers: dict[int, Worker]) -> tuple[BuildResult, bytes]:
+    """The dossier's checked forms and the envelope the QR code's digest refers to. A draft
+    is validated on the way, as an export would (which stores its envelope)."""
+    assert decl.id is not None
+    stored = _stored_envelope(app, decl)
+    if stored is not None:
+        return _forms_checked(app, decl, workers), stored
+    result = declarations.validate(app, decl.id) if decl.state == DossierState.DRAFT \
+        else _checked(app, decl, workers)
+    if decl.state != DossierState.DRAFT:
+        with app.db.transaction() as conn:
+            repo.put_artifact(conn, decl.id, "envelope", result.envelope)
+    return result, result.envelope
 
 
 def print_dossier(app: App, decl_id: int, *, reason: str, out: Path | None = None,
