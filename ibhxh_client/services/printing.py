@@ -19,7 +19,9 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..domain.model import Declaration, DossierState, Employer, Worker
-from ..dossier.build import BuildResult, build_dossier, check_declaration
+from ..dossier.build import BuildResult, build_dossier
+from ..dossier.envelope import read_envelope
+from ..dossier.xmlform import form_from_bytes
 from ..printing.texts import say
 from ..storage import repo
 from . import declarations
@@ -222,7 +224,9 @@ def _paper(app: App, decl: Declaration, built: tuple[BuildResult, bytes],
     assert decl.id is not None
     sha256 = hashlib.sha256(envelope).hexdigest()
     info = _info(app, decl, get_employer(app), sha256, reason)
-    return PaperDossier(decl.id, len(decl.lines), result, info, app.catalog)
+    workers = sum(len(f.rows) for f in result.forms
+                  if f.spec.rows is not None and f.spec.rows.source == "lines")
+    return PaperDossier(decl.id, workers, result, info, app.catalog)
 
 
 def _loaded(app: App, decl_id: int) -> tuple[Declaration, dict[int, Worker]]:
@@ -230,6 +234,18 @@ def _loaded(app: App, decl_id: int) -> tuple[Declaration, dict[int, Worker]]:
     if decl.state in NOT_PRINTABLE:
         raise PrintError("not_printable", id=decl_id, state=str(decl.state))
     return decl, workers
+
+
+def _loaded_declaration(app: App, decl_id: int) -> Declaration:
+    """The dossier's own row and lines, without its workers (read only when needed)."""
+    with app.db.reading() as conn:
+        try:
+            decl = repo.load_declaration(conn, decl_id, lines=False)
+        except repo.NotFound:
+            raise UserError("no_dossier", value=decl_id) from None
+    if decl.state in NOT_PRINTABLE:
+        raise PrintError("not_printable", id=decl_id, state=str(decl.state))
+    return decl
 
 
 def _checked(app: App, decl: Declaration, workers: dict[int, Worker]) -> BuildResult:
@@ -256,12 +272,13 @@ def _stored_envelope(app: App, decl: Declaration) -> bytes | None:
         return repo.get_artifact(conn, decl.id, "envelope")
 
 
-def _forms_checked(app: App, decl: Declaration, workers: dict[int, Worker]) -> BuildResult:
-    """The forms' values, checked again, without rebuilding any XML."""
-    result = check_declaration(app.catalog, get_employer(app), workers, decl)
-    if not result.ok:
-        raise UserError("invalid_data", problems=result.problems, count=len(result.problems))
-    return result
+def _forms_of(app: App, envelope: bytes) -> BuildResult:
+    """The forms' values read back from the envelope itself: the paper says exactly what
+    the XML says, whatever was edited since in the workers' records."""
+    by_root = {spec.root: spec for spec in app.catalog.forms.values()}
+    forms = [form_from_bytes(by_root[f.form], f.content)
+             for f in read_envelope(envelope).files if f.form in by_root]
+    return BuildResult(forms=forms)
 
 
 def _built_for_preview(app: App, decl: Declaration,
@@ -269,22 +286,25 @@ def _built_for_preview(app: App, decl: Declaration,
     """As ``_built``, storing nothing: a draft's envelope is built in memory only."""
     stored = _stored_envelope(app, decl)
     if stored is not None:
-        return _forms_checked(app, decl, workers), stored
+        return _forms_of(app, stored), stored
     result = _checked(app, decl, workers)
     return result, result.envelope
 
 
 def _built(app: App, decl: Declaration,
-           workers: dict[int, Worker]) -> tuple[BuildResult, bytes]:
-    """The dossier's checked forms and the envelope the QR code's digest refers to. A draft
-    is validated on the way, as an export would (which stores its envelope)."""
+           workers: dict[int, Worker] | None) -> tuple[BuildResult, bytes]:
+    """The dossier's forms and the envelope the QR code's digest refers to. A draft is
+    validated on the way, as an export would (which stores its envelope); a dossier past
+    draft is printed from the envelope stored when it was validated."""
     assert decl.id is not None
     stored = _stored_envelope(app, decl)
     if stored is not None:
-        return _forms_checked(app, decl, workers), stored
-    result = declarations.validate(app, decl.id) if decl.state == DossierState.DRAFT \
-        else _checked(app, decl, workers)
-    if decl.state != DossierState.DRAFT:
+        return _forms_of(app, stored), stored
+    if decl.state == DossierState.DRAFT:
+        result = declarations.validate(app, decl.id)
+    else:  # validated before envelopes were kept: rebuild it from the stored lines
+        full, loaded = declarations.load(app, decl.id) if workers is None else (decl, workers)
+        result = _checked(app, full, loaded)
         with app.db.transaction() as conn:
             repo.put_artifact(conn, decl.id, "envelope", result.envelope)
     return result, result.envelope
@@ -316,8 +336,8 @@ def print_dossier(app: App, decl_id: int, *, reason: str, out: Path | None = Non
         printer_name = printer
     elif printer is not None:
         device, printer_name = printer, printer.printerName() or printer.outputFileName()
-    decl, workers = _loaded(app, decl_id)
-    paper = _paper(app, decl, _built(app, decl, workers), reason)
+    decl = _loaded_declaration(app, decl_id)
+    paper = _paper(app, decl, _built(app, decl, None), reason)
     rendered = _render(paper, out, device, printer_name)
     sha256 = paper.sha256
     where = "PDF" if out is not None else f"máy in {printer_name}"

@@ -295,18 +295,23 @@ def replace_lines(conn: Connection, decl: Declaration) -> None:
                      [_doc_row(decl.id, i, doc) for i, doc in enumerate(decl.documents, 1)])
 
 
-def load_declaration(conn: Connection, decl_id: int) -> Declaration:
+def load_declaration(conn: Connection, decl_id: int, lines: bool = True) -> Declaration:
+    """A dossier; ``lines=False`` reads its own row only (no lines, no documents)."""
     row = conn.execute(select(declarations).where(declarations.c.id == decl_id)).mappings().first()
     if row is None:
         raise NotFound(str(decl_id))
-    lines = [_line_from(r) for r in conn.execute(
+    if not lines:
+        return Declaration(procedure=row["procedure"], period=_period_in(row["period"]),
+                           first_registration=row["first_registration"], id=row["id"],
+                           state=DossierState(row["state"]), created=_date_in(row["created"]))
+    lines_ = [_line_from(r) for r in conn.execute(
         select(declaration_lines).where(declaration_lines.c.declaration_id == decl_id)
         .order_by(declaration_lines.c.seq)).mappings()]
     docs = [_doc_from(r) for r in conn.execute(
         select(documents).where(documents.c.declaration_id == decl_id)
         .order_by(documents.c.seq)).mappings()]
     return Declaration(procedure=row["procedure"], period=_period_in(row["period"]),
-                       lines=lines, documents=docs,
+                       lines=lines_, documents=docs,
                        first_registration=row["first_registration"], id=row["id"],
                        state=DossierState(row["state"]), created=_date_in(row["created"]))
 
