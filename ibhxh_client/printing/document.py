@@ -4,6 +4,7 @@ list each document's page count."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,7 +30,7 @@ class Context:
     qr_text: str = ""
 
 
-class Document:
+class Document(ABC):
     """A document laid out on ``pages`` pages of one orientation."""
 
     form = ""
@@ -43,9 +44,9 @@ class Document:
         self.fonts = Fonts.sized(c, layout.font_size)
         self.pages = 1
 
+    @abstractmethod
     def draw(self, index: int) -> None:
-        """Draw page ``index`` (0-based) of this document."""
-        raise NotImplementedError
+        """Draw page ``index`` (0-based) of this document (each kind of document does)."""
 
     def values(self, **extra: object) -> dict[str, object]:
         return {**self.ctx.values, "form": self.form, **extra}

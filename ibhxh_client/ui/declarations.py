@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -45,7 +44,7 @@ from ..services.app import UserError
 from . import adapters, tasks
 from .i18n import lang, translate
 from .lines import COLUMNS, FIELD_COLUMN, LinesModel, PlanDelegate
-from .widgets import Debounce, compact, error_message, hint, show_error, title
+from .widgets import Debounce, ListModel, compact, error_message, hint, show_error, title
 from .worker_table import WorkerTableModel, load_index
 
 ROOT = QModelIndex()
@@ -67,36 +66,24 @@ def fund_text(fund: str) -> str:
             "BHTNLD": translate("Funds", "Work accident (BHTNLĐ-BNN)")}.get(fund, fund)
 
 
-class DossierListModel(QAbstractTableModel):
+class DossierListModel(ListModel):
     """The dossiers as ``services.declarations.status`` lists them."""
 
     def __init__(self, catalog: Any, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__([translate("DossierListModel", "No."),
+                          translate("DossierListModel", "Procedure"),
+                          translate("DossierListModel", "Period"),
+                          translate("DossierListModel", "Lines"),
+                          translate("DossierListModel", "State"),
+                          translate("DossierListModel", "Created")], parent)
         self.catalog = catalog
-        self.items: list[dict[str, Any]] = []
-        self.headers = [translate("DossierListModel", "No."),
-                        translate("DossierListModel", "Procedure"),
-                        translate("DossierListModel", "Period"),
-                        translate("DossierListModel", "Lines"),
-                        translate("DossierListModel", "State"),
-                        translate("DossierListModel", "Created")]
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        return self.rows
 
     def set_items(self, items: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
+        self.set_rows(items)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,7 +22,7 @@ from ..services import declarations as decls
 from . import adapters, tasks
 from .declarations import state_text
 from .i18n import translate
-from .widgets import error_message, title
+from .widgets import ListModel, error_message, title
 
 ROOT = QModelIndex()
 SYNC_EVERY_MS = 30_000
@@ -56,32 +56,15 @@ def when(text: str | None, utc: bool = False) -> str:
     return moment.strftime("%d/%m/%Y %H:%M")
 
 
-class TrackingModel(QAbstractTableModel):
+class TrackingModel(ListModel):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[dict[str, Any]] = []
-        self.headers = [translate("TrackingModel", "No."), translate("TrackingModel", "Procedure"),
-                        translate("TrackingModel", "Period"), translate("TrackingModel", "Lines"),
-                        translate("TrackingModel", "State"),
-                        translate("TrackingModel", "Dossier number"),
-                        translate("TrackingModel", "Gateway")]
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
+        super().__init__([translate("TrackingModel", "No."),
+                          translate("TrackingModel", "Procedure"),
+                          translate("TrackingModel", "Period"),
+                          translate("TrackingModel", "Lines"),
+                          translate("TrackingModel", "State"),
+                          translate("TrackingModel", "Dossier number"),
+                          translate("TrackingModel", "Gateway")], parent)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
