@@ -12,11 +12,12 @@ import time
 import pytest
 from cryptography import x509
 
+from ibhxh_client.domain.messages import placeholders
 from ibhxh_client.gateway import errors as E
 from ibhxh_client.gateway import protocol as P
 from ibhxh_client.gateway.client import RetryPolicy, load_ca_pem, normalise_url, parse_retry_after
 from ibhxh_client.gateway.documents import sign_document
-from ibhxh_client.gateway.messages import MESSAGES, placeholders
+from ibhxh_client.gateway.messages import MESSAGES
 from ibhxh_client.gateway.receipt import (
     SIGNATURE_ID,
     FormEntry,

@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 
 from ibhxh_client.catalog import load_catalog, load_catalog_from
+from ibhxh_client.domain.messages import placeholders
 from ibhxh_client.domain.model import PartialDate, Period
 from ibhxh_client.printing import qr
 from ibhxh_client.printing.cells import formatter
 from ibhxh_client.printing.layout import LayoutError, load_layouts, load_layouts_from
-from ibhxh_client.printing.texts import TEXTS, placeholders
+from ibhxh_client.printing.texts import TEXTS
 from ibhxh_client.services.printing import PAPER_REASONS, FallbackOffer, offer_paper
 from ibhxh_client.signing.errors import SigningError, TokenError
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from pkcs11 import exceptions as X
 
+from ibhxh_client.domain.messages import placeholders
 from ibhxh_client.signing import errors as E
 from ibhxh_client.signing.demo import DemoCA
-from ibhxh_client.signing.messages import LANGS, MESSAGES, placeholders
+from ibhxh_client.signing.messages import LANGS, MESSAGES
 from ibhxh_client.signing.pin import (
     CKF_PROTECTED_AUTHENTICATION_PATH,
     CKF_USER_PIN_COUNT_LOW,

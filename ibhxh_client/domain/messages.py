@@ -195,10 +195,19 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def say(code: str, lang: str = "vi", **params: object) -> str:
-    """The sentence for ``code`` in ``lang`` (Vietnamese when the language is unknown)."""
-    entry = MESSAGES.get(code)
+def word(catalogue: dict[str, dict[str, str]], code: str, lang: str = "vi",
+         **params: object) -> str:
+    """The sentence for ``code`` from ``catalogue`` in ``lang`` (Vietnamese when the
+    language is unknown; the code itself when there is no such message). A placeholder
+    not given is left empty. Every catalogue of the program is worded through here."""
+    entry = catalogue.get(code)
     if entry is None:
         return code
     template = entry.get(lang) or entry["vi"]
-    return template.format(**{k: params.get(k, "") for k in placeholders(template)})
+    return template.format(**{k: "" if params.get(k) is None else params[k]
+                              for k in placeholders(template)})
+
+
+def say(code: str, lang: str = "vi", **params: object) -> str:
+    """The sentence for ``code`` in ``lang`` (Vietnamese when the language is unknown)."""
+    return word(MESSAGES, code, lang, **params)

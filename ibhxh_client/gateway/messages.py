@@ -7,7 +7,8 @@ A translation uses exactly the placeholders of the Vietnamese text (a test check
 from __future__ import annotations
 
 import re
-import string
+
+from ..domain.messages import word
 
 MESSAGES: dict[str, dict[str, str]] = {
     # --- the network and the answers (gateway.client) ---
@@ -148,22 +149,11 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def placeholders(template: str) -> set[str]:
-    """The named placeholders of a template."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
 def say(code: str, lang: str = "vi", **params: object) -> str:
     """The sentence for ``code`` in ``lang`` (Vietnamese when unknown); the code itself
     when there is no such message."""
-    entry = MESSAGES.get(code)
-    if entry is None:
-        return code
-    template = entry.get(lang) or entry["vi"]
-    text = template.format(**{k: "" if params.get(k) is None else params[k]
-                              for k in placeholders(template)})
     # A detail not given leaves "( )" or ": ." behind: take them out.
-    return _EMPTY.sub("", text)
+    return _EMPTY.sub("", word(MESSAGES, code, lang, **params))
 
 
 _EMPTY = re.compile(r"\s*\(\s*\)|\s*:\s*(?=[.;])")

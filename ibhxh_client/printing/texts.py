@@ -7,7 +7,7 @@ the placeholders of the Vietnamese text (a test checks it). No Qt here.
 
 from __future__ import annotations
 
-import string
+from ..domain.messages import word
 
 TEXTS: dict[str, dict[str, str]] = {
     # --- why the paper dossier is offered (offer_paper) ---
@@ -104,15 +104,6 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def placeholders(template: str) -> set[str]:
-    """The named placeholders of a template ("{id}" → {"id"})."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
 def say(key: str, lang: str = "vi", **params: object) -> str:
     """The sentence ``key`` in ``lang`` (Vietnamese when the language is unknown)."""
-    entry = TEXTS.get(key)
-    if entry is None:
-        return key
-    template = entry.get(lang) or entry["vi"]
-    return template.format(**{k: params.get(k, "") for k in placeholders(template)})
+    return word(TEXTS, key, lang, **params)

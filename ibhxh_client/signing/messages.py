@@ -8,8 +8,6 @@ error name) are added by the caller in parentheses so support staff can read the
 
 from __future__ import annotations
 
-import string
-
 LANGS = ("vi", "en")
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -200,11 +198,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify.envelope": {"vi": "Hồ sơ (chữ ký đơn vị): {reason}",
                         "en": "Dossier (unit signature): {reason}"},
 }
-
-
-def placeholders(template: str) -> set[str]:
-    """The named placeholders of a template ("{path}" → {"path"})."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 class Msg:
