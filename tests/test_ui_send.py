@@ -8,6 +8,7 @@ import re
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from tests import test_ui_fixtures as fx
 from tests.pkcs11_fixtures import USER_PIN, SoftHsm
@@ -166,3 +167,58 @@ def test_the_status_bar_follows_the_token(demo_window, qtbot, token, tmp_path):
     watcher.poll_now()
     qtbot.waitUntil(lambda: demo_window.token_label.text() == "Chưa cắm token",
                     timeout=10_000)
+
+
+def settings_for_login(demo_window, gateway, kind):
+    from ibhxh_client.services.demo import demo_employer
+
+    settings = demo_window.go("settings")
+    settings.real.setChecked(True)
+    settings.url.setText(gateway.url)
+    settings.unit.setText(demo_employer().unit_code)
+    settings.ca.setText(str(gateway.ca_file))
+    settings.login_cert.setChecked(True)
+    settings.cert_kind.setCurrentIndex(settings.cert_kind.findData(kind))
+    assert not settings.password.isVisibleTo(settings)
+    assert settings.cert_file.isVisibleTo(settings) == (kind == "file")
+    return settings
+
+
+def test_settings_log_in_to_the_gateway_with_the_demo_certificate(demo_window, qtbot, gateway):
+    from ibhxh_client.services import submission
+
+    app = demo_window.ctx.app
+    assert submission.settings(app).login == "password"
+    settings = settings_for_login(demo_window, gateway, "demo")
+    qtbot.mouseClick(settings.findChild(QPushButton, "gateway_connect"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: settings.gateway_result.text().startswith("Đã kết nối"),
+                    timeout=20_000)
+    assert submission.settings(app).login == "certificate"
+
+
+def test_settings_log_in_with_a_p12_file_and_with_the_token(demo_window, qtbot, token,
+                                                            gateway):
+    from ibhxh_client.services import signing, submission
+
+    app = demo_window.ctx.app
+    # a wrong file password is said at once and nothing changes
+    settings = settings_for_login(demo_window, gateway, "file")
+    settings.cert_file.setText(str(signing.ensure_demo_certificate(app)))
+    settings.cert_password.setText("sai mật khẩu")
+    settings.connect_gateway()
+    qtbot.waitUntil(lambda: settings.gateway_job.done.is_set(), timeout=20_000)
+    qtbot.waitUntil(lambda: not settings.gateway_result.text().startswith("Đang"))
+    assert submission.settings(app).login == "password"
+    assert settings.cert_password.text() == ""  # never kept
+    # the token: the PIN dialog of the Send wizard
+    demo_window.ctx.prefs.set("token_module", token)
+    settings.cert_kind.setCurrentIndex(settings.cert_kind.findData("token"))
+    settings.connect_gateway()
+    qtbot.waitUntil(lambda: settings.pin_dialog is not None and settings.pin_dialog.isVisible(),
+                    timeout=10_000)
+    qtbot.keyClicks(settings.pin_dialog.field, USER_PIN)
+    qtbot.mouseClick(settings.pin_dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: settings.gateway_result.text().startswith("Đã kết nối"),
+                    timeout=20_000)
+    assert submission.settings(app).login == "certificate"

@@ -75,21 +75,32 @@ def update_worker(app: App, worker_id: int, values: dict[str, Any]) -> Worker:
     return workers_svc.update(app, worker_id, values)
 
 
-def import_workers(app: App, path: Path, lang: str = "vi") -> dict[str, Any]:
-    """Workers from a spreadsheet: the importing service when present (xlsx, xls, ods,
-    csv; rows that fail are reported, the others saved, an .xlsx error report beside the
-    file), else the CSV import of ``services.workers``."""
+def analyse_import(app: App, path: Path) -> Any | None:
+    """The importing service's look at a spreadsheet (sheet, header, matched and unmatched
+    columns), or None when that service is not there (CSV import only)."""
+    svc = optional("ibhxh_client.services.importing")
+    fn = getattr(svc, "analyse", None) if svc else None
+    return fn(app, Path(path)) if fn else None
+
+
+def import_workers(app: App, path: Path | Any, lang: str = "vi",
+                   mapping: dict[int, str | None] | None = None) -> dict[str, Any]:
+    """Workers from a spreadsheet (a path, or the ``analyse_import`` result): the importing
+    service when present (xlsx, xls, ods, csv; rows that fail are reported, the others
+    saved, an .xlsx error report beside the file), else the CSV import of
+    ``services.workers``. ``mapping``: column index → field (None: ignore), from the
+    mapping dialog; remembered by the service for files of the same layout."""
     svc = optional("ibhxh_client.services.importing")
     fn = getattr(svc, "import_workers", None) if svc else None
-    path = Path(path)
     if fn is None:
         from ..services.workers import import_csv
 
-        counts = import_csv(app, path)
+        counts = import_csv(app, Path(path))
         return {**counts, "failed": 0, "summary": "", "rows": []}
-    result = fn(app, path)
+    result = fn(app, path, mapping=mapping) if mapping is not None else fn(app, path)
+    file = Path(getattr(path, "path", path))
     if result.failed:  # the rows to correct, marked in red, beside the file
-        svc.write_error_report(app, result, path.with_name(f"{path.stem}-loi.xlsx"))
+        svc.write_error_report(app, result, file.with_name(f"{file.stem}-loi.xlsx"))
     return {"added": result.added, "updated": result.updated, "failed": result.failed,
             "summary": result.summary(lang),
             "rows": [f"{r.row}: " + "; ".join(r.messages(lang))

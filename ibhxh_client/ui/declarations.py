@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -43,7 +45,7 @@ from ..services import declarations as decls
 from ..services.app import UserError
 from . import adapters, tasks
 from .i18n import lang, translate
-from .lines import COLUMNS, FIELD_COLUMN, LinesModel, PlanDelegate
+from .lines import COLUMNS, FIELD_COLUMN, LinesModel, PlanDelegate, draft_cell, draft_key
 from .widgets import Debounce, ListModel, compact, error_message, hint, show_error, title
 from .worker_table import WorkerTableModel, load_index
 
@@ -258,7 +260,8 @@ class Editor(QWidget):
         header.setStretchLastSection(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
         header.setMinimumHeight(self.fontMetrics().height() * 2 + 10)
-        widths = (40, 190, 110, 150, 110, 100, 90, 90, 70, 120, 100, 160, 120)
+        widths = (40, 190, 110, 150, 110, 80, 110, 130, 120, 100, 90, 90, 70, 120, 100, 160,
+                  120)
         for c, w in enumerate(widths):
             self.table.setColumnWidth(c, w)
 
@@ -296,8 +299,11 @@ class Editor(QWidget):
         self.forms_label.setWordWrap(True)
         grid.addWidget(self.forms_label, len(FUNDS) + 3, 0, 1, 4)
         grid.setRowStretch(len(FUNDS) + 4, 1)
-        problems_box = QGroupBox(self.tr("Problems (click one to go to the field)"), self)
+        # a short title: a group box is never narrower than its title, and the window must
+        # fit 1366×768 at 150 % (910 logical pixels)
+        problems_box = QGroupBox(self.tr("Problems"), self)
         pcol = QVBoxLayout(problems_box)
+        pcol.addWidget(hint(self.tr("Click one to go to the field."), problems_box))
         self.check_status = QLabel(problems_box)
         self.check_status.setObjectName("check_status")
         self.check_status.setWordWrap(True)
@@ -313,7 +319,14 @@ class Editor(QWidget):
         lower.setStretchFactor(1, 3)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.table)
-        split.addWidget(lower)
+        # the totals and problems scroll when the window is small (1366×768 at 150 %)
+        # rather than squeezing the table or clipping their text
+        lower_scroll = QScrollArea(self)
+        lower_scroll.setObjectName("editor_lower")
+        lower_scroll.setWidgetResizable(True)
+        lower_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        lower_scroll.setWidget(lower)
+        split.addWidget(lower_scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
@@ -345,9 +358,9 @@ class Editor(QWidget):
         self.model.set_declaration(decl, workers, read_only=not editable)
         cells = self.ctx.drafts.load(self._draft_name()) if editable else None
         for key, text in (cells or {}).items():
-            r, c = (int(x) for x in key.split(","))
-            if r < self.model.rowCount():
-                self.model.bad[(r, c)] = text
+            cell = draft_cell(key)
+            if cell is not None and cell[0] < self.model.rowCount():
+                self.model.bad[cell] = text
         name = proc.name.get(lang(), proc.name["vi"]) if proc else decl.procedure
         self.heading.setText(self.tr("Dossier {id} · {procedure} · period {period}").format(
             id=decl.id, procedure=f"{decl.procedure} – {name}", period=decl.period))
@@ -392,7 +405,7 @@ class Editor(QWidget):
         if self.decl is None or self.model.read_only:
             return
         self.ctx.drafts.save(self._draft_name(),
-                             {f"{r},{c}": t for (r, c), t in self.model.bad.items()})
+                             {draft_key(r, c): t for (r, c), t in self.model.bad.items()})
         try:
             state = adapters.save_lines(self.ctx.app, self.decl)
         except UserError as exc:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -23,6 +25,10 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("ma_so_bhxh", "worker.bhxh_number", "ro"),
     ("phuong_an", "plan", "plan"),
     ("muc_luong", "salary", "money"),
+    ("he_so", "coefficient", "decimal"),  # the state pay scale: coefficients and %
+    ("pc_chuc_vu", "position_coef", "decimal"),
+    ("pc_vuot_khung", "overframe_pct", "decimal"),
+    ("pc_tham_nien", "seniority_pct", "decimal"),
     ("pc_khac", "allowances", "money"),
     ("tu_thang", "from_month", "month"),
     ("den_thang", "to_month", "month?"),
@@ -33,6 +39,25 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("ghi_chu", "note", "text"),
 )
 FIELD_COLUMN = {name: i for i, (name, _a, _k) in enumerate(COLUMNS)}
+# The columns before the pay-scale ones were added: drafts kept their cells by index.
+OLD_ORDER = ("stt", "ho_ten", "ma_so_bhxh", "phuong_an", "muc_luong", "pc_khac", "tu_thang",
+             "den_thang", "so_ngay_nghi", "so_quyet_dinh", "ngay_quyet_dinh", "chuc_vu",
+             "ghi_chu")
+_DECIMAL = re.compile(r"^\d{1,6}(?:\.\d{1,4})?$")
+
+
+def draft_key(row: int, col: int) -> str:
+    """How a cell typed but not readable is kept in a draft: row and field name."""
+    return f"{row},{COLUMNS[col][0]}"
+
+
+def draft_cell(key: str) -> tuple[int, int] | None:
+    """(row, column) of a draft's key, by field name or by an old column index."""
+    row, _, name = key.partition(",")
+    if name.isdigit():
+        name = OLD_ORDER[int(name)] if int(name) < len(OLD_ORDER) else ""
+    col = FIELD_COLUMN.get(name)
+    return (int(row), col) if row.isdigit() and col is not None else None
 BAD = QColor("#fde2e2")
 PROBLEM = QColor("#fff1c7")
 
@@ -41,6 +66,14 @@ def _parse_day(text: str):
     from .adapters import parse_day
 
     return parse_day(text, "decision_date")
+
+
+def decimal_text(value: Decimal) -> str:
+    """A coefficient or a percentage as written in Vietnam: 4,32 (decimal comma)."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 class LinesModel(QAbstractTableModel):
@@ -119,6 +152,8 @@ class LinesModel(QAbstractTableModel):
             return str(value) if value else ""
         if kind == "date":
             return value.strftime("%d/%m/%Y")
+        if kind == "decimal":
+            return decimal_text(value)
         return str(value)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
@@ -140,7 +175,8 @@ class LinesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.problems.get(key) or (self.bad_message(row, col) if key in self.bad
                                                else None)
-        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[col][2] in ("money", "int"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[col][2] in ("money", "int",
+                                                                            "decimal"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -152,7 +188,8 @@ class LinesModel(QAbstractTableModel):
         text = self.bad.get((row, col), "")
         if kind == "month" and not text:
             return say("required", lang())
-        code = {"money": "not_number", "int": "not_number", "month": "bad_month",
+        code = {"money": "not_number", "int": "not_number", "decimal": "not_number",
+                "month": "bad_month",
                 "month?": "bad_month", "date": "bad_date"}.get(kind, "bad_value")
         return f"{self.headers[col]}: {say(code, lang(), value=text)}"
 
@@ -187,6 +224,13 @@ class LinesModel(QAbstractTableModel):
             if digits and not digits.isdigit():
                 raise ValueError(text)
             return int(digits or 0)
+        if kind == "decimal":  # 4,32 or 4.32; empty: not on the state pay scale
+            number = text.replace(" ", "").replace(",", ".")
+            if not number:
+                return None
+            if not _DECIMAL.match(number):
+                raise ValueError(text)
+            return Decimal(number)
         if kind == "int":
             if text and not text.isdigit():
                 raise ValueError(text)

@@ -22,6 +22,7 @@ from . import i18n, tasks
 from .drafts import Drafts
 from .tokens import TokenState, TokenWatcher
 
+NAV_MIN, NAV_MAX, NAV_PADDING = 110, 190, 40  # pixels; padding: the item's 12 px each side
 SCREENS = ("company", "workers", "declarations", "send", "tracking", "settings")
 
 
@@ -151,12 +152,21 @@ class MainWindow(QMainWindow):
             self.screens[name] = screen
             self.stack.addWidget(screen)
         self.nav.blockSignals(False)
+        self._fit_nav(list(names.values()))
         self.setWindowTitle(self.tr("iBHXH – social insurance declarations"))
         if current < 0:
             current = SCREENS.index("declarations" if self._has_employer() else "company")
         self.nav.setCurrentRow(current)
         self.stack.setCurrentIndex(current)
         self.update_status()
+
+    def _fit_nav(self, texts: list[str]) -> None:
+        """As wide as the longest screen name (with the item's padding), no wider: at
+        1366×768 with 150 % scaling the window has 910 logical pixels for everything."""
+        self.nav.ensurePolished()
+        fm = self.nav.fontMetrics()
+        widest = max((fm.horizontalAdvance(t) for t in texts), default=0)
+        self.nav.setFixedWidth(max(NAV_MIN, min(NAV_MAX, widest + NAV_PADDING)))
 
     def _has_employer(self) -> bool:
         from .adapters import get_employer

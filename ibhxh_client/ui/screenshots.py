@@ -2,7 +2,7 @@
 
     python -m ibhxh_client.ui.screenshots --out docs/screenshots [--lang vi] [--scale 1.5]
 
-Starts Xvfb when there is no DISPLAY (1366×768, or 1920×1080 with --scale 1.5), opens the
+Starts Xvfb when there is no DISPLAY (1366×768, at 100 % or with --scale 1.5), opens the
 window on a temporary demo data folder (the demo company, the sandbox gateway, the demo
 certificate; an in-memory keyring, so nothing touches the real one), visits each screen
 and saves PNGs of the real X window.
@@ -121,8 +121,8 @@ def run(out: Path, lang: str, scale: float) -> None:
         wait_for(lambda: first.result() == 1, 90)
         first.hide()
         window = MainWindow(ctx)
-        # the screen less a taskbar, in device-independent pixels
-        window.resize(*((1366, 728) if scale == 1 else (1280, 680)))
+        # a 1366×768 screen less a taskbar, in device-independent pixels (910×485 at 150 %)
+        window.resize(int(1366 / scale), int(728 / scale))
         window.move(0, 0)
         window.show()
         wait_for(lambda: window.screens["workers"].model.rowCount() > 0)
@@ -203,8 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", default="vi", choices=("vi", "en"))
     p.add_argument("--scale", type=float, default=1.0, help="1.5 for 150 %% scaling")
     args = p.parse_args(argv)
-    width, height = (1366, 768) if args.scale == 1 else (1920, 1080)
-    xvfb = _start_xvfb(width, height)
+    xvfb = _start_xvfb(1366, 768)  # the usual office laptop, at 100 % or 150 %
     if args.scale != 1:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
     os.environ.setdefault("IBHXH_LOG_DIR", tempfile.mkdtemp(prefix="ibhxh-shots-logs-"))

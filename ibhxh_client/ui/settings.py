@@ -141,13 +141,56 @@ class SettingsScreen(QWidget):
         self.unit = QLineEdit(conf.unit_code if conf else (e.unit_code if e else ""), box)
         self.unit.setAccessibleName(self.tr("Unit code"))
         form.addRow(self.tr("&Unit code:"), self.unit)
+        self.login_group = QButtonGroup(box)
+        self.login_password = QRadioButton(self.tr("Log in with the trial pass&word"), box)
+        self.login_password.setObjectName("login_password")
+        self.login_cert = QRadioButton(self.tr("Log in with the company's certificat&e"), box)
+        self.login_cert.setObjectName("login_certificate")
+        self.login_group.addButton(self.login_password)
+        self.login_group.addButton(self.login_cert)
+        (self.login_cert if conf is not None and conf.login == "certificate"
+         else self.login_password).setChecked(True)
+        row = QHBoxLayout()
+        row.addWidget(self.login_password)
+        row.addWidget(self.login_cert)
+        row.addStretch(1)
+        form.addRow(self.tr("Login:"), row)
         self.password = QLineEdit(box)
         self.password.setObjectName("gateway_password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName(self.tr("Trial account password"))
         self.password.setPlaceholderText(self.tr("trial account (units without a token); "
                                                  "kept in the Windows Credential Manager"))
-        form.addRow(self.tr("&Password:"), self.password)
+        self.password_label = self._label(self.tr("&Password:"), self.password)
+        form.addRow(self.password_label, self.password)
+        # the certificate choices of the Send wizard: token (PIN asked), .p12 file, demo
+        self.cert_kind = QComboBox(box)
+        self.cert_kind.setObjectName("login_cert_kind")
+        self.cert_kind.setAccessibleName(self.tr("Certificate to log in with"))
+        self.cert_kind.addItem(self.tr("USB token (the PIN is asked)"), "token")
+        self.cert_kind.addItem(self.tr("Certificate file (.p12, .pfx)"), "file")
+        self.cert_kind.addItem(self.tr("Demo certificate (training only)"), "demo")
+        self.cert_label = self._label(self.tr("Ce&rtificate:"), self.cert_kind)
+        form.addRow(self.cert_label, self.cert_kind)
+        self.cert_file = QLineEdit(box)
+        self.cert_file.setObjectName("login_p12_path")
+        self.cert_file.setAccessibleName(self.tr("Certificate file"))
+        browse_cert = QPushButton(self.tr("Choose f&ile…"), box)
+        browse_cert.clicked.connect(self.browse_certificate)
+        self.cert_file_row = QWidget(box)
+        row = QHBoxLayout(self.cert_file_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.cert_file, 1)
+        row.addWidget(browse_cert)
+        self.cert_file_label = self._label(self.tr("Certificate file:"), self.cert_file)
+        form.addRow(self.cert_file_label, self.cert_file_row)
+        self.cert_password = QLineEdit(box)
+        self.cert_password.setObjectName("login_p12_password")
+        self.cert_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.cert_password.setAccessibleName(self.tr("Password of the certificate file"))
+        self.cert_password_label = self._label(self.tr("File password:"), self.cert_password)
+        form.addRow(self.cert_password_label, self.cert_password)
+        self.login_form = form
         self.ca = QLineEdit(conf.ca_path if conf else "", box)
         self.ca.setAccessibleName(self.tr("CA certificate of the gateway (optional)"))
         form.addRow(self.tr("&CA file (optional):"), self.ca)
@@ -181,6 +224,10 @@ class SettingsScreen(QWidget):
         self.language.currentIndexChanged.connect(self.change_language)
         self.module.editingFinished.connect(self.save_module)
         self.sandbox.toggled.connect(self.change_mode)
+        self.login_cert.toggled.connect(self._show_login)
+        self.cert_kind.currentIndexChanged.connect(self._show_login)
+        self.pin_dialog: Any = None
+        self._show_login()
 
     def _label(self, text: str, buddy: QWidget) -> QLabel:
         """A form label whose accelerator (Alt + letter) moves to ``buddy``."""
@@ -378,19 +425,102 @@ class SettingsScreen(QWidget):
                 self.tr("Connected to the sandbox gateway.") if ok else
                 self.tr("Set up the company first.")), self._gateway_failed)
         url, unit = self.url.text().strip(), self.unit.text().strip()
-        password = self.password.text()
-        self.password.clear()
         ca = self.ca.text().strip() or None
+        how = self._login_how()
+        if how is None:
+            return None
         self.ctx.prefs.set("gateway_url", url)
         app = self.ctx.app
         self.gateway_result.setText(self.tr("Connecting…"))
+        if how[0] == "password":
+            password = how[1]
 
-        def job(_p: Any) -> dict[str, Any]:
-            return sub.login(app, url, unit, password=password, ca_file=ca)
+            def job(_p: Any) -> dict[str, Any]:
+                return sub.login(app, url, unit, password=password, ca_file=ca)
+        else:
+            from .pin import PinBridge
+            from .send import _open_signer
+            from .tokens import TOKEN_LOCK
 
-        return tasks.run(job, lambda r: self.gateway_result.setText(
+            self.bridge = bridge = PinBridge(self)
+            bridge.asked.connect(self._ask_pin)
+            module = self.ctx.prefs.module or None
+
+            def job(_p: Any) -> dict[str, Any]:
+                lock = TOKEN_LOCK if how[0] == "token" else None
+                if lock is not None:
+                    lock.acquire()
+                try:
+                    signer = _open_signer(app, how, bridge.ask, module)
+                    try:
+                        return sub.login(app, url, unit, signer=signer, ca_file=ca)
+                    finally:
+                        signer.close()
+                finally:
+                    if lock is not None:
+                        lock.release()
+
+        self.gateway_job = tasks.run(job, lambda r: self.gateway_result.setText(
             self.tr("Connected: {name}.").format(name=r.get("gateway_name", url))),
             self._gateway_failed)
+        return self.gateway_job
+
+    def _show_login(self) -> None:
+        """The password for a trial account; the certificate choices for the other."""
+        cert = self.login_cert.isChecked()
+        kind = self.cert_kind.currentData()
+        for widget, shown in ((self.password, not cert), (self.password_label, not cert),
+                              (self.cert_kind, cert), (self.cert_label, cert),
+                              (self.cert_file_row, cert and kind == "file"),
+                              (self.cert_file_label, cert and kind == "file"),
+                              (self.cert_password, cert and kind == "file"),
+                              (self.cert_password_label, cert and kind == "file")):
+            widget.setVisible(shown)
+
+    def browse_certificate(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Certificate file"),
+                                              str(Path.home()),
+                                              self.tr("Certificates (*.p12 *.pfx)"))
+        if path:
+            self.cert_file.setText(path)
+            self.cert_password.setFocus()
+
+    def _login_how(self) -> tuple | None:
+        """("password", pw) or the Send wizard's certificate choice: ("token", None, None)
+        (the company's certificate on the token), ("file", path, password), ("demo",)."""
+        if not self.login_cert.isChecked():
+            password = self.password.text()
+            self.password.clear()
+            return ("password", password)
+        kind = self.cert_kind.currentData()
+        if kind == "demo":
+            return ("demo",)
+        if kind == "file":
+            path = self.cert_file.text().strip()
+            if not path:
+                self.gateway_result.setText(self.tr("Choose the certificate file first."))
+                return None
+            password = self.cert_password.text()
+            self.cert_password.clear()
+            return ("file", path, password)
+        return ("token", None, None)
+
+    def _ask_pin(self, preflight: Any) -> None:
+        from .pin import PinDialog
+
+        self.gateway_result.setText(self.tr("Waiting for the PIN…"))
+        dialog = PinDialog(preflight, self)
+        self.pin_dialog = dialog
+
+        def finished(code: int) -> None:
+            pin = dialog.take_pin() if code == PinDialog.DialogCode.Accepted else None
+            self.pin_dialog = None
+            self.bridge.answer(pin)
+            self.gateway_result.setText(self.tr("Connecting…"))
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
 
     def _gateway_failed(self, exc: BaseException) -> None:
         self.gateway_result.setText(error_message(exc))

@@ -317,6 +317,8 @@ class WorkersScreen(QWidget):
         self._pending_select: int | None = None
         self._loading: tasks.Task | None = None
         self._reload_again = False
+        self._importing: tasks.Task | None = None
+        self.mapping_dialog: Any = None
         self.setTabOrder(self.search, self.table)
         self.setTabOrder(self.table, self.new_button)
         self.reload()
@@ -437,13 +439,48 @@ class WorkersScreen(QWidget):
             self.run_import(Path(path))
 
     def run_import(self, path: Path) -> tasks.Task:
+        """Look at the file first (in the background); when a column is not recognised,
+        ask about it (``MappingDialog``), then import."""
         app = self.ctx.app
         self.import_button.setEnabled(False)
         self.import_status.setVisible(True)
-        self.import_status.setText(self.tr("Importing {file}…").format(file=path.name))
+        self.import_status.setText(self.tr("Reading {file}…").format(file=path.name))
+        return tasks.run(lambda _p: adapters.analyse_import(app, path),
+                         lambda analysis: self._analysed(path, analysis),
+                         self._import_failed)
+
+    def _analysed(self, path: Path, analysis: Any) -> None:
+        from .mapping import MappingDialog, needs_mapping
+
+        if analysis is None or not needs_mapping(analysis):
+            self._start_import(analysis or path)
+            return
+        self.mapping_dialog = dialog = MappingDialog(analysis, self.ctx.lang(), self)
+        self.import_status.setText(self.tr("Choose what the columns of {file} hold."
+                                           ).format(file=path.name))
+
+        def answered(code: int) -> None:
+            self.mapping_dialog = None
+            dialog.deleteLater()
+            if code == MappingDialog.DialogCode.Accepted:
+                self._start_import(analysis, dialog.mapping())
+            else:
+                self.import_button.setEnabled(True)
+                self.import_status.setText(self.tr("Nothing was imported."))
+
+        dialog.finished.connect(answered)
+        dialog.open()
+
+    def _start_import(self, source: Any, mapping: dict[int, str | None] | None = None
+                      ) -> tasks.Task:
+        app = self.ctx.app
+        name = Path(getattr(source, "path", source)).name
+        self.import_status.setText(self.tr("Importing {file}…").format(file=name))
         language = self.ctx.lang()
-        return tasks.run(lambda _p: adapters.import_workers(app, path, language),
-                         self._imported, self._import_failed)
+        self._importing = tasks.run(
+            lambda _p: adapters.import_workers(app, source, language, mapping=mapping),
+            self._imported, self._import_failed)
+        return self._importing
 
     def _imported(self, result: dict[str, Any]) -> None:
         self.import_button.setEnabled(True)

@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='UTF-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
 <context>
@@ -24,7 +24,7 @@
         <translation>Đơn vị</translation>
     </message>
     <message>
-        <source>The unit's profile as it appears on every form (TK3-TS). Changes are saved as you type; fields marked * are required.</source>
+        <source>The unit&apos;s profile as it appears on every form (TK3-TS). Changes are saved as you type; fields marked * are required.</source>
         <translation>Thông tin đơn vị như trên mọi tờ khai (TK3-TS). Thay đổi được lưu ngay khi nhập; các ô có dấu * là bắt buộc.</translation>
     </message>
     <message>
@@ -157,12 +157,12 @@
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <source>Problems (click one to go to the field)</source>
-        <translation>Lỗi cần sửa (nhấp vào một lỗi để đến ô đó)</translation>
-    </message>
-    <message>
         <source>Problems</source>
         <translation>Lỗi cần sửa</translation>
+    </message>
+    <message>
+        <source>Click one to go to the field.</source>
+        <translation>Bấm vào một lỗi để đến ô cần sửa.</translation>
     </message>
     <message>
         <source>Dossier {id} · {procedure} · period {period}</source>
@@ -263,7 +263,7 @@
         <translation>Xin chào</translation>
     </message>
     <message>
-        <source>This program prepares the monthly social-insurance declarations (D02-LT, TK1-TS, TK3-TS, D01-TS), checks every identifier, computes the contributions, signs with the company's USB token and sends to the Social Security gateway. When sending fails, it prints the paper dossier.</source>
+        <source>This program prepares the monthly social-insurance declarations (D02-LT, TK1-TS, TK3-TS, D01-TS), checks every identifier, computes the contributions, signs with the company&apos;s USB token and sends to the Social Security gateway. When sending fails, it prints the paper dossier.</source>
         <translation>Chương trình lập hồ sơ kê khai BHXH, BHYT, BHTN hằng tháng (D02-LT, TK1-TS, TK3-TS, D01-TS), kiểm tra mọi mã số, tính số phải đóng, ký bằng USB token của đơn vị và gửi lên cổng tiếp nhận của BHXH. Khi không gửi được, chương trình in hồ sơ giấy.</translation>
     </message>
     <message>
@@ -275,7 +275,7 @@
         <translation>&amp;Dùng thử với dữ liệu mẫu</translation>
     </message>
     <message>
-        <source>Three short steps: the company's profile, the USB token, the gateway account.</source>
+        <source>Three short steps: the company&apos;s profile, the USB token, the gateway account.</source>
         <translation>Ba bước ngắn: thông tin đơn vị, USB token, tài khoản cổng tiếp nhận.</translation>
     </message>
     <message>
@@ -295,7 +295,7 @@
         <translation>2/3 · USB token</translation>
     </message>
     <message>
-        <source>Plug in the company's USB token and press Find. The program knows the drivers of Viettel-CA, VNPT-CA, BKAV-CA, FPT-CA and others; if yours is not found, give the path of its PKCS#11 library (a .dll).</source>
+        <source>Plug in the company&apos;s USB token and press Find. The program knows the drivers of Viettel-CA, VNPT-CA, BKAV-CA, FPT-CA and others; if yours is not found, give the path of its PKCS#11 library (a .dll).</source>
         <translation>Cắm USB token của đơn vị rồi nhấn Tìm. Chương trình nhận biết trình điều khiển của Viettel-CA, VNPT-CA, BKAV-CA, FPT-CA và các nhà cung cấp khác; nếu không tìm thấy, hãy chỉ đường dẫn tới thư viện PKCS#11 của token (tệp .dll).</translation>
     </message>
     <message>
@@ -425,7 +425,7 @@
         <translation>Chưa cắm token</translation>
     </message>
     <message>
-        <source>Plug in the company's USB token to sign. Settings → Token module if it is not found.</source>
+        <source>Plug in the company&apos;s USB token to sign. Settings → Token module if it is not found.</source>
         <translation>Cắm USB token của đơn vị để ký. Nếu không nhận, vào Cài đặt → Thư viện token.</translation>
     </message>
     <message>
@@ -451,6 +451,65 @@
     <message>
         <source>Gateway: {url}</source>
         <translation>Cổng: {url}</translation>
+    </message>
+</context>
+<context>
+    <name>MappingDialog</name>
+    <message>
+        <source>Columns of {file}</source>
+        <translation>Các cột của {file}</translation>
+    </message>
+    <message>
+        <source>Which column holds what?</source>
+        <translation>Cột nào chứa thông tin gì?</translation>
+    </message>
+    <message>
+        <source>Some columns of the sheet were not recognised. Choose what each one holds, or Ignore. The choice is remembered for files with the same columns.</source>
+        <translation>Chương trình chưa nhận ra một số cột của bảng tính. Hãy chọn thông tin mà mỗi cột chứa, hoặc Bỏ qua. Lựa chọn được ghi nhớ cho các tệp có cùng các cột.</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>Cột</translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation>Tiêu đề cột</translation>
+    </message>
+    <message>
+        <source>Values</source>
+        <translation>Giá trị</translation>
+    </message>
+    <message>
+        <source>Holds</source>
+        <translation>Chứa</translation>
+    </message>
+    <message>
+        <source>Column {letter} holds</source>
+        <translation>Cột {letter} chứa</translation>
+    </message>
+    <message>
+        <source>Ignore this column</source>
+        <translation>Bỏ qua cột này</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Nhập</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Each field can come from one column only: {fields}.</source>
+        <translation>Mỗi thông tin chỉ được lấy từ một cột: {fields}.</translation>
+    </message>
+    <message>
+        <source>Still without a column: {fields}. Rows without them will be refused.</source>
+        <translation>Chưa có cột cho: {fields}. Các dòng thiếu những thông tin này sẽ bị từ chối.</translation>
+    </message>
+    <message>
+        <source>Every required field has a column.</source>
+        <translation>Mọi thông tin bắt buộc đã có cột.</translation>
     </message>
 </context>
 <context>
@@ -569,7 +628,7 @@
         <translation>Mã PIN</translation>
     </message>
     <message>
-        <source>Type the PIN on the reader's own keypad, then press Continue.</source>
+        <source>Type the PIN on the reader&apos;s own keypad, then press Continue.</source>
         <translation>Nhập mã PIN trên bàn phím của đầu đọc, rồi nhấn Tiếp tục.</translation>
     </message>
     <message>
@@ -676,7 +735,7 @@
         <translation>3. Ký và gửi. Mã PIN được hỏi khi token cần; chương trình không bao giờ lưu mã PIN.</translation>
     </message>
     <message>
-        <source>4. The gateway's receipt (Phiếu giao nhận hồ sơ).</source>
+        <source>4. The gateway&apos;s receipt (Phiếu giao nhận hồ sơ).</source>
         <translation>4. Phiếu giao nhận hồ sơ của cổng tiếp nhận.</translation>
     </message>
     <message>
@@ -923,6 +982,18 @@
         <translation>&amp;Mã đơn vị:</translation>
     </message>
     <message>
+        <source>Log in with the trial pass&amp;word</source>
+        <translation>Đăng nhập bằng mật khẩu dùng t&amp;hử</translation>
+    </message>
+    <message>
+        <source>Log in with the company&apos;s certificat&amp;e</source>
+        <translation>Đăn&amp;g nhập bằng chứng thư số của đơn vị</translation>
+    </message>
+    <message>
+        <source>Login:</source>
+        <translation>Đăng nhập:</translation>
+    </message>
+    <message>
         <source>Trial account password</source>
         <translation>Mật khẩu tài khoản dùng thử</translation>
     </message>
@@ -933,6 +1004,46 @@
     <message>
         <source>&amp;Password:</source>
         <translation>Mật &amp;khẩu:</translation>
+    </message>
+    <message>
+        <source>Certificate to log in with</source>
+        <translation>Chứng thư số dùng để đăng nhập</translation>
+    </message>
+    <message>
+        <source>USB token (the PIN is asked)</source>
+        <translation>USB token (sẽ hỏi mã PIN)</translation>
+    </message>
+    <message>
+        <source>Certificate file (.p12, .pfx)</source>
+        <translation>Tệp chứng thư (.p12, .pfx)</translation>
+    </message>
+    <message>
+        <source>Demo certificate (training only)</source>
+        <translation>Chứng thư mẫu (chỉ để tập huấn)</translation>
+    </message>
+    <message>
+        <source>Ce&amp;rtificate:</source>
+        <translation>&amp;Loại chứng thư:</translation>
+    </message>
+    <message>
+        <source>Certificate file</source>
+        <translation>Tệp chứng thư</translation>
+    </message>
+    <message>
+        <source>Choose f&amp;ile…</source>
+        <translation>Chọn tệ&amp;p…</translation>
+    </message>
+    <message>
+        <source>Certificate file:</source>
+        <translation>Tệp chứng thư:</translation>
+    </message>
+    <message>
+        <source>Password of the certificate file</source>
+        <translation>Mật khẩu của tệp chứng thư</translation>
+    </message>
+    <message>
+        <source>File password:</source>
+        <translation>Mật khẩu tệp:</translation>
     </message>
     <message>
         <source>CA certificate of the gateway (optional)</source>
@@ -951,7 +1062,7 @@
         <translation>mật khẩu dùng thử</translation>
     </message>
     <message>
-        <source>the token's certificate</source>
+        <source>the token&apos;s certificate</source>
         <translation>chứng thư số trên token</translation>
     </message>
     <message>
@@ -1069,6 +1180,18 @@
     <message>
         <source>Connected: {name}.</source>
         <translation>Đã kết nối: {name}.</translation>
+    </message>
+    <message>
+        <source>Certificates (*.p12 *.pfx)</source>
+        <translation>Chứng thư số (*.p12 *.pfx)</translation>
+    </message>
+    <message>
+        <source>Choose the certificate file first.</source>
+        <translation>Hãy chọn tệp chứng thư trước.</translation>
+    </message>
+    <message>
+        <source>Waiting for the PIN…</source>
+        <translation>Đang chờ nhập mã PIN…</translation>
     </message>
     <message>
         <source>Diagnostics report</source>
@@ -1421,6 +1544,14 @@
     <message>
         <source>Spreadsheets (*.xlsx *.xls *.ods *.csv);;All files (*)</source>
         <translation>Bảng tính (*.xlsx *.xls *.ods *.csv);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Reading {file}…</source>
+        <translation>Đang đọc {file}…</translation>
+    </message>
+    <message>
+        <source>Choose what the columns of {file} hold.</source>
+        <translation>Hãy chọn thông tin mà các cột của {file} chứa.</translation>
     </message>
     <message>
         <source>Importing {file}…</source>
