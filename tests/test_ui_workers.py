@@ -124,7 +124,7 @@ def test_company_profile_checks_fields_and_saves_as_typed(window, qtbot):
     assert not panel.errors["tax_code"].isVisible()
 
 
-def test_model_opens_and_filters_100000_workers_fast(tmp_path, qapp):
+def test_model_opens_and_filters_100000_workers(tmp_path, qapp):
     from ibhxh_client.domain.model import Period
     from ibhxh_client.services.app import open_app
     from ibhxh_client.services.demo import demo_employer, demo_workers
