@@ -36,9 +36,10 @@ from pathlib import Path
 
 import keyring
 import requests
-from keyring.backend import KeyringBackend
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from common import MemoryKeyring
 
 from ibhxh_client.gateway import protocol as P
 from ibhxh_client.gateway.client import GZIP_FROM, RetryPolicy
@@ -52,24 +53,6 @@ UNIT = "TZH490L"
 TAX = "0312345673"
 NAME = "Công ty TNHH Thương mại Dịch vụ Sao Mai"
 
-
-class _Memory(KeyringBackend):
-    """Keeps the benchmark's keys and password out of the real keyring."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict = {}
-
-    def get_password(self, service, username):
-        return self.items.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.items[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.items.pop((service, username), None)
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -180,7 +163,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=25)
     parser.add_argument("--big", type=int, default=50_000, help="0 to skip")
     args = parser.parse_args()
-    keyring.set_keyring(_Memory())
+    keyring.set_keyring(MemoryKeyring())
     tmp = Path(tempfile.mkdtemp(prefix="ibhxh-gw-bench-"))
     os.environ["IBHXH_KEY_DIR"] = str(tmp / "keys")
     made = make_demo_pkcs12(tmp / "unit.p12", b"pw", TAX, NAME)

@@ -21,14 +21,14 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
 import keyring
-from keyring.backend import KeyringBackend
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from common import MemoryKeyring, best
 
 from ibhxh_client.domain.model import Period
 from ibhxh_client.services import importing
@@ -41,24 +41,6 @@ HEADER = ["STT", "Họ và tên", "Mã số BHXH", "Số CCCD", "Ngày sinh", "G
           "Quốc tịch", "Điện thoại", "Nơi đăng ký khai sinh", "Tỉnh khai sinh", "Địa chỉ",
           "Tỉnh", "Chức vụ", "Mức lương"]
 
-
-class _Memory(KeyringBackend):
-    """Keeps the benchmark's throw-away key out of the real keyring."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict = {}
-
-    def get_password(self, service, username):
-        return self.items.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.items[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.items.pop((service, username), None)
 
 
 def write_file(path: Path, rows: int) -> None:
@@ -79,15 +61,6 @@ def write_file(path: Path, rows: int) -> None:
     wb.save(path)
 
 
-def best(fn, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
-
-
 def bare_read(path: Path):
     from python_calamine import CalamineWorkbook
 
@@ -102,7 +75,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    keyring.set_keyring(_Memory())
+    keyring.set_keyring(MemoryKeyring())
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "workers.xlsx"
         write_file(path, args.rows)

@@ -11,57 +11,23 @@ Goal (issue 2): the three steps together under 3 s, peak memory under 500 MB.
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
-import time
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import best, make_inputs, rss_mb
+
 from ibhxh_client.catalog import load_catalog
-from ibhxh_client.domain.model import Declaration, DeclarationLine, Period
 from ibhxh_client.domain.validation import validate_form
 from ibhxh_client.dossier.build import build_dossier, rule_context, summarise
 from ibhxh_client.dossier.envelope import DossierFile, build_envelope
 from ibhxh_client.dossier.records import Totals, build_forms
 from ibhxh_client.dossier.xmlform import form_element, to_bytes
 from ibhxh_client.dossier.xsd import load_schema
-from ibhxh_client.services.demo import demo_employer, demo_workers
-
-PERIOD = Period(2026, 11)
-
-
-def best(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
-
-
-def make_inputs(n: int):
-    """The demo employer, n workers all with BHXH numbers (one D02-LT, no TK1-TS), and a
-    procedure-600 declaration with a line for each."""
-    employer = demo_employer()
-    workers = {}
-    for i, w in enumerate(demo_workers(n, PERIOD), start=1):
-        w.id = i
-        w.bhxh_number = w.bhxh_number or f"99{i:08d}"
-        workers[i] = w
-    lines = [DeclarationLine(worker_id=i, plan="TM", from_month=PERIOD, salary=w.salary,
-                             position=w.position, has_book=True) for i, w in workers.items()]
-    decl = Declaration(procedure="600", period=PERIOD, lines=lines, created=date(2026, 11, 5))
-    return employer, workers, decl
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def memory_only(n: int) -> int:

@@ -16,51 +16,23 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from common import PERIOD, best, make_inputs, rss_mb
+
 from ibhxh_client.catalog import load_catalog
-from ibhxh_client.domain.model import Declaration, DeclarationLine, Period
 from ibhxh_client.dossier.build import build_dossier, summarise
 from ibhxh_client.dossier.records import Totals, build_forms
 from ibhxh_client.printing.dossier import DossierInfo, write_pdf
-from ibhxh_client.services.demo import demo_employer, demo_workers
-
-PERIOD = Period(2026, 11)
-
-
-def best(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
-
-
-def make_inputs(n: int):
-    """The demo employer, n workers all with BHXH numbers (one D02-LT, no TK1-TS), and a
-    procedure-600 declaration with a line for each (as benchmarks/pipeline.py)."""
-    employer = demo_employer()
-    workers = {}
-    for i, w in enumerate(demo_workers(n, PERIOD), start=1):
-        w.id = i
-        w.bhxh_number = w.bhxh_number or f"99{i:08d}"
-        workers[i] = w
-    lines = [DeclarationLine(worker_id=i, plan="TM", from_month=PERIOD, salary=w.salary,
-                             position=w.position, has_book=True) for i, w in workers.items()]
-    decl = Declaration(procedure="600", period=PERIOD, lines=lines, created=date(2026, 11, 5))
-    return employer, workers, decl
 
 
 def info_for(catalog, employer, result) -> DossierInfo:
@@ -73,10 +45,6 @@ def info_for(catalog, employer, result) -> DossierInfo:
                        reason="Không ký được hồ sơ điện tử: không có USB token chữ ký số.",
                        place="TP. Hồ Chí Minh", signer=employer.signer_name,
                        contact=employer.contact_name)
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def memory_only(n: int, mode: str, out: Path) -> int:
@@ -202,9 +170,9 @@ def main() -> int:
         # The whole `ibhxh print` on a validated dossier in a real (sealed) data folder.
         env = {**os.environ, "IBHXH_KEY_DIR": str(tmp / "keys")}
         subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]);"
-                        "import benchmarks.printing as b;"
+                        "import printing as b;"
                         "b.make_data_folder(int(sys.argv[2]), b.Path(sys.argv[3]))",
-                        str(Path(__file__).resolve().parent.parent), str(args.workers),
+                        str(Path(__file__).resolve().parent), str(args.workers),
                         str(tmp / "data")], check=True, env=env)
         done = subprocess.run([sys.executable, __file__, "--workers", str(args.workers),
                                "--service-only", str(tmp / "data"), "--out",

@@ -18,33 +18,15 @@ import time
 from pathlib import Path
 
 import keyring
-from keyring.backend import KeyringBackend
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from common import MemoryKeyring
 
 from ibhxh_client.domain.model import Period
 from ibhxh_client.services.demo import demo_workers
 from ibhxh_client.storage import repo
 from ibhxh_client.storage.db import Database
-
-
-class _Memory(KeyringBackend):
-    """Keeps the benchmark's throw-away key out of the real keyring."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict = {}
-
-    def get_password(self, service, username):
-        return self.items.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.items[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.items.pop((service, username), None)
 
 
 def timed(fn):
@@ -57,7 +39,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=50_000)
     args = parser.parse_args()
-    keyring.set_keyring(_Memory())
+    keyring.set_keyring(MemoryKeyring())
     workers = list(demo_workers(args.workers, Period(2026, 11)))
     probes = [w.cccd for w in workers[:: max(1, len(workers) // 1000)]][:1000]
 

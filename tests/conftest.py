@@ -10,28 +10,10 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
+
+from ibhxh_client.storage.keys import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-
-class MemoryKeyring(KeyringBackend):
-    """The OS keyring stand-in for tests: the developer's real keyring is never touched."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)

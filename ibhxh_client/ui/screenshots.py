@@ -44,25 +44,10 @@ def _start_xvfb(width: int, height: int) -> subprocess.Popen | None:
 
 def _memory_keyring() -> None:
     import keyring
-    from keyring.backend import KeyringBackend
 
-    class Memory(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
+    from ..storage.keys import MemoryKeyring
 
-        def __init__(self) -> None:
-            super().__init__()
-            self.items: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.items.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.items[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            self.items.pop((service, username), None)
-
-    keyring.set_keyring(Memory())
+    keyring.set_keyring(MemoryKeyring())
 
 
 def spin(ms: int) -> None:
