@@ -7,9 +7,10 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ..services.app import UserError
+from ..services.checks import fields_of
 from . import adapters
 from .i18n import translate
-from .widgets import Debounce, FieldDef, FieldPanel, catalog_fields, def_from_spec, hint, title
+from .widgets import Debounce, FieldDef, FieldPanel, def_from_spec, hint, title
 
 ORDER = ("name", "unit_code", "tax_code", "agency_code", "unit_type", "address", "province",
          "phone", "email", "licence_number", "licence_date", "payment_mode", "bank_account",
@@ -20,7 +21,7 @@ DRAFT = "employer"
 
 def employer_fields(ctx: Any) -> list[FieldDef]:
     """The profile's inputs: the forms' fields first, then the unit's own settings."""
-    specs = catalog_fields(ctx.app.catalog, "employer")
+    specs = fields_of(ctx.app.catalog, "employer")
     out = []
     for attr in ORDER:
         if attr in specs:

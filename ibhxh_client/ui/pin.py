@@ -10,6 +10,7 @@ never stored, and the dialog's field is cleared as soon as it is read.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -56,6 +57,24 @@ class PinBridge(QObject):
     def cancel(self) -> None:
         self._cancel.set()
         self.answer(None)
+
+
+def open_pin_dialog(parent: QWidget, preflight: Any, bridge: PinBridge,
+                    on_answered: Callable[[], None]) -> PinDialog:
+    """Show the PIN dialog window-modal (no nested event loop), hand its answer to the
+    thread waiting on ``bridge`` (None when cancelled), then call ``on_answered``. The PIN
+    goes from the dialog's field to the bridge and nowhere else."""
+    dialog = PinDialog(preflight, parent)
+
+    def finished(code: int) -> None:
+        pin = dialog.take_pin() if code == PinDialog.DialogCode.Accepted else None
+        bridge.answer(pin)
+        on_answered()
+        dialog.deleteLater()
+
+    dialog.finished.connect(finished)
+    dialog.open()
+    return dialog
 
 
 class PinDialog(QDialog):

@@ -38,7 +38,7 @@ from ..services.app import UserError
 from . import adapters, tasks
 from .declarations import state_text
 from .i18n import lang
-from .pin import PinBridge, PinDialog
+from .pin import PinBridge, PinDialog, open_pin_dialog
 from .tokens import TOKEN_LOCK
 from .tracking import when
 from .widgets import compact, error_message, hint, title
@@ -581,18 +581,12 @@ class SendScreen(QWidget):
 
     def _ask_pin(self, preflight: Any) -> None:
         self.work_label.setText(self.tr("Waiting for the PIN…"))
-        dialog = PinDialog(preflight, self)
-        self.pin_dialog = dialog
 
-        def finished(code: int) -> None:
-            pin = dialog.take_pin() if code == PinDialog.DialogCode.Accepted else None
+        def answered() -> None:
             self.pin_dialog = None
-            self.bridge.answer(pin)
             self.work_label.setText(self.tr("Signing the dossier…"))
-            dialog.deleteLater()
 
-        dialog.finished.connect(finished)
-        dialog.open()  # window-modal, without a nested event loop
+        self.pin_dialog = open_pin_dialog(self, preflight, self.bridge, answered)
 
     def _sent(self, out: dict[str, Any]) -> None:
         self.job = None

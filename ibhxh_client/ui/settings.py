@@ -506,21 +506,15 @@ class SettingsScreen(QWidget):
         return ("token", None, None)
 
     def _ask_pin(self, preflight: Any) -> None:
-        from .pin import PinDialog
+        from .pin import open_pin_dialog
 
         self.gateway_result.setText(self.tr("Waiting for the PIN…"))
-        dialog = PinDialog(preflight, self)
-        self.pin_dialog = dialog
 
-        def finished(code: int) -> None:
-            pin = dialog.take_pin() if code == PinDialog.DialogCode.Accepted else None
+        def answered() -> None:
             self.pin_dialog = None
-            self.bridge.answer(pin)
             self.gateway_result.setText(self.tr("Connecting…"))
-            dialog.deleteLater()
 
-        dialog.finished.connect(finished)
-        dialog.open()
+        self.pin_dialog = open_pin_dialog(self, preflight, self.bridge, answered)
 
     def _gateway_failed(self, exc: BaseException) -> None:
         self.gateway_result.setText(error_message(exc))

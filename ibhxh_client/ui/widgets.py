@@ -59,19 +59,6 @@ class FieldDef:
     required: bool = False
 
 
-def catalog_fields(catalog: Catalog, owner: str, language: str | None = None
-                   ) -> dict[str, FieldSpec]:
-    """One field definition per attribute of ``owner`` (worker, employer, line) across the
-    forms, as the checks see them (``services.checks``)."""
-    out: dict[str, FieldSpec] = {}
-    for form in catalog.forms.values():
-        for group in form.groups():
-            for f in group.fields:
-                if f.owner == owner:
-                    out.setdefault(f.attr, f)
-    return out
-
-
 def def_from_spec(catalog: Catalog, spec: FieldSpec, attr: str | None = None,
                   required: bool | None = None) -> FieldDef:
     """A FieldDef with the form's label and, for code fields, the code list's entries."""

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 from ..domain.text import vnd
 from ..services import workers as workers_svc
 from ..services.app import UserError
+from ..services.checks import fields_of
 from . import adapters, tasks
 from .i18n import translate
-from .widgets import Debounce, FieldDef, FieldPanel, catalog_fields, def_from_spec, hint, title
+from .widgets import Debounce, FieldDef, FieldPanel, def_from_spec, hint, title
 from .worker_table import WorkerTableModel, load_index
 
 ORDER = ("full_name", "gender", "birth_date", "cccd", "bhxh_number", "cmnd", "nationality",
@@ -38,8 +39,8 @@ NEW_DRAFT = "worker-new"
 
 
 def worker_fields(ctx: Any) -> list[FieldDef]:
-    specs = catalog_fields(ctx.app.catalog, "worker")
-    line = catalog_fields(ctx.app.catalog, "line")
+    specs = fields_of(ctx.app.catalog, "worker")
+    line = fields_of(ctx.app.catalog, "line")
     out = []
     for attr in ORDER:
         if attr in specs:
