@@ -81,3 +81,17 @@ def test_a_damaged_file_is_a_clear_error(tmp_path):
         Database(tmp_path)
     assert sqlite3  # the file was not replaced: still our bytes
     assert (tmp_path / DB_FILE).read_bytes().startswith(b"this is not a database")
+
+
+def test_validating_again_keeps_one_copy_of_the_envelope(demo_app):
+    from sqlalchemy import func, select
+
+    from ibhxh_client.services import declarations
+    from ibhxh_client.storage.schema import artifacts
+
+    for _ in range(3):
+        declarations.validate(demo_app, demo_app.demo_id)
+    with demo_app.db.reading() as conn:
+        count = conn.execute(select(func.count()).select_from(artifacts)
+                             .where(artifacts.c.kind == "envelope")).scalar()
+    assert count == 1

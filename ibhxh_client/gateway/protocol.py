@@ -271,6 +271,14 @@ class Submission(Message):
             raise ProtocolError("sha256 must be 64 lower-case hex digits")
 
 
+def _check_number_and_status(number: str, status: str) -> None:
+    """A dossier number like 00042/2026/07906 and one of the protocol's states."""
+    if not DOSSIER_NUMBER.fullmatch(number):
+        raise ProtocolError(f"bad dossier number {number!r}")
+    if status not in set(DossierStatus):
+        raise ProtocolError(f"bad status {status!r}")
+
+
 @dataclasses.dataclass(frozen=True)
 class Receipt(Message):
     """The answer to a submission: the dossier number and the signed receipt (base64 of
@@ -284,10 +292,7 @@ class Receipt(Message):
     replayed: bool = False
 
     def validate(self) -> None:
-        if not DOSSIER_NUMBER.fullmatch(self.dossier_number):
-            raise ProtocolError(f"bad dossier number {self.dossier_number!r}")
-        if self.status not in set(DossierStatus):
-            raise ProtocolError(f"bad status {self.status!r}")
+        _check_number_and_status(self.dossier_number, self.status)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -300,10 +305,7 @@ class State(Message):
     result_available: bool
 
     def validate(self) -> None:
-        if not DOSSIER_NUMBER.fullmatch(self.dossier_number):
-            raise ProtocolError(f"bad dossier number {self.dossier_number!r}")
-        if self.status not in set(DossierStatus):
-            raise ProtocolError(f"bad status {self.status!r}")
+        _check_number_and_status(self.dossier_number, self.status)
 
 
 @dataclasses.dataclass(frozen=True)

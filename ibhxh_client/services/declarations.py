@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -230,8 +231,10 @@ def validate(app: App, decl_id: int) -> BuildResult:
     result = build_dossier(app.catalog, get_employer(app), workers, decl)
     if not result.ok:
         raise UserError("invalid_data", problems=result.problems, count=len(result.problems))
+    digest = hashlib.sha256(result.envelope).hexdigest()
     with app.db.transaction() as conn:
-        repo.put_artifact(conn, decl_id, "envelope", result.envelope)
+        if repo.artifact_sha256(conn, decl_id, "envelope") != digest:
+            repo.put_artifact(conn, decl_id, "envelope", result.envelope)  # once per content
         if decl.state == DossierState.DRAFT:
             repo.set_state(conn, decl_id, DossierState.VALIDATED,
                            detail=f"{len(result.files)} tệp")

@@ -367,6 +367,14 @@ def put_artifact(conn: Connection, decl_id: int, kind: str, content: bytes) -> s
     return digest
 
 
+def artifact_sha256(conn: Connection, decl_id: int, kind: str) -> str | None:
+    """The digest of the newest file of that kind (without opening the file itself)."""
+    query = (select(artifacts.c.sha256)
+             .where(artifacts.c.declaration_id == decl_id, artifacts.c.kind == kind)
+             .order_by(artifacts.c.id.desc()).limit(1))
+    return conn.execute(query).scalar()
+
+
 def get_artifact(conn: Connection, decl_id: int, kind: str) -> bytes | None:
     """The newest file of that kind for the dossier."""
     query = (select(artifacts.c.content)
