@@ -13,12 +13,11 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 from ..catalog import Catalog
 from ..domain.text import detect_legacy_many, fold, looks_vietnamese, nfc
-from .convert import TEXT_KINDS, cached, reader_for
+from .convert import TEXT_KINDS, bulk_for, read_column, reader_for
 from .layout import Analysis, Column, is_numbering_row
 
 # A row is about a person only when one of these holds something.
@@ -104,10 +103,23 @@ class ColumnNote:
 
 @dataclass
 class Extraction:
-    rows: list[RowData]
+    """The rows about a person, column by column: ``rows[k]`` is the sheet's row number
+    of position k, ``columns[target][k]`` its value, ``issues[k]`` what was noted."""
+
+    rows: list[int]  # 1-based rows of the sheet
+    columns: dict[str, list[Any]]
+    issues: dict[int, list[RowIssue]]
     notes: list[ColumnNote]
     skipped: int  # blank, total and signature rows
     legacy: dict[int, str]  # column index → "tcvn3" | "vni" | "auto" (cell by cell)
+
+    def records(self) -> Iterator[RowData]:
+        """The same rows one by one, each with its values by target."""
+        names = list(self.columns)
+        for k, values in enumerate(zip(*self.columns.values(), strict=True)):
+            row = self.rows[k]
+            yield RowData(row, row - 1, dict(zip(names, values, strict=True)),
+                          self.issues.get(k, []))
 
 
 def column_legacy(values: list[Any]) -> str | None:
@@ -157,64 +169,59 @@ def _extract(analysis: Analysis, catalog: Catalog) -> Extraction:
     if body and is_numbering_row(body[0], len(mapped)):
         body, first = body[1:], first + 1
     n = len(body)
-    key_targets = KEY_TARGETS[analysis.use]
-    square = min(map(len, body), default=0)  # calamine's rows all have the sheet's width
+    width = max((c.index for c in mapped), default=-1) + 1
+    if any(len(r) < width for r in body):  # calamine's rows all have the sheet's width
+        body = [list(r) + [None] * (width - len(r)) for r in body]
+    cells = list(zip(*body, strict=False)) if n else []
     notes: list[ColumnNote] = []
     legacy_of: dict[int, str] = {}
-    value_cols: list[tuple[Column, tuple[Any, ...]]] = []
-    issues_by_row: dict[int, list[RowIssue]] = {}
-    keyed = [False] * n
+    columns: dict[str, list[Any]] = {}
+    issues: dict[int, list[RowIssue]] = {}
     for column in mapped:
-        i = column.index
-        raw = (list(map(itemgetter(i), body)) if i < square else
-               [r[i] if i < len(r) else None for r in body])
+        raw = cells[column.index] if n else ()
         target = analysis.targets[column.target or ""]
         legacy = column_legacy(raw) if target.kind in TEXT_KINDS else None
         if legacy:
-            legacy_of[i] = legacy
+            legacy_of[column.index] = legacy
         if legacy in ("tcvn3", "vni"):
             notes.append(ColumnNote(column, "import_legacy",
                                     {"encoding": "TCVN3 (ABC)" if legacy == "tcvn3"
                                      else "VNI-Windows"}))
-        read = reader_for(target, catalog, legacy)
-        if target.kind not in ("id", "idcard"):  # identifiers differ on every row
-            read = cached(read)
-        values, issues = zip(*map(read, raw), strict=True) if n else ((), ())
-        if target.name in key_targets:
-            key_values = [pair[1] for pair in values] if target.kind == "idcard" else values
-            keyed = [a or bool(b) for a, b in zip(keyed, key_values, strict=True)]
-        for k, issue in enumerate(issues):
-            if issue is not None:
-                code, params, severity = issue
-                issues_by_row.setdefault(k, []).append(RowIssue(
-                    first + k, code, params, severity, column, target.name, target.label))
-        value_cols.append((column, values))
+        values, found = read_column(reader_for(target, catalog, legacy), raw,
+                                    bulk_for(target, legacy))
+        for k, (code, params, severity) in found.items():
+            issues.setdefault(k, []).append(RowIssue(
+                first + k, code, params, severity, column, target.name, target.label))
+        columns[target.name] = values
     for column in analysis.unmatched:
         notes.append(ColumnNote(column, "import_ignored_column"))
-    names = [c.target or "" for c, _ in value_cols]
-    cols = [v for _, v in value_cols]
-    out: list[RowData] = []
-    skipped = 0
-    idcard = "idcard" in names
-    name_parts = "family_name" in names or "given_name" in names
-    no_issues: list[RowIssue] = []
-    for k, row_values in enumerate(zip(*cols, strict=True)) if cols else ():
-        if not keyed[k]:
-            skipped += 1
-            continue
-        values = dict(zip(names, row_values, strict=True))
-        if not _has_number(values.get("bhxh_number")) and not _has_number(
-                values.get("cccd")) and _not_a_person(values):
-            skipped += 1
-            continue
-        if idcard:
-            _split_idcard(values)
-        if name_parts:
-            _join_name(values)
-        issues = issues_by_row.get(k)
-        out.append(RowData(first + k, first - 1 + k, values,
-                           issues if issues is not None else no_issues))
-    return Extraction(out, notes, skipped, legacy_of)
+    keep = _people(columns, analysis.use, n)
+    rows = [first + k for k in keep]
+    if len(keep) < n:
+        columns = {name: [values[k] for k in keep] for name, values in columns.items()}
+        issues = {i: issues[k] for i, k in enumerate(keep) if k in issues}
+    if "idcard" in columns:
+        _split_idcard(columns)
+    if "family_name" in columns or "given_name" in columns:
+        _join_name(columns)
+    return Extraction(rows, columns, issues, notes, n - len(keep), legacy_of)
+
+
+def _people(columns: dict[str, list[Any]], use: str, n: int) -> list[int]:
+    """The positions of the rows about a person: something in a column that names one,
+    and not a total or signature row."""
+    keys = [(v[1] for v in values) if name == "idcard" else values
+            for name, values in columns.items() if name in KEY_TARGETS[use]]
+    keyed = list(map(any, zip(*keys, strict=True))) if keys else [False] * n
+    numbered = [False] * n
+    for name in ("bhxh_number", "cccd"):
+        if name in columns:
+            numbered = [a or _has_number(b) for a, b in zip(numbered, columns[name],
+                                                            strict=True)]
+    names = list(columns)
+    return [k for k, (key, number) in enumerate(zip(keyed, numbered, strict=True))
+            if key and (number or not _not_a_person(
+                {name: columns[name][k] for name in names}))]
 
 
 def _has_number(value: Any) -> bool:
@@ -230,18 +237,20 @@ def _not_a_person(values: dict[str, Any]) -> bool:
                for v in values.values())
 
 
-def _split_idcard(values: dict[str, Any]) -> None:
+def _split_idcard(columns: dict[str, list[Any]]) -> None:
     """A CMND/CCCD column fills the one its number is (unless a column of that one has
     a number of its own on this row)."""
-    pair = values.pop("idcard", None)
-    if pair:
-        kind, number = pair
-        if number and not values.get(kind):
-            values[kind] = number
+    pairs = columns.pop("idcard")
+    for kind in ("cccd", "cmnd"):
+        own = columns.get(kind) or [""] * len(pairs)
+        columns[kind] = [number if kind_ == kind and number and not mine else mine
+                         for (kind_, number), mine in zip(pairs, own, strict=True)]
 
 
-def _join_name(values: dict[str, Any]) -> None:
-    family = values.pop("family_name", "")
-    given = values.pop("given_name", "")
-    if (family or given) and not values.get("full_name"):
-        values["full_name"] = " ".join(x for x in (family, given) if x)
+def _join_name(columns: dict[str, list[Any]]) -> None:
+    n = len(next(iter(columns.values())))
+    family = columns.pop("family_name", None) or [""] * n
+    given = columns.pop("given_name", None) or [""] * n
+    full = columns.get("full_name") or [""] * n
+    columns["full_name"] = [mine or " ".join(x for x in (f, g) if x)
+                            for f, g, mine in zip(family, given, full, strict=True)]

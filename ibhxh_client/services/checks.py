@@ -3,13 +3,19 @@ that carry their data (TK3-TS for the unit; TK1-TS and D02-LT for a person)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import MISSING, dataclass
+from dataclasses import fields as dataclass_fields
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from ..catalog import Catalog
 from ..domain import ids
 from ..domain.formspec import FieldSpec
-from ..domain.model import Employer, PartialDate, Worker
-from ..domain.validation import ID_CHECKS, Problem, RuleContext, check_record, field_checker
+from ..domain.model import Employer, PartialDate, Period, Worker
+from ..domain.validation import ID_CHECKS, Problem, check_record, field_checker
 from ..domain.values import is_empty
 
 # Without these the program cannot even name the unit or the person.
@@ -49,7 +55,37 @@ def check_worker(catalog: Catalog, w: Worker, row: int | None = None) -> list[Pr
     return _WORKER_CHECKERS[key].check(w, row)
 
 
-_AGREE_CODES = frozenset({"century", "birth_year", "gender"})  # from ids.check_cccd
+# The types whose every value a field of that type accepts: field_checker looks at
+# nothing more than the type for these.
+_TYPE_ONLY = {"partial_date": PartialDate, "date": date, "month": Period, "bool": bool}
+_NUMBERS = frozenset({bool, int, float, Decimal})
+_NAME_SHAPE = r"[^\W\d_]+(?:[ .'-]+[^\W\d_]+)*\.?"  # validation's name check, unanchored
+
+
+def _outside(shape: str) -> re.Pattern[str]:
+    """The lines of a text that are not wholly of ``shape``."""
+    return re.compile(rf"^(?!(?:{shape})$).*$", re.MULTILINE)
+
+
+def _rejected(outside: re.Pattern[str], texts: list[str]) -> set[str] | None:
+    """The texts ``outside`` finds, in one pass over all of them; None when a text holds
+    a line break (then each is judged alone)."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return None
+    return {m.group() for m in outside.finditer(joined)}
+
+
+@dataclass(frozen=True)
+class _Field:
+    attr: str
+    spec: FieldSpec
+    ftype: str
+    required: bool
+    check: Callable[[Any], Any]
+    direct: Callable[[str], str | None] | None  # an identifier's own check
+    default: Any  # a new Worker's value when the file has none
+    outside: re.Pattern[str] | None  # finds the texts that are not of the field's shape
 
 
 class WorkerChecker:
@@ -61,61 +97,162 @@ class WorkerChecker:
     verdict depends on the value alone, so each verdict is computed once per value;
     identifiers, which differ on every row, go straight to their check in ``domain.ids``.
     The two rules across fields (the CCCD against birth year and gender; a BHXH number or
-    a CCCD) are those of ``domain.rules``, written out here for speed."""
+    a CCCD) are those of ``domain.rules``, written out here for speed.
+
+    ``check_columns`` checks many new workers at once, a column at a time: values are
+    first accepted in bulk where that is sure (every identifier of its shape, every name
+    of the name's shape, every date a date …); only the others are judged one by one, by
+    the same judgement ``check`` uses (a test compares the two)."""
 
     FORM = "TK1-TS"
 
     def __init__(self, catalog: Catalog) -> None:
         specs = fields_of(catalog, "worker")
         self.labels = {attr: f.label for attr, f in specs.items()}
-        self.fields = []
-        for attr, f in specs.items():
-            required = attr in WORKER_REQUIRED
-            direct = ID_CHECKS[f.check] if f.type == "id" and f.check in ID_CHECKS else None
-            self.fields.append((attr, f, f.type, required, field_checker(f, catalog.codelists),
-                                {}, direct))
-        self.ctx = RuleContext(codelists=catalog.codelists)
+        defaults = {f.name: f.default for f in dataclass_fields(Worker)
+                    if f.default is not MISSING}
+        defaults.update(full_name="", gender="", birth_date=None)
+        self.fields = [self._field(attr, f, catalog, defaults.get(attr))
+                       for attr, f in specs.items()]
+        self.memo: dict[tuple[str, type, Any], tuple[str, dict] | None] = {}
+        self.birth_digits: dict[tuple[int, str], str | None] = {}
 
     @staticmethod
-    def _verdict(ftype: str, required: bool, check, value: Any):
-        if is_empty(ftype, value, required):
-            return ("required", {}) if required else None
-        return check(value)
+    def _field(attr: str, f: FieldSpec, catalog: Catalog, default: Any) -> _Field:
+        direct = ID_CHECKS[f.check] if f.type == "id" and f.check in ID_CHECKS else None
+        shape = None
+        if direct is not None:
+            shape = ids.SHAPES.get(f.check or "")
+        elif f.type == "name":
+            shape = (rf"(?=.{{1,{f.max_length}}}$){_NAME_SHAPE}" if f.max_length
+                     else _NAME_SHAPE)
+        elif f.type == "text" and f.max_length:
+            shape = rf".{{{int(attr in WORKER_REQUIRED)},{f.max_length}}}"
+        return _Field(attr, f, f.type, attr in WORKER_REQUIRED,
+                      field_checker(f, catalog.codelists), direct, default,
+                      _outside(shape) if shape else None)
+
+    # -- one value -----------------------------------------------------------------------
+
+    def _judge(self, f: _Field, value: Any) -> tuple[str, dict] | None:
+        """The verdict of a field's check on one value (the CCCD's agreement aside)."""
+        if f.direct is not None and value.__class__ is str and value:
+            code = f.direct(value)
+            return (code, {"value": value, "kind": f.spec.check}) if code else None
+        try:
+            key = (f.attr, value.__class__, value)
+            return self.memo[key]
+        except KeyError:
+            verdict = self.memo[key] = self._verdict(f, value)
+            return verdict
+        except TypeError:
+            return self._verdict(f, value)
+
+    @staticmethod
+    def _verdict(f: _Field, value: Any) -> tuple[str, dict] | None:
+        if is_empty(f.ftype, value, f.required):
+            return ("required", {}) if f.required else None
+        return f.check(value)
+
+    def _rules(self, cccd: Any, bhxh: Any, birth: Any, gender: Any, cccd_ok: bool,
+               bhxh_ok: bool, row: int | None) -> list[Problem]:
+        """rules.cccd_agrees (when the CCCD passed its own check) and rules.identity."""
+        if cccd.__class__ is str and cccd and cccd_ok:
+            born = birth if isinstance(birth, PartialDate) else None
+            code = ids.check_cccd(cccd, birth_year=born.year if born else None,
+                                  gender=gender or None)
+            if code:
+                return [Problem(self.FORM, row, "cccd", code,
+                                {"value": cccd, "kind": "cccd"}, self.labels["cccd"])]
+        if cccd or bhxh or not bhxh_ok:
+            return []
+        return [Problem(self.FORM, row, "bhxh_number", "identity_missing", {},
+                        self.labels["bhxh_number"])]
 
     def check(self, w: Worker, row: int | None = None) -> list[Problem]:
         problems: list[Problem] = []
-        agree: str | None = None
-        for attr, spec, ftype, required, check, memo, direct in self.fields:
-            value = getattr(w, attr, None)
-            if attr == "cccd" and value.__class__ is str and value:
-                # One look at the CCCD for its own check and for rules.cccd_agrees: the
-                # codes of the digits come first, then those of birth year and gender.
-                born = w.birth_date if isinstance(w.birth_date, PartialDate) else None
-                code = ids.check_cccd(value, birth_year=born.year if born else None,
-                                      gender=w.gender or None)
-                if code in _AGREE_CODES:
-                    code, agree = None, code
-                verdict = (code, {"value": value, "kind": spec.check}) if code else None
-            elif direct is not None and value.__class__ is str and value:
-                code = direct(value)
-                verdict = (code, {"value": value, "kind": spec.check}) if code else None
-            else:
-                try:
-                    verdict = memo[value]
-                except KeyError:
-                    verdict = memo[value] = self._verdict(ftype, required, check, value)
-                except TypeError:
-                    verdict = self._verdict(ftype, required, check, value)
+        for f in self.fields:
+            verdict = self._judge(f, getattr(w, f.attr, None))
             if verdict is not None:
-                problems.append(Problem(self.FORM, row, attr, verdict[0], verdict[1],
-                                        spec.label))
-        if agree:
-            problems.append(Problem(self.FORM, row, "cccd", agree,
-                                    {"value": w.cccd, "kind": "cccd"}, self.labels["cccd"]))
-        elif w.cccd:
-            pass
-        elif not w.bhxh_number and not any(p.field == "bhxh_number" for p in problems):
-            # rules.identity
-            problems.append(Problem(self.FORM, row, "bhxh_number", "identity_missing", {},
-                                    self.labels["bhxh_number"]))
-        return problems
+                problems.append(Problem(self.FORM, row, f.attr, verdict[0], verdict[1],
+                                        f.spec.label))
+        bad = {p.field for p in problems}
+        return problems + self._rules(w.cccd, w.bhxh_number, w.birth_date, w.gender,
+                                      "cccd" not in bad, "bhxh_number" not in bad, row)
+
+    # -- many new workers ----------------------------------------------------------------
+
+    def check_columns(self, columns: Mapping[str, Sequence[Any]],
+                      rows: Sequence[int]) -> dict[int, list[Problem]]:
+        """``check`` of the new workers whose values ``columns`` holds (attribute → its
+        values, in the order of ``rows``; a missing column or an empty value stands for
+        the value a new Worker gets): their problems by position."""
+        n = len(rows)
+        found: dict[int, list[Problem]] = {}
+        values_of: dict[str, Sequence[Any]] = {}
+        bad_of: dict[str, dict[int, tuple[str, dict]]] = {}
+        for f in self.fields:
+            values = columns.get(f.attr)
+            if values is None:
+                values = [f.default] * n
+            elif not all(values):
+                values = [v or f.default for v in values]
+            values_of[f.attr] = values
+            bad = bad_of[f.attr] = self._judge_column(f, values)
+            for k, (code, params) in bad.items():
+                found.setdefault(k, []).append(Problem(self.FORM, rows[k], f.attr, code,
+                                                       params, f.spec.label))
+        cccd, bhxh = values_of["cccd"], values_of["bhxh_number"]
+        births, genders = values_of["birth_date"], values_of["gender"]
+        digits = self._birth_digits
+        cccd_bad, bhxh_bad = bad_of["cccd"], bad_of["bhxh_number"]
+        for k, (c, b, g) in enumerate(zip(cccd, births, genders, strict=True)):
+            if c.__class__ is str and c and b.__class__ is PartialDate \
+                    and c[3:6] == digits(b.year, g) and k not in cccd_bad:
+                continue  # agrees, and a CCCD is there
+            problems = self._rules(c, bhxh[k], b, g, k not in cccd_bad, k not in bhxh_bad,
+                                   rows[k])
+            if problems:
+                found.setdefault(k, []).extend(problems)
+        return found
+
+    def _birth_digits(self, year: int, gender: Any) -> str | None:
+        try:
+            return self.birth_digits[year, gender]
+        except KeyError:
+            ok = gender in ("M", "F") and 1800 <= year < 2300
+            digits = self.birth_digits[year, gender] = \
+                ids.cccd_birth_digits(year, gender) if ok else None
+            return digits
+        except TypeError:
+            return None
+
+    def _judge_column(self, f: _Field, values: Sequence[Any]) -> dict[int, tuple[str, dict]]:
+        """The verdicts of a column's values that are not None, by position."""
+        expected = _TYPE_ONLY.get(f.ftype)
+        if expected is not None and set(map(type, values)) == {expected}:
+            return {}  # all of the type, and the type is all the field checks
+        try:
+            distinct = set(values)
+        except TypeError:
+            distinct = None
+        if distinct is None or len({v.__class__ for v in distinct} & _NUMBERS) > 1:
+            # unhashable, or 1, 1.0 and True (equal, judged differently) side by side
+            return {k: v for k, v in enumerate(self._judge(f, x) for x in values) if v}
+        rest = distinct
+        if f.outside is not None:
+            texts = [v for v in distinct if v.__class__ is str]
+            rejected = _rejected(f.outside, texts)
+            if rejected is not None:
+                accepted = set(texts).difference(rejected)
+                if f.attr == "cccd":  # the shape is not all: the province too
+                    accepted = {v for v in accepted if v[:3] in ids.CCCD_PROVINCES}
+                rest = distinct.difference(accepted)
+        verdicts = {}
+        for v in rest:
+            verdict = self._judge(f, v)
+            if verdict is not None:
+                verdicts[v] = verdict
+        if not verdicts:
+            return {}
+        return {k: verdicts[v] for k, v in enumerate(values) if v in verdicts}

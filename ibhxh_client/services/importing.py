@@ -36,7 +36,7 @@ from ..importing import analyse as _analyse
 from ..importing import apply_mapping as _apply_mapping
 from ..importing.columns import IDENTITY, targets_for
 from ..importing.convert import clean_text
-from ..importing.extract import RowData, gc_paused
+from ..importing.extract import Extraction, gc_paused
 from ..storage import repo
 from ..storage.db import cipher_of
 from ..storage.schema import workers as workers_table
@@ -219,16 +219,38 @@ class _Matcher:
                     index.setdefault(h, wid)
         self.seen: list[dict[str, int]] = [{}, {}, {}]
 
-    def duplicate(self, values: dict[str, Any], row: int) -> int | None:
-        """The earlier row of this file about the same person, if any."""
-        keys = (values.get("bhxh_number"), values.get("cccd"), values.get("cmnd"))
-        for seen, key in zip(self.seen, keys, strict=True):
-            if key and key.__class__ is str and key in seen:
-                return seen[key]
-        for seen, key in zip(self.seen, keys, strict=True):
-            if key and key.__class__ is str:
-                seen[key] = row
-        return None
+    def duplicates(self, ex: Extraction) -> dict[int, int]:
+        """The rows about the same person as an earlier row of the file (by BHXH number,
+        CCCD or CMND): position → that earlier row's number."""
+        keys = [ex.columns.get(attr) or [""] * len(ex.rows) for attr, _ in self.KINDS]
+        if all(len(set(filter(None, column))) == sum(map(bool, column)) for column in keys):
+            return {}  # no number twice: the usual file
+        seen: list[dict[str, int]] = [{}, {}, {}]
+        out: dict[int, int] = {}
+        for k, row_keys in enumerate(zip(*keys, strict=True)):
+            row_keys = [key if key and key.__class__ is str else "" for key in row_keys]
+            earlier = next((s[key] for s, key in zip(seen, row_keys, strict=True)
+                            if key in s), None)
+            if earlier is not None:
+                out[k] = earlier
+                continue
+            for s, key in zip(seen, row_keys, strict=True):
+                if key:
+                    s[key] = ex.rows[k]
+        return out
+
+    def match_all(self, ex: Extraction, skip: dict[int, int]
+                  ) -> dict[int, tuple[int | None, tuple[str, dict] | None]]:
+        """``match`` of every row not in ``skip`` that finds a stored worker or a
+        conflict, by position."""
+        names = [attr for attr, _ in self.KINDS if attr in ex.columns]
+        out = {}
+        for k in range(len(ex.rows)):
+            if k not in skip:
+                wid, conflict = self.match({a: ex.columns[a][k] for a in names})
+                if wid is not None or conflict:
+                    out[k] = (wid, conflict)
+        return out
 
     def match(self, values: dict[str, Any]) -> tuple[int | None, tuple[str, dict] | None]:
         """(stored worker id or None, conflict as (message code, params) or None)."""
@@ -316,82 +338,98 @@ def _import(app: App, source: Path | str | Analysis, sheet: str | None,
             mapping: Path | str | dict | None, all_or_nothing: bool,
             report: Path | str | None, remember: bool, dry_run: bool) -> ImportResult:
     analysis, explicit = _prepare(app, source, "workers", sheet, mapping)
-    extraction = extract(analysis, app.catalog)
+    ex = extract(analysis, app.catalog)
     column_of = _column_of(analysis)
-    checker = WorkerChecker(app.catalog)  # the same checks as check_worker, kept warm
-    reports: list[RowReport] = []
-    new: list[Worker] = []
-    updates: list[tuple[RowReport, Worker]] = []
-    unchanged: list[RowReport] = []
+    reports = [RowReport(row, "imported", [], index=row - 1) for row in ex.rows]
+    for k, issues in ex.issues.items():
+        reports[k].issues.extend(issues)
+    attrs = [name for name in ex.columns if name in _ATTR_SET]
     with app.db.reading() as conn:
         matcher = _Matcher(conn)
-        pending: list[tuple[RowData, RowReport, int | None]] = []
-        for data in extraction.rows:
-            rep = RowReport(data.row, "imported", list(data.issues), index=data.index)
-            reports.append(rep)
-            other = matcher.duplicate(data.values, data.row)
-            if other is not None:
-                rep.issues.append(RowIssue(data.row, "import_duplicate_row", {"other": other}))
-                continue
-            wid, conflict = matcher.match(data.values)
+        refused = matcher.duplicates(ex)
+        for k, other in refused.items():
+            reports[k].issues.append(RowIssue(ex.rows[k], "import_duplicate_row",
+                                              {"other": other}))
+        found = {} if matcher.empty else matcher.match_all(ex, refused)
+        for k, (_wid, conflict) in found.items():
             if conflict:
                 code, params = conflict
-                rep.issues.append(RowIssue(data.row, code, params,
-                                           column=column_of("cccd") or column_of("cmnd"),
-                                           target="cccd"))
-                continue
-            pending.append((data, rep, wid))
-        stored = repo.load_workers(conn, {wid for _, _, wid in pending if wid is not None}) \
-            if not matcher.empty else {}
-    for data, rep, wid in pending:
-        w = _merged(stored[wid], data.values) if wid is not None else _new_worker(data.values)
+                reports[k].issues.append(RowIssue(ex.rows[k], code, params,
+                                                  column=column_of("cccd") or column_of("cmnd"),
+                                                  target="cccd"))
+                refused[k] = 0
+        stored = repo.load_workers(conn, {wid for wid, c in found.values() if not c}) \
+            if found else {}
+    known = {k: wid for k, (wid, conflict) in found.items() if not conflict}
+    new = [k for k in range(len(ex.rows)) if k not in refused and k not in known]
+    problems = _check_new(WorkerChecker(app.catalog), ex, attrs, new)
+    merged: dict[int, Worker] = {}
+    checker = WorkerChecker(app.catalog)
+    for k, wid in known.items():
+        w = merged[k] = _merged(stored[wid], {a: ex.columns[a][k] for a in attrs})
+        found_problems = checker.check(w, ex.rows[k])
+        if found_problems:
+            problems[k] = found_problems
+    for k, row_problems in problems.items():
+        rep = reports[k]
         converted = {i.target for i in rep.issues if i.severity == "error"}
-        for p in checker.check(w, data.row):
-            if p.field in converted:
-                continue  # the cell could not be read: already said why
-            rep.issues.append(RowIssue(data.row, p.code, p.params, "error",
-                                       column_of(p.field), p.field, p.label))
-        if any(i.severity == "error" for i in rep.issues):
-            continue
-        if wid is None:
-            new.append(w)
-        elif w == stored[wid]:
-            unchanged.append(rep)
-        else:
-            updates.append((rep, w))
+        for p in row_problems:
+            if p.field not in converted:  # else the cell could not be read: said already
+                rep.issues.append(RowIssue(rep.row, p.code, p.params, "error",
+                                           column_of(p.field), p.field, p.label))
     for rep in reports:
-        if any(i.severity == "error" for i in rep.issues):
-            rep.status = "error"
-        elif rep.issues:
-            rep.status = "warning"
+        if rep.issues:
+            rep.status = "error" if any(i.severity == "error" for i in rep.issues) \
+                else "warning"
     failed = sum(1 for r in reports if r.status == "error")
-    result = ImportResult(analysis.path.name, analysis.sheet, reports, extraction.notes,
-                          skipped=extraction.skipped, all_or_nothing=all_or_nothing,
-                          analysis=analysis, legacy=extraction.legacy)
+    result = ImportResult(analysis.path.name, analysis.sheet, reports, ex.notes,
+                          skipped=ex.skipped, all_or_nothing=all_or_nothing,
+                          analysis=analysis, legacy=ex.legacy)
     if not dry_run and not (all_or_nothing and failed):
+        ok = [k for k in new if reports[k].status != "error"]
+        updates = [(k, w) for k, w in merged.items() if reports[k].status != "error"
+                   and w != stored[known[k]]]
+        unchanged = [k for k, w in merged.items() if reports[k].status != "error"
+                     and w == stored[known[k]]]
         with app.db.transaction() as conn:
-            repo.add_workers_bulk(conn, new)
-            for _rep, w in updates:
+            repo.add_workers_bulk(conn, _new_workers(ex, attrs, ok))
+            for _k, w in updates:
                 repo.update_worker(conn, w)
-            result.added, result.updated = len(new), len(updates)
+            result.added, result.updated = len(ok), len(updates)
             result.unchanged = len(unchanged)
             repo.log_processing(conn, "import", analysis.path.name,
-                                workers=len(new) + len(updates),
-                                detail=f"added {len(new)}, updated {len(updates)}, "
+                                workers=len(ok) + len(updates),
+                                detail=f"added {len(ok)}, updated {len(updates)}, "
                                        f"unchanged {len(unchanged)}, failed {failed}")
         result.stored = True
-        for rep in reports:
-            if rep.status != "error":
-                rep.action = "added"
-        for rep, _w in updates:
-            rep.action = "updated"
-        for rep in unchanged:
-            rep.action = "unchanged"
+        for k in ok:
+            reports[k].action = "added"
+        for k, _w in updates:
+            reports[k].action = "updated"
+        for k in unchanged:
+            reports[k].action = "unchanged"
         if explicit and remember:
             mapping_store(app).put(analysis)
     if report is not None:
         result.report = write_error_report(app, result, Path(report))
     return result
+
+
+def _check_new(checker: WorkerChecker, ex: Extraction, attrs: list[str],
+               new: list[int]) -> dict[int, list]:
+    """The problems of the rows that make new workers, by position: the whole file's
+    columns at once (the usual case), or the rows that are new."""
+    if len(new) == len(ex.rows):
+        return checker.check_columns({a: ex.columns[a] for a in attrs}, ex.rows)
+    columns = {a: [ex.columns[a][k] for k in new] for a in attrs}
+    found = checker.check_columns(columns, [ex.rows[k] for k in new])
+    return {new[i]: problems for i, problems in found.items()}
+
+
+def _new_workers(ex: Extraction, attrs: list[str], positions: list[int]) -> list[Worker]:
+    columns = [ex.columns[a] for a in attrs]
+    return [_new_worker(dict(zip(attrs, (c[k] for c in columns), strict=True)))
+            for k in positions]
 
 
 def write_error_report(app: App, result: ImportResult, out: Path) -> Path:
@@ -482,7 +520,7 @@ def line_requests(app: App, source: Path | str | Analysis, *, sheet: str | None 
     # A value still text after reading is one that could not be read.
     unreadable = {"salary": "not_number", "from_month": "bad_month", "to_month": "bad_month",
                   "decision_date": "bad_date", "leave_days": "not_number"}
-    for data in extraction.rows:
+    for data in extraction.records():
         v = data.values
         row_problems = [i for i in data.issues if i.severity == "error"]
         key = next((v.get(a) for a in ("bhxh_number", "cccd", "cmnd") if v.get(a)), "")
