@@ -457,19 +457,20 @@ def reader_for(target: Target, catalog: Catalog, legacy: str | None = None) -> R
 Bulk = Callable[[set[Any]], dict[Any, Any]]
 
 
-def read_column(read: Reader, cells: Sequence[Any], bulk: Bulk | None = None
-                ) -> tuple[list[Any], dict[int, Issue]]:
+def read_column(read: Reader, cells: Sequence[Any], bulk: Bulk | None = None,
+                distinct: set[Any] | None = None) -> tuple[list[Any], dict[int, Issue]]:
     """Every cell of a column through ``read``: the values, and the issues by position.
 
     Each distinct value is read once (a column repeats its genders, provinces and
     salaries, and a cell's reading depends on nothing else). ``bulk`` reads at once the
     distinct values it can and returns their values (they have no issue); ``read`` takes
-    the rest, one by one."""
-    try:
-        distinct = set(cells)
-    except TypeError:  # an unhashable cell (never from calamine or csv)
-        pairs = [read(v) for v in cells]
-        return [p[0] for p in pairs], {k: p[1] for k, p in enumerate(pairs) if p[1]}
+    the rest, one by one. ``distinct``: the set of the cells, when the caller has it."""
+    if distinct is None:
+        try:
+            distinct = set(cells)
+        except TypeError:  # an unhashable cell (never from calamine or csv)
+            pairs = [read(v) for v in cells]
+            return [p[0] for p in pairs], {k: p[1] for k, p in enumerate(pairs) if p[1]}
     value_of = bulk(distinct) if bulk is not None else {}
     issue_of: dict[Any, Issue] = {}
     for v in distinct.difference(value_of):
@@ -502,15 +503,20 @@ def clean_texts(distinct: set[Any]) -> dict[str, str]:
 
 
 def digit_texts(length: int) -> Bulk:
-    """The bulk reader of an identifier column: texts of ``length`` ASCII digits are
-    already what they should be (id_reader's first case)."""
+    """The bulk reader of an identifier column: texts of ``length`` ASCII digits, and
+    whole numbers of ``length`` digits, are already what they should be (id_reader's
+    first cases)."""
+    low, high = 10 ** (length - 1), 10 ** length
 
-    def bulk(distinct: set[Any]) -> dict[str, str]:
+    def bulk(distinct: set[Any]) -> dict[Any, str]:
         texts = [v for v in distinct if v.__class__ is str and len(v) == length]
         joined = "".join(texts)
-        if joined.isdigit() and joined.isascii():
-            return dict(zip(texts, texts, strict=True))
-        return {}
+        found = dict(zip(texts, texts, strict=True)) \
+            if joined.isdigit() and joined.isascii() else {}
+        whole = [int(v) for v in distinct
+                 if v.__class__ in (int, float) and low <= v < high and v == int(v)]
+        found.update(zip(whole, map(str, whole), strict=True))  # 1234567890.0 too: equal
+        return found
 
     return bulk
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,14 +122,14 @@ class Extraction:
                           self.issues.get(k, []))
 
 
-def column_legacy(values: list[Any]) -> str | None:
+def column_legacy(values: Iterable[Any]) -> str | None:
     """The legacy encoding of a column, "auto" when some cells may be legacy but the
     column as a whole is not one encoding, or None.
 
     Most columns are plain Unicode: their distinct words are checked once each, which is
     fast; only a column with a word that is not Vietnamese goes through the full test.
     """
-    texts = [v for v in set(values) if v.__class__ is str and not v.isascii()]
+    texts = [v for v in set(values) if v.__class__ is str and not v.isascii()]  # once each
     if not texts:
         return None
     words = {w for w in set(nfc(" ".join(texts)).split()) if not w.isascii()}
@@ -179,8 +179,13 @@ def _extract(analysis: Analysis, catalog: Catalog) -> Extraction:
     issues: dict[int, list[RowIssue]] = {}
     for column in mapped:
         raw = cells[column.index] if n else ()
+        try:
+            distinct = set(raw)
+        except TypeError:  # an unhashable cell (never from calamine or csv)
+            distinct = None
         target = analysis.targets[column.target or ""]
-        legacy = column_legacy(raw) if target.kind in TEXT_KINDS else None
+        legacy = (column_legacy(raw if distinct is None else distinct)
+                  if target.kind in TEXT_KINDS else None)
         if legacy:
             legacy_of[column.index] = legacy
         if legacy in ("tcvn3", "vni"):
@@ -188,7 +193,7 @@ def _extract(analysis: Analysis, catalog: Catalog) -> Extraction:
                                     {"encoding": "TCVN3 (ABC)" if legacy == "tcvn3"
                                      else "VNI-Windows"}))
         values, found = read_column(reader_for(target, catalog, legacy), raw,
-                                    bulk_for(target, legacy))
+                                    bulk_for(target, legacy), distinct)
         for k, (code, params, severity) in found.items():
             issues.setdefault(k, []).append(RowIssue(
                 first + k, code, params, severity, column, target.name, target.label))
@@ -214,10 +219,10 @@ def _people(columns: dict[str, list[Any]], use: str, n: int) -> list[int]:
             for name, values in columns.items() if name in KEY_TARGETS[use]]
     keyed = list(map(any, zip(*keys, strict=True))) if keys else [False] * n
     numbered = [False] * n
-    for name in ("bhxh_number", "cccd"):
+    for name in ("bhxh_number", "cccd"):  # read as text: "" when empty
         if name in columns:
-            numbered = [a or _has_number(b) for a, b in zip(numbered, columns[name],
-                                                            strict=True)]
+            numbered = [a or b[:1].isdigit() for a, b in zip(numbered, columns[name],
+                                                             strict=True)]
     names = list(columns)
     return [k for k, (key, number) in enumerate(zip(keyed, numbered, strict=True))
             if key and (number or not _not_a_person(

@@ -199,13 +199,16 @@ def _dedupe(columns: list[Column]) -> list[Column]:
 def find_header(sheet: Sheet, matcher: HeaderMatcher) -> _Header | None:
     """The best header in the first rows: one line, or two when that names more columns."""
     rows = [[_text(v) for v in r] for r in sheet.rows[:HEADER_SCAN_ROWS + 1]]
+    ones = [_Header((r,), one, _score(one)) for r, one in
+            ((r, _match_row(cells, matcher)) for r, cells in enumerate(rows))]
     candidates: list[_Header] = []
     for r in range(min(HEADER_SCAN_ROWS, len(rows))):
         if sum(1 for x in rows[r] if x) < 2:
             continue
-        one = _match_row(rows[r], matcher)
-        candidates.append(_Header((r,), one, _score(one)))
-        if r + 1 < len(rows):
+        candidates.append(ones[r])
+        # Two lines name a column together only where one of them names some alone
+        # (rows of data, which name nothing, are not tried in pairs).
+        if r + 1 < len(rows) and (ones[r].score or ones[r + 1].score):
             two = _match_two(rows[r], rows[r + 1], sheet.merged, r, matcher)
             candidates.append(_Header((r, r + 1), two, _score(two)))
     if not candidates:

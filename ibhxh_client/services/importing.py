@@ -362,9 +362,9 @@ def _import(app: App, source: Path | str | Analysis, sheet: str | None,
             if found else {}
     known = {k: wid for k, (wid, conflict) in found.items() if not conflict}
     new = [k for k in range(len(ex.rows)) if k not in refused and k not in known]
-    problems = _check_new(WorkerChecker(app.catalog), ex, attrs, new)
-    merged: dict[int, Worker] = {}
     checker = WorkerChecker(app.catalog)
+    problems = _check_new(checker, ex, attrs, new)
+    merged: dict[int, Worker] = {}
     for k, wid in known.items():
         w = merged[k] = _merged(stored[wid], {a: ex.columns[a][k] for a in attrs})
         found_problems = checker.check(w, ex.rows[k])
