@@ -4,11 +4,12 @@ that carry their data (TK3-TS for the unit; TK1-TS and D02-LT for a person)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter, eq, itemgetter
 from typing import Any
 
 from ..catalog import Catalog
@@ -59,12 +60,21 @@ def check_worker(catalog: Catalog, w: Worker, row: int | None = None) -> list[Pr
 # nothing more than the type for these.
 _TYPE_ONLY = {"partial_date": PartialDate, "date": date, "month": Period, "bool": bool}
 _NUMBERS = frozenset({bool, int, float, Decimal})
+_PROVINCE = itemgetter(slice(0, 3))  # of a CCCD
+_BIRTH = itemgetter(slice(3, 6))  # of a CCCD: century and gender, year (ids.cccd_birth_digits)
+_YEAR = attrgetter("year")
 _NAME_SHAPE = r"[^\W\d_]+(?:[ .'-]+[^\W\d_]+)*\.?"  # validation's name check, unanchored
 
 
 def _outside(shape: str) -> re.Pattern[str]:
     """The lines of a text that are not wholly of ``shape``."""
     return re.compile(rf"^(?!(?:{shape})$).*$", re.MULTILINE)
+
+
+def _lines_of(shape: str, required: bool) -> re.Pattern[str]:
+    """A text whose every line is of ``shape`` (or empty, when the field is optional)."""
+    line = f"(?:{shape})" if required else f"(?:{shape})?"
+    return re.compile(rf"{line}(?:\n{line})*", re.MULTILINE)
 
 
 def _rejected(outside: re.Pattern[str], texts: list[str]) -> set[str] | None:
@@ -86,6 +96,7 @@ class _Field:
     direct: Callable[[str], str | None] | None  # an identifier's own check
     default: Any  # a new Worker's value when the file has none
     outside: re.Pattern[str] | None  # finds the texts that are not of the field's shape
+    lines: re.Pattern[str] | None  # matches texts that are all of the field's shape
 
 
 class WorkerChecker:
@@ -130,7 +141,8 @@ class WorkerChecker:
             shape = rf".{{{int(attr in WORKER_REQUIRED)},{f.max_length}}}"
         return _Field(attr, f, f.type, attr in WORKER_REQUIRED,
                       field_checker(f, catalog.codelists), direct, default,
-                      _outside(shape) if shape else None)
+                      _outside(shape) if shape else None,
+                      _lines_of(shape, attr in WORKER_REQUIRED) if shape else None)
 
     # -- one value -----------------------------------------------------------------------
 
@@ -204,17 +216,26 @@ class WorkerChecker:
                                                        params, f.spec.label))
         cccd, bhxh = values_of["cccd"], values_of["bhxh_number"]
         births, genders = values_of["birth_date"], values_of["gender"]
-        digits = self._birth_digits
         cccd_bad, bhxh_bad = bad_of["cccd"], bad_of["bhxh_number"]
-        for k, (c, b, g) in enumerate(zip(cccd, births, genders, strict=True)):
-            if c.__class__ is str and c and b.__class__ is PartialDate \
-                    and c[3:6] == digits(b.year, g) and k not in cccd_bad:
-                continue  # agrees, and a CCCD is there
-            problems = self._rules(c, bhxh[k], b, g, k not in cccd_bad, k not in bhxh_bad,
-                                   rows[k])
+        for k in self._rule_rows(cccd, births, genders):
+            problems = self._rules(cccd[k], bhxh[k], births[k], genders[k], k not in cccd_bad,
+                                   k not in bhxh_bad, rows[k])
             if problems:
                 found.setdefault(k, []).extend(problems)
         return found
+
+    def _rule_rows(self, cccd: Sequence[Any], births: Sequence[Any],
+                   genders: Sequence[Any]) -> Iterable[int]:
+        """The positions the rules across fields must look at: all but the rows whose
+        CCCD agrees with birth year and gender (a CCCD that is there and agrees passes
+        both rules), found a column at a time."""
+        try:
+            got = list(map(_BIRTH, cccd))
+            keys = list(zip(map(_YEAR, births), genders, strict=True))
+        except (AttributeError, TypeError):  # a birth date or a CCCD missing, or not text
+            return range(len(cccd))
+        table = {key: self._birth_digits(*key) for key in set(keys)}
+        return [k for k, ok in enumerate(map(eq, got, map(table.__getitem__, keys))) if not ok]
 
     def _birth_digits(self, year: int, gender: Any) -> str | None:
         try:
@@ -227,15 +248,37 @@ class WorkerChecker:
         except TypeError:
             return None
 
+    @staticmethod
+    def _all_of_shape(f: _Field, values: Collection[Any]) -> bool:
+        """Whether every value is text of the field's shape (a CCCD's province too): then
+        the field's check accepts them all."""
+        try:
+            joined = "\n".join(values)
+        except TypeError:  # not all text
+            return False
+        if joined.count("\n") != len(values) - 1:
+            return False
+        if f.ftype == "text":  # any text up to its length: no need to look further
+            return max(map(len, values)) <= (f.spec.max_length or 0) and (
+                not f.required or all(values))
+        if f.lines is None or f.lines.fullmatch(joined) is None:
+            return False
+        return f.attr != "cccd" or ids.CCCD_PROVINCES.issuperset(map(_PROVINCE, values))
+
     def _judge_column(self, f: _Field, values: Sequence[Any]) -> dict[int, tuple[str, dict]]:
         """The verdicts of a column's values that are not None, by position."""
         expected = _TYPE_ONLY.get(f.ftype)
         if expected is not None and set(map(type, values)) == {expected}:
             return {}  # all of the type, and the type is all the field checks
+        if f.direct is not None and f.lines is not None and self._all_of_shape(f, values):
+            return {}  # identifiers differ on every row: all of them at once
         try:
             distinct = set(values)
         except TypeError:
             distinct = None
+        if f.direct is None and f.lines is not None and distinct is not None \
+                and self._all_of_shape(f, distinct):
+            return {}  # the same for other texts, each distinct value once
         if distinct is None or len({v.__class__ for v in distinct} & _NUMBERS) > 1:
             # unhashable, or 1, 1.0 and True (equal, judged differently) side by side
             return {k: v for k, v in enumerate(self._judge(f, x) for x in values) if v}
