@@ -455,16 +455,22 @@ def reader_for(target: Target, catalog: Catalog, legacy: str | None = None) -> R
 
 
 Bulk = Callable[[set[Any]], dict[Any, Any]]
+AsIs = Callable[[Sequence[Any]], bool]
 
 
 def read_column(read: Reader, cells: Sequence[Any], bulk: Bulk | None = None,
-                distinct: set[Any] | None = None) -> tuple[list[Any], dict[int, Issue]]:
+                distinct: set[Any] | None = None, as_is: AsIs | None = None,
+                ) -> tuple[list[Any], dict[int, Issue]]:
     """Every cell of a column through ``read``: the values, and the issues by position.
 
     Each distinct value is read once (a column repeats its genders, provinces and
     salaries, and a cell's reading depends on nothing else). ``bulk`` reads at once the
     distinct values it can and returns their values (they have no issue); ``read`` takes
-    the rest, one by one. ``distinct``: the set of the cells, when the caller has it."""
+    the rest, one by one. ``distinct``: the set of the cells, when the caller has it.
+    ``as_is`` tells in one pass that every cell is already what reading it would give
+    (a column of identifiers typed as text): then nothing else is done."""
+    if as_is is not None and as_is(cells):
+        return list(cells), {}
     if distinct is None:
         try:
             distinct = set(cells)
@@ -494,6 +500,15 @@ def clean_texts(distinct: set[Any]) -> dict[str, str]:
     joined = _SEP.join(texts)
     if joined.count(_SEP) != len(texts) - 1:
         return {}
+    if all(map(str.isprintable, texts)) and "  " not in joined \
+            and " " + _SEP not in joined and _SEP + " " not in joined \
+            and joined[:1] != " " and joined[-1:] != " ":
+        # No space to take away (tabs, line breaks, non-breaking and zero-width spaces
+        # are not printable): only the composition may change, and seldom does.
+        cleaned = joined if joined.isascii() else nfc(joined)
+        if cleaned is joined or cleaned == joined:
+            return dict(zip(texts, texts, strict=True))
+        return dict(zip(texts, cleaned.split(_SEP), strict=True))
     if not joined.isascii():
         if any(ch in joined for ch in _INVISIBLE_CHARS):
             joined = _INVISIBLE.sub("", joined)
@@ -519,6 +534,26 @@ def digit_texts(length: int) -> Bulk:
         return found
 
     return bulk
+
+
+def digits_as_is(length: int) -> AsIs:
+    """Whether every cell of a column is text of ``length`` ASCII digits."""
+
+    def as_is(cells: Sequence[Any]) -> bool:
+        try:
+            joined = "".join(cells)
+        except TypeError:  # not all text
+            return False
+        return len(joined) == length * len(cells) and joined.isdigit() \
+            and joined.isascii() and min(map(len, cells), default=length) == length
+
+    return as_is
+
+
+def as_is_for(target: Target) -> AsIs | None:
+    """What tells at once that a target's column needs no reading (see ``read_column``)."""
+    length = ID_LENGTHS.get(target.check or "") if target.kind == "id" else None
+    return digits_as_is(length) if length else None
 
 
 def bulk_for(target: Target, legacy: str | None = None) -> Bulk | None:

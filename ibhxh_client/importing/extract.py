@@ -17,7 +17,7 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..domain.text import detect_legacy_many, fold, looks_vietnamese, nfc
-from .convert import TEXT_KINDS, bulk_for, read_column, reader_for
+from .convert import TEXT_KINDS, as_is_for, bulk_for, read_column, reader_for
 from .layout import Analysis, Column, is_numbering_row
 
 # A row is about a person only when one of these holds something.
@@ -179,13 +179,14 @@ def _extract(analysis: Analysis, catalog: Catalog) -> Extraction:
     issues: dict[int, list[RowIssue]] = {}
     for column in mapped:
         raw = cells[column.index] if n else ()
-        try:
-            distinct = set(raw)
-        except TypeError:  # an unhashable cell (never from calamine or csv)
-            distinct = None
         target = analysis.targets[column.target or ""]
-        legacy = (column_legacy(raw if distinct is None else distinct)
-                  if target.kind in TEXT_KINDS else None)
+        distinct, legacy = None, None
+        if target.kind in TEXT_KINDS:
+            try:
+                distinct = set(raw)
+            except TypeError:  # an unhashable cell (never from calamine or csv)
+                pass
+            legacy = column_legacy(raw if distinct is None else distinct)
         if legacy:
             legacy_of[column.index] = legacy
         if legacy in ("tcvn3", "vni"):
@@ -193,7 +194,7 @@ def _extract(analysis: Analysis, catalog: Catalog) -> Extraction:
                                     {"encoding": "TCVN3 (ABC)" if legacy == "tcvn3"
                                      else "VNI-Windows"}))
         values, found = read_column(reader_for(target, catalog, legacy), raw,
-                                    bulk_for(target, legacy), distinct)
+                                    bulk_for(target, legacy), distinct, as_is_for(target))
         for k, (code, params, severity) in found.items():
             issues.setdefault(k, []).append(RowIssue(
                 first + k, code, params, severity, column, target.name, target.label))
