@@ -13,6 +13,7 @@ is checked with the same field checks as a worker typed in by hand; workers alre
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
@@ -113,13 +114,13 @@ def _prepare(app: App, source: Path | str | Analysis, use: str, sheet: str | Non
 
 # -- the outcome ---------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class RowReport:
     """What became of one row: imported, imported with a warning, or an error."""
 
     row: int  # 1-based row in the sheet
     status: str  # imported | warning | error
-    issues: list[RowIssue] = field(default_factory=list)
+    issues: Sequence[RowIssue] = ()
     action: str = ""  # added | updated | unchanged | "" (not saved)
     index: int = 0  # 0-based position in the sheet's rows
 
@@ -340,23 +341,21 @@ def _import(app: App, source: Path | str | Analysis, sheet: str | None,
     analysis, explicit = _prepare(app, source, "workers", sheet, mapping)
     ex = extract(analysis, app.catalog)
     column_of = _column_of(analysis)
-    reports = [RowReport(row, "imported", [], index=row - 1) for row in ex.rows]
-    for k, issues in ex.issues.items():
-        reports[k].issues.extend(issues)
+    issues = ex.issues  # position → what was noted: the reading first, then the checks
     attrs = [name for name in ex.columns if name in _ATTR_SET]
     with app.db.reading() as conn:
         matcher = _Matcher(conn)
         refused = matcher.duplicates(ex)
         for k, other in refused.items():
-            reports[k].issues.append(RowIssue(ex.rows[k], "import_duplicate_row",
-                                              {"other": other}))
+            issues.setdefault(k, []).append(RowIssue(ex.rows[k], "import_duplicate_row",
+                                                     {"other": other}))
         found = {} if matcher.empty else matcher.match_all(ex, refused)
         for k, (_wid, conflict) in found.items():
             if conflict:
                 code, params = conflict
-                reports[k].issues.append(RowIssue(ex.rows[k], code, params,
-                                                  column=column_of("cccd") or column_of("cmnd"),
-                                                  target="cccd"))
+                issues.setdefault(k, []).append(RowIssue(
+                    ex.rows[k], code, params, column=column_of("cccd") or column_of("cmnd"),
+                    target="cccd"))
                 refused[k] = 0
         stored = repo.load_workers(conn, {wid for wid, c in found.values() if not c}) \
             if found else {}
@@ -371,16 +370,17 @@ def _import(app: App, source: Path | str | Analysis, sheet: str | None,
         if found_problems:
             problems[k] = found_problems
     for k, row_problems in problems.items():
-        rep = reports[k]
-        converted = {i.target for i in rep.issues if i.severity == "error"}
-        for p in row_problems:
-            if p.field not in converted:  # else the cell could not be read: said already
-                rep.issues.append(RowIssue(rep.row, p.code, p.params, "error",
-                                           column_of(p.field), p.field, p.label))
-    for rep in reports:
-        if rep.issues:
-            rep.status = "error" if any(i.severity == "error" for i in rep.issues) \
-                else "warning"
+        row_issues = issues.setdefault(k, [])
+        converted = {i.target for i in row_issues if i.severity == "error"}
+        row_issues += [RowIssue(ex.rows[k], p.code, p.params, "error", column_of(p.field),
+                                p.field, p.label)
+                       for p in row_problems if p.field not in converted]
+        # (a field whose cell could not be read: why was said already)
+    status = {k: "error" if any(i.severity == "error" for i in row_issues) else "warning"
+              for k, row_issues in issues.items() if row_issues}
+    reports = [RowReport(row, "imported", index=row - 1) for row in ex.rows]
+    for k, row_status in status.items():
+        reports[k].status, reports[k].issues = row_status, issues[k]
     failed = sum(1 for r in reports if r.status == "error")
     result = ImportResult(analysis.path.name, analysis.sheet, reports, ex.notes,
                           skipped=ex.skipped, all_or_nothing=all_or_nothing,
