@@ -93,6 +93,19 @@ def test_a_column_mixing_unicode_and_vni_is_converted_cell_by_cell(app, tmp_path
     assert statuses.count("warning") == 1, [r.messages() for r in result.rows]
 
 
+def test_only_text_a_legacy_font_could_make_is_suspected():
+    # A legacy font's text arrives as the Windows-1252 reading of its bytes: a cell with
+    # ư, ơ, ạ or Ł cannot be one, whatever its words; the others are still looked at.
+    from ibhxh_client.importing.extract import column_legacy
+
+    unicode_names = NAMES + ["Łucja Wiśniewska", "Nguyễn Thị Hà"]
+    assert column_legacy(unicode_names) is None
+    assert column_legacy(unicode_names + ["José Müller"]) == "auto"
+    assert column_legacy([unicode_to_tcvn3(n) for n in NAMES]) == "tcvn3"
+    # Not one encoding for the whole column with a foreign name in it: cell by cell.
+    assert column_legacy([unicode_to_vni(n) for n in NAMES] + ["Łucja"]) == "auto"
+
+
 def test_decomposed_text_and_stray_spaces_but_names_kept_otherwise(app, tmp_path):
     nfd = unicodedata.normalize("NFD", "Nguyễn Thị Hương")
     rows = [["Họ và tên", "Số CCCD", "Ngày sinh", "Giới tính"],

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import eq
 from typing import Any
 
 from ..catalog import Catalog
@@ -126,16 +128,28 @@ def column_legacy(values: Iterable[Any]) -> str | None:
     """The legacy encoding of a column, "auto" when some cells may be legacy but the
     column as a whole is not one encoding, or None.
 
-    Most columns are plain Unicode: their distinct words are checked once each, which is
-    fast; only a column with a word that is not Vietnamese goes through the full test.
+    Most columns are plain Unicode. Text typed in a TCVN3 or VNI font arrives as the
+    Windows-1252 reading of its bytes, so a cell with any other character (ư, ơ, đ, ạ …)
+    is Unicode; the words of the other cells are checked, each distinct one once, and
+    only a column with a word that is not Vietnamese goes through the full test.
     """
-    texts = [v for v in set(values) if v.__class__ is str and not v.isascii()]  # once each
+    texts = [v for v in set(values) if v.__class__ is str and not v.isascii()]
     if not texts:
         return None
-    words = {w for w in set(nfc(" ".join(texts)).split()) if not w.isascii()}
+    words = {w for w in set(nfc(" ".join(_legacy_suspects(texts))).split())
+             if not w.isascii()}
     if all(looks_vietnamese(w) for w in words):
         return None
     return detect_legacy_many(nfc(t) for t in texts) or "auto"
+
+
+def _legacy_suspects(texts: list[str]) -> Iterable[str]:
+    """The texts made of Windows-1252 characters only (all of them, in one pass)."""
+    joined = "\x00".join(texts)
+    back = joined.encode("cp1252", "replace").decode("cp1252").split("\x00")
+    if len(back) != len(texts):  # a text holds the separator
+        return texts
+    return compress(texts, map(eq, texts, back))
 
 
 @contextmanager
