@@ -3,6 +3,7 @@ benchmarks as scripts (`python benchmarks/NAME.py`): their folder is on sys.path
 
 from __future__ import annotations
 
+import gc
 import resource
 import sys
 import time
@@ -21,9 +22,13 @@ __all__ = ["PERIOD", "MemoryKeyring", "best", "make_inputs", "rss_mb"]
 
 
 def best(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
-    """The best of ``repeat`` timings, and the last result."""
+    """The best of ``repeat`` timings, and the last result. Each run starts from the same
+    state: the previous result let go and the garbage collected, outside the timing (the
+    collector stays on during it: what a step costs the collector is part of its cost)."""
     times, result = [], None
     for _ in range(repeat):
+        result = None
+        gc.collect()
         start = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - start)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .domain.contributions import RateTable
 from .domain.formspec import (
@@ -149,3 +150,17 @@ def load_catalog_from(root: Path) -> Catalog:
 def load_catalog(root: Path | None = None) -> Catalog:
     """The shipped catalogue (cached: it is read-only data)."""
     return load_catalog_from(root or forms_dir())
+
+
+T = TypeVar("T")
+_DERIVED: dict[tuple[int, str], tuple[Catalog, Any]] = {}
+
+
+def derived(catalog: Catalog, name: str, make: Callable[[], T]) -> T:
+    """What is made from a catalogue (a header matcher, a worker checker), made once and
+    kept beside it: the catalogue is read-only, and an import should not rebuild them."""
+    key = (id(catalog), name)
+    entry = _DERIVED.get(key)
+    if entry is None or entry[0] is not catalog:  # held, so its id is not reused
+        entry = _DERIVED[key] = (catalog, make())
+    return entry[1]

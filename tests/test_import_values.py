@@ -98,9 +98,9 @@ def test_only_text_a_legacy_font_could_make_is_suspected():
     # ư, ơ, ạ or Ł cannot be one, whatever its words; the others are still looked at.
     from ibhxh_client.importing.extract import column_legacy
 
-    unicode_names = NAMES + ["Łucja Wiśniewska", "Nguyễn Thị Hà"]
+    unicode_names = [*NAMES, "Łucja Wiśniewska", "Nguyễn Thị Hà"]
     assert column_legacy(unicode_names) is None
-    assert column_legacy(unicode_names + ["José Müller"]) == "auto"
+    assert column_legacy([*unicode_names, "José Müller"]) == "auto"
     assert column_legacy([unicode_to_tcvn3(n) for n in NAMES]) == "tcvn3"
     # Not one encoding for the whole column with a foreign name in it: cell by cell.
     assert column_legacy([unicode_to_vni(n) for n in NAMES] + ["Łucja"]) == "auto"

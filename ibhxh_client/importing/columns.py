@@ -143,8 +143,10 @@ class HeaderMatcher:
     def match(self, text: object) -> tuple[str, str] | None:
         """(target name, how) for a header, how being "exact" or "prefix"; None when the
         header names nothing known."""
-        key = ("" if text is None else str(text))
+        key = "" if text is None else str(text)
         if key not in self._found:
+            if len(self._found) > 10_000:  # header texts repeat; a sheet's data does not
+                self._found.clear()
             self._found[key] = self._match(key)
         return self._found[key]
 

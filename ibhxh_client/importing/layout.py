@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Catalog
+from ..catalog import Catalog, derived
 from .columns import IDENTITY, HeaderMatcher, Target, header_key, targets_for
 from .reader import ReadError, Sheet, check_suffix, find_sheet, read_sheets, sheet_names
 
@@ -250,7 +250,7 @@ def analyse(path: Path | str, catalog: Catalog, *, use: str = "workers",
     if not path.is_file():
         raise ReadError("import_not_found", path=str(path))
     targets = targets_for(catalog, use)
-    matcher = HeaderMatcher(targets, catalog)
+    matcher = derived(catalog, f"header_matcher:{use}", lambda: HeaderMatcher(targets, catalog))
     names = sheet_names(path)
     chosen = [find_sheet(names, sheet)] if sheet else names
     if len(chosen) == 1:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from operator import attrgetter, eq, itemgetter
 from typing import Any
 
-from ..catalog import Catalog
+from ..catalog import Catalog, derived
 from ..domain import ids
 from ..domain.formspec import FieldSpec
 from ..domain.model import Employer, PartialDate, Period, Worker
@@ -44,16 +44,15 @@ def check_employer(catalog: Catalog, e: Employer) -> list[Problem]:
     return check_record("TK3-TS", None, record, checkers)
 
 
-_WORKER_CHECKERS: dict[int, WorkerChecker] = {}
+def worker_checker(catalog: Catalog) -> WorkerChecker:
+    """The catalogue's worker checker (one per catalogue, its verdicts remembered)."""
+    return derived(catalog, "worker_checker", lambda: WorkerChecker(catalog))
 
 
 def check_worker(catalog: Catalog, w: Worker, row: int | None = None) -> list[Problem]:
     """Problems with a worker's data: each field, the CCCD against birth and gender, and
     a BHXH number or a CCCD to know the person by."""
-    key = id(catalog)  # one checker per catalogue: an import checks tens of thousands
-    if key not in _WORKER_CHECKERS:
-        _WORKER_CHECKERS[key] = WorkerChecker(catalog)
-    return _WORKER_CHECKERS[key].check(w, row)
+    return worker_checker(catalog).check(w, row)
 
 
 # The types whose every value a field of that type accepts: field_checker looks at

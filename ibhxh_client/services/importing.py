@@ -42,7 +42,7 @@ from ..storage import repo
 from ..storage.db import cipher_of
 from ..storage.schema import workers as workers_table
 from .app import App, UserError
-from .checks import WorkerChecker
+from .checks import WorkerChecker, worker_checker
 from .declarations import LineRequest
 
 __all__ = [
@@ -361,7 +361,7 @@ def _import(app: App, source: Path | str | Analysis, sheet: str | None,
             if found else {}
     known = {k: wid for k, (wid, conflict) in found.items() if not conflict}
     new = [k for k in range(len(ex.rows)) if k not in refused and k not in known]
-    checker = WorkerChecker(app.catalog)
+    checker = worker_checker(app.catalog)
     problems = _check_new(checker, ex, attrs, new)
     merged: dict[int, Worker] = {}
     for k, wid in known.items():
