@@ -136,21 +136,12 @@ class HeaderMatcher:
                                 for key in header_keys(label):
                                     exact.setdefault(key, name)
         self.exact = exact
-        self._found: dict[str, tuple[str, str] | None] = {}  # header text → match
         self.prefixes = sorted((k for k in exact if len(k) >= self.MIN_PREFIX),
                                key=len, reverse=True)
 
     def match(self, text: object) -> tuple[str, str] | None:
         """(target name, how) for a header, how being "exact" or "prefix"; None when the
         header names nothing known."""
-        key = "" if text is None else str(text)
-        if key not in self._found:
-            if len(self._found) > 10_000:  # header texts repeat; a sheet's data does not
-                self._found.clear()
-            self._found[key] = self._match(key)
-        return self._found[key]
-
-    def _match(self, text: str) -> tuple[str, str] | None:
         keys = header_keys(text)
         for key in keys:
             if key in self.exact:

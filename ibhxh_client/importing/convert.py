@@ -105,8 +105,8 @@ def id_reader(check: str) -> Reader:
     """An identifier (BHXH number, CCCD, phone …): digits as text, with the leading zeros
     that Excel dropped from a number restored only when the padded value passes the
     identifier's own check (1234567890 is a valid BHXH number and stays as it is)."""
-    validate = ID_CHECKS[check]
     length = ID_LENGTHS.get(check)
+    restore = zeros_restorer(check)
 
     def read(value: Any) -> tuple[Any, Issue | None]:
         if value.__class__ is str and len(value) == length and value.isdigit() \
@@ -119,6 +119,18 @@ def id_reader(check: str) -> Reader:
             if _SCIENTIFIC.match(text) or isinstance(value, float):
                 return text, ("import_number_mangled", {"value": text}, "error")
             return text, None
+        return restore(digits)
+
+    return read
+
+
+def zeros_restorer(check: str) -> Callable[[str], tuple[str, Issue | None]]:
+    """The digits of an identifier with the leading zeros a number lost put back, when
+    the padded value passes the identifier's check and the digits alone do not."""
+    validate = ID_CHECKS[check]
+    length = ID_LENGTHS.get(check)
+
+    def restore(digits: str) -> tuple[str, Issue | None]:
         if length is None or len(digits) >= length or validate(digits) is None:
             return digits, None
         padded = digits.zfill(length)
@@ -126,7 +138,7 @@ def id_reader(check: str) -> Reader:
             return padded, ("import_zeros_restored", {"value": padded}, "warning")
         return digits, None
 
-    return read
+    return restore
 
 
 def idcard_reader() -> Reader:
@@ -454,7 +466,7 @@ def reader_for(target: Target, catalog: Catalog, legacy: str | None = None) -> R
     return text_reader(legacy)
 
 
-Bulk = Callable[[set[Any]], dict[Any, Any]]
+Bulk = Callable[[set[Any]], tuple[dict[Any, Any], dict[Any, Issue]]]
 AsIs = Callable[[Sequence[Any]], bool]
 
 
@@ -465,8 +477,8 @@ def read_column(read: Reader, cells: Sequence[Any], bulk: Bulk | None = None,
 
     Each distinct value is read once (a column repeats its genders, provinces and
     salaries, and a cell's reading depends on nothing else). ``bulk`` reads at once the
-    distinct values it can and returns their values (they have no issue); ``read`` takes
-    the rest, one by one. ``distinct``: the set of the cells, when the caller has it.
+    distinct values it can and returns their values and issues; ``read`` takes the rest,
+    one by one. ``distinct``: the set of the cells, when the caller has it.
     ``as_is`` tells in one pass that every cell is already what reading it would give
     (a column of identifiers typed as text): then nothing else is done."""
     if as_is is not None and as_is(cells):
@@ -477,8 +489,7 @@ def read_column(read: Reader, cells: Sequence[Any], bulk: Bulk | None = None,
         except TypeError:  # an unhashable cell (never from calamine or csv)
             pairs = [read(v) for v in cells]
             return [p[0] for p in pairs], {k: p[1] for k, p in enumerate(pairs) if p[1]}
-    value_of = bulk(distinct) if bulk is not None else {}
-    issue_of: dict[Any, Issue] = {}
+    value_of, issue_of = bulk(distinct) if bulk is not None else ({}, {})
     for v in distinct.difference(value_of):
         value_of[v], issue = read(v)
         if issue is not None:
@@ -492,14 +503,14 @@ def read_column(read: Reader, cells: Sequence[Any], bulk: Bulk | None = None,
 _SEP = "\x00"  # never in a cell's text once the sheet is read; checked all the same
 
 
-def clean_texts(distinct: set[Any]) -> dict[str, str]:
+def clean_texts(distinct: set[Any]) -> tuple[dict[str, str], dict[Any, Issue]]:
     """clean_text of many cells at once (the text cells of ``distinct``; legacy fonts
     aside): one pass over all of them joined, which is what makes a column of 50,000
     names cheap. Empty when a cell holds the separator (then each is cleaned alone)."""
     texts = [v for v in distinct if v.__class__ is str]
     joined = _SEP.join(texts)
     if joined.count(_SEP) != len(texts) - 1:
-        return {}
+        return {}, {}
     if all(map(str.isprintable, texts)) and "  " not in joined \
             and " " + _SEP not in joined and _SEP + " " not in joined \
             and joined[:1] != " " and joined[-1:] != " ":
@@ -507,31 +518,44 @@ def clean_texts(distinct: set[Any]) -> dict[str, str]:
         # are not printable): only the composition may change, and seldom does.
         cleaned = joined if joined.isascii() else nfc(joined)
         if cleaned is joined or cleaned == joined:
-            return dict(zip(texts, texts, strict=True))
-        return dict(zip(texts, cleaned.split(_SEP), strict=True))
+            return dict(zip(texts, texts, strict=True)), {}
+        return dict(zip(texts, cleaned.split(_SEP), strict=True)), {}
     if not joined.isascii():
         if any(ch in joined for ch in _INVISIBLE_CHARS):
             joined = _INVISIBLE.sub("", joined)
         joined = nfc(joined)
     joined = " ".join(joined.split()).replace(" " + _SEP, _SEP).replace(_SEP + " ", _SEP)
-    return dict(zip(texts, joined.split(_SEP), strict=True))
+    return dict(zip(texts, joined.split(_SEP), strict=True)), {}
 
 
-def digit_texts(length: int) -> Bulk:
-    """The bulk reader of an identifier column: texts of ``length`` ASCII digits, and
-    whole numbers of ``length`` digits, are already what they should be (id_reader's
-    first cases)."""
-    low, high = 10 ** (length - 1), 10 ** length
+def digit_texts(check: str) -> Bulk:
+    """The bulk reader of an identifier column (id_reader's commonest cases): texts of
+    the identifier's length in ASCII digits are what they should be; a whole number is
+    its digits, with the zeros it lost put back."""
+    length = ID_LENGTHS[check]
+    restore = zeros_restorer(check)
 
-    def bulk(distinct: set[Any]) -> dict[Any, str]:
+    def bulk(distinct: set[Any]) -> tuple[dict[Any, Any], dict[Any, Issue]]:
         texts = [v for v in distinct if v.__class__ is str and len(v) == length]
         joined = "".join(texts)
-        found = dict(zip(texts, texts, strict=True)) \
+        values = dict(zip(texts, texts, strict=True)) \
             if joined.isdigit() and joined.isascii() else {}
-        whole = [int(v) for v in distinct
-                 if v.__class__ in (int, float) and low <= v < high and v == int(v)]
-        found.update(zip(whole, map(str, whole), strict=True))  # 1234567890.0 too: equal
-        return found
+        issues: dict[Any, Issue] = {}
+        numbers = [v for v in distinct if v.__class__ is int or v.__class__ is float]
+        try:
+            whole = list(map(int, numbers))
+        except (ValueError, OverflowError):  # not a number, infinite: the reader's
+            return values, issues
+        for v, n, digits in zip(numbers, whole, map(str, whole), strict=True):
+            if n != v or n < 0:
+                continue  # 1.5, -3: the reader's
+            if len(digits) == length:
+                values[v] = digits
+            elif len(digits) < length:
+                values[v], issue = restore(digits)
+                if issue is not None:
+                    issues[v] = issue
+        return values, issues
 
     return bulk
 
@@ -561,5 +585,5 @@ def bulk_for(target: Target, legacy: str | None = None) -> Bulk | None:
     if target.kind in ("name", "text") and legacy is None:
         return clean_texts
     if target.kind == "id" and ID_LENGTHS.get(target.check or ""):
-        return digit_texts(ID_LENGTHS[target.check or ""])
+        return digit_texts(target.check or "")
     return None

@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..catalog import Catalog, derived
 from .columns import IDENTITY, HeaderMatcher, Target, header_key, targets_for
@@ -140,7 +140,11 @@ def _fill_merged(top: list[str], merged, row: int) -> list[str]:
     return filled
 
 
-def _match_row(cells: list[str], matcher: HeaderMatcher) -> list[Column]:
+class _Matches(Protocol):
+    def match(self, text: str) -> tuple[str, str] | None: ...
+
+
+def _match_row(cells: list[str], matcher: _Matches) -> list[Column]:
     columns = []
     for i, text in enumerate(cells):
         found = matcher.match(text) if text else None
@@ -149,7 +153,7 @@ def _match_row(cells: list[str], matcher: HeaderMatcher) -> list[Column]:
 
 
 def _match_two(top: list[str], bottom: list[str], merged, row: int,
-               matcher: HeaderMatcher) -> list[Column]:
+               matcher: _Matches) -> list[Column]:
     """A header on two lines: a group title above ("Giấy tờ tùy thân", merged over two
     columns) and the column names below ("Số CCCD", "Số CMND"); a title merged down over
     both lines names its column alone."""
@@ -196,11 +200,26 @@ def _dedupe(columns: list[Column]) -> list[Column]:
     return columns
 
 
+class _Remembering:
+    """A matcher that matches each text once (a cell is tried alone, under the one above
+    and over the one below)."""
+
+    def __init__(self, matcher: HeaderMatcher) -> None:
+        self.matcher = matcher
+        self.found: dict[str, tuple[str, str] | None] = {}
+
+    def match(self, text: str) -> tuple[str, str] | None:
+        if text not in self.found:
+            self.found[text] = self.matcher.match(text)
+        return self.found[text]
+
+
 def find_header(sheet: Sheet, matcher: HeaderMatcher) -> _Header | None:
     """The best header in the first rows: one line, or two when that names more columns."""
+    remembering = _Remembering(matcher)
     rows = [[_text(v) for v in r] for r in sheet.rows[:HEADER_SCAN_ROWS + 1]]
     ones = [_Header((r,), one, _score(one)) for r, one in
-            ((r, _match_row(cells, matcher)) for r, cells in enumerate(rows))]
+            ((r, _match_row(cells, remembering)) for r, cells in enumerate(rows))]
     candidates: list[_Header] = []
     for r in range(min(HEADER_SCAN_ROWS, len(rows))):
         if sum(1 for x in rows[r] if x) < 2:
@@ -209,7 +228,7 @@ def find_header(sheet: Sheet, matcher: HeaderMatcher) -> _Header | None:
         # Two lines name a column together only where one of them names some alone
         # (rows of data, which name nothing, are not tried in pairs).
         if r + 1 < len(rows) and (ones[r].score or ones[r + 1].score):
-            two = _match_two(rows[r], rows[r + 1], sheet.merged, r, matcher)
+            two = _match_two(rows[r], rows[r + 1], sheet.merged, r, remembering)
             candidates.append(_Header((r, r + 1), two, _score(two)))
     if not candidates:
         return None
