@@ -13,6 +13,7 @@ from ibhxh_client.domain.ids import (
     KCB_PROVINCES_OLD,
     MESSAGES,
     TAX_WEIGHTS,
+    cccd_birth,
     cccd_for,
     check_agency_code,
     check_bhxh,
@@ -112,6 +113,13 @@ def test_generated_cccd_valid(made):
     assert len(number) == 12 and number.isdigit()
     assert check_cccd(number) is None
     assert check_cccd(number, birth_year=year, gender=gender) is None
+    # What digits 4–6 say is what the number was made from (the importer's column check
+    # compares them with the row's gender and birth year).
+    assert cccd_birth(number[3:6]) == (gender, year)
+
+
+def test_cccd_birth_of_what_is_not_three_digits():
+    assert cccd_birth("") is None and cccd_birth("09") is None and cccd_birth("0a0") is None
 
 
 @SETTINGS

@@ -305,6 +305,15 @@ def cccd_birth_digits(birth_year: int, gender: str) -> str | None:
     return None
 
 
+def cccd_birth(digits: str) -> tuple[str, int] | None:
+    """The gender ("M" or "F") and birth year that digits 4–6 of a CCCD stand for
+    ("090" → ("M", 1990)); None when they are not three digits."""
+    if len(digits) != 3 or not (digits.isascii() and digits.isdigit()):
+        return None
+    century, gender = CCCD_CENTURY[digits[0]]
+    return gender, century + int(digits[1:])
+
+
 def cccd_for(province: str, gender: str, birth_year: int, serial: int) -> str:
     """Make a well-formed CCCD, for demo data and tests.
 

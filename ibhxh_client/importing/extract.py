@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress
@@ -35,7 +35,7 @@ _NOT_A_PERSON = re.compile(
     r"|\(?ky,? ghi ro|ghi chu\b|luu y\b)")
 
 
-@dataclass
+@dataclass(slots=True)
 class RowIssue:
     """Something about one cell (``column`` set) or one row: a message code and where."""
 
@@ -237,19 +237,38 @@ def _extract(analysis: Analysis, catalog: Catalog) -> Extraction:
 def _people(columns: dict[str, list[Any]], use: str, n: int) -> list[int]:
     """The positions of the rows about a person: something in a column that names one,
     and not a total or signature row (a row with a BHXH number or a CCCD never is)."""
-    keys = [(v[1] for v in values) if name == "idcard" else values
+    keys = [[v[1] for v in values] if name == "idcard" else values
             for name, values in columns.items() if name in KEY_TARGETS[use]]
-    keyed = list(map(any, zip(*keys, strict=True))) if keys else [False] * n
-    numbered = [False] * n
-    for name in ("bhxh_number", "cccd"):  # read as text: "" when empty
-        if name in columns:
-            numbered = list(map(or_, numbered, map(str.isdigit, map(_FIRST, columns[name]))))
+    keyed = _any_of(keys, _filled, n)
+    numbered = _any_of([columns[name] for name in ("bhxh_number", "cccd") if name in columns],
+                       _numbers, n)
     if all(keyed) and all(numbered):
         return list(range(n))
     names = list(columns)
     return [k for k, (key, number) in enumerate(zip(keyed, numbered, strict=True))
             if key and (number or not _not_a_person(
                 {name: columns[name][k] for name in names}))]
+
+
+def _any_of(columns: list[list[Any]], flags_of: Callable[[list[Any]], list[bool]],
+            n: int) -> list[bool]:
+    """Row by row, whether one of ``columns`` has a value ``flags_of`` flags."""
+    found = [False] * n
+    for values in columns:
+        flags = flags_of(values)
+        if all(flags):
+            return flags
+        found = list(map(or_, found, flags))
+    return found
+
+
+def _filled(values: list[Any]) -> list[bool]:
+    return list(map(bool, values))
+
+
+def _numbers(texts: list[str]) -> list[bool]:
+    """Which texts start with a digit (identifiers are read as text, "" when empty)."""
+    return list(map(str.isdigit, map(_FIRST, texts)))
 
 
 _FIRST = itemgetter(slice(0, 1))

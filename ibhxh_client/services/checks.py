@@ -9,7 +9,7 @@ from dataclasses import MISSING, dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter, eq, itemgetter
+from operator import eq, itemgetter
 from typing import Any
 
 from ..catalog import Catalog, derived
@@ -60,8 +60,7 @@ def check_worker(catalog: Catalog, w: Worker, row: int | None = None) -> list[Pr
 _TYPE_ONLY = {"partial_date": PartialDate, "date": date, "month": Period, "bool": bool}
 _NUMBERS = frozenset({bool, int, float, Decimal})
 _PROVINCE = itemgetter(slice(0, 3))  # of a CCCD
-_BIRTH = itemgetter(slice(3, 6))  # of a CCCD: century and gender, year (ids.cccd_birth_digits)
-_YEAR = attrgetter("year")
+_BIRTH = itemgetter(slice(3, 6))  # of a CCCD: gender and birth year (ids.cccd_birth)
 _NAME_SHAPE = r"[^\W\d_]+(?:[ .'-]+[^\W\d_]+)*\.?"  # validation's name check, unanchored
 
 
@@ -125,7 +124,8 @@ class WorkerChecker:
         self.fields = [self._field(attr, f, catalog, defaults.get(attr))
                        for attr, f in specs.items()]
         self.memo: dict[tuple[str, type, Any], tuple[str, dict] | None] = {}
-        self.birth_digits: dict[tuple[int, str], str | None] = {}
+        # What digits 4–6 of a CCCD say: gender and birth year.
+        self.cccd_birth = {f"{n:03d}": ids.cccd_birth(f"{n:03d}") for n in range(1000)}
 
     @staticmethod
     def _field(attr: str, f: FieldSpec, catalog: Catalog, default: Any) -> _Field:
@@ -229,23 +229,12 @@ class WorkerChecker:
         CCCD agrees with birth year and gender (a CCCD that is there and agrees passes
         both rules), found a column at a time."""
         try:
-            got = list(map(_BIRTH, cccd))
-            keys = list(zip(map(_YEAR, births), genders, strict=True))
-        except (AttributeError, TypeError):  # a birth date or a CCCD missing, or not text
+            coded = list(map(self.cccd_birth.get, map(_BIRTH, cccd)))
+        except TypeError:  # a CCCD that is not text
             return range(len(cccd))
-        table = {key: self._birth_digits(*key) for key in set(keys)}
-        return [k for k, ok in enumerate(map(eq, got, map(table.__getitem__, keys))) if not ok]
-
-    def _birth_digits(self, year: int, gender: Any) -> str | None:
-        try:
-            return self.birth_digits[year, gender]
-        except KeyError:
-            ok = gender in ("M", "F") and 1800 <= year < 2300
-            digits = self.birth_digits[year, gender] = \
-                ids.cccd_birth_digits(year, gender) if ok else None
-            return digits
-        except TypeError:
-            return None
+        years = [b.year if b.__class__ is PartialDate else None for b in births]
+        given = zip(genders, years, strict=True)
+        return [k for k, ok in enumerate(map(eq, coded, given)) if not ok]
 
     @staticmethod
     def _all_of_shape(f: _Field, values: Collection[Any]) -> bool:

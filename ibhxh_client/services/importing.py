@@ -224,7 +224,7 @@ class _Matcher:
         """The rows about the same person as an earlier row of the file (by BHXH number,
         CCCD or CMND): position → that earlier row's number."""
         keys = [ex.columns.get(attr) or [""] * len(ex.rows) for attr, _ in self.KINDS]
-        if all(len(set(filter(None, column))) == sum(map(bool, column)) for column in keys):
+        if all(_no_repeats(column) for column in keys):
             return {}  # no number twice: the usual file
         seen: list[dict[str, int]] = [{}, {}, {}]
         out: dict[int, int] = {}
@@ -276,6 +276,13 @@ class _Matcher:
                 and self.bhxh_hash_of[first] != row_bhxh_hash:
             return None, ("import_other_bhxh", {"other": first})
         return first, None
+
+
+def _no_repeats(numbers: list[str]) -> bool:
+    """Whether no number is in the list twice ("" is no number)."""
+    distinct = set(numbers)
+    distinct.discard("")
+    return len(distinct) == len(numbers) - numbers.count("")
 
 
 def _new_worker(values: dict[str, Any]) -> Worker:
