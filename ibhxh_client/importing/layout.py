@@ -13,7 +13,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -217,9 +217,12 @@ class _Remembering:
 def find_header(sheet: Sheet, matcher: HeaderMatcher) -> _Header | None:
     """The best header in the first rows: one line, or two when that names more columns."""
     remembering = _Remembering(matcher)
-    rows = [[_text(v) for v in r] for r in sheet.rows[:HEADER_SCAN_ROWS + 1]]
-    ones = [_Header((r,), one, _score(one)) for r, one in
-            ((r, _match_row(cells, remembering)) for r, cells in enumerate(rows))]
+    scanned = sheet.rows[:HEADER_SCAN_ROWS + 1]
+    rows = [[_text(v) for v in r] for r in scanned]
+    ones = []
+    for r, cells in enumerate(rows):
+        one = [] if _is_data(scanned[r]) else _match_row(cells, remembering)
+        ones.append(_Header((r,), one, _score(one)))
     candidates: list[_Header] = []
     for r in range(min(HEADER_SCAN_ROWS, len(rows))):
         if sum(1 for x in rows[r] if x) < 2:
@@ -238,6 +241,13 @@ def find_header(sheet: Sheet, matcher: HeaderMatcher) -> _Header | None:
         return None
     best.columns = _dedupe(best.columns)
     return best
+
+
+def _is_data(cells: list[Any]) -> bool:
+    """A row no header is: it has a date, or a number too large to number a column."""
+    return any(isinstance(v, date | time) or (
+        isinstance(v, int | float) and not isinstance(v, bool) and abs(v) >= 1000)
+        for v in cells)
 
 
 def is_numbering_row(cells: list[Any], width: int) -> bool:
