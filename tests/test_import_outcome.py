@@ -42,6 +42,11 @@ def test_only_the_valid_rows_by_default(app, tmp_path):
     data = result.to_dict()
     json.dumps(data)
     assert data["failed"] == 2 and len(data["rows"]) == 3
+    # Every row has its report, the good ones made when asked for, all saved "added"
+    # but the errors; the noted ones are at hand without making the others.
+    assert [r.action for r in result.rows] == ["added", "", "", "added"]
+    assert [r.row for r in result.rows.noted()] == [3, 4, 5]
+    assert result.rows[-1] is result.rows[3] and result.rows[1:3] == list(result.rows)[1:3]
 
 
 def test_all_or_nothing(app, tmp_path):

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from operator import is_
 from typing import Any
 
 from ..catalog import Catalog
@@ -494,6 +495,8 @@ def read_column(read: Reader, cells: Sequence[Any], bulk: Bulk | None = None,
         value_of[v], issue = read(v)
         if issue is not None:
             issue_of[v] = issue
+    if not issue_of and all(map(is_, value_of, value_of.values())):
+        return list(cells), {}  # every cell is read as itself: names, addresses …
     values = list(map(value_of.__getitem__, cells))
     if not issue_of:
         return values, {}

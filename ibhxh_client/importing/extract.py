@@ -133,7 +133,8 @@ def column_legacy(values: Iterable[Any]) -> str | None:
     is Unicode; the words of the other cells are checked, each distinct one once, and
     only a column with a word that is not Vietnamese goes through the full test.
     """
-    texts = [v for v in set(values) if v.__class__ is str and not v.isascii()]
+    distinct = values if isinstance(values, set | frozenset) else set(values)
+    texts = [v for v in distinct if v.__class__ is str and not v.isascii()]
     if not texts:
         return None
     words = {w for w in set(nfc(" ".join(_legacy_suspects(texts))).split())

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import select
 
@@ -132,13 +132,45 @@ class RowReport:
                 "issues": [i.to_dict(lang) for i in self.issues]}
 
 
+class RowReports(Sequence[RowReport]):
+    """Every row's report, in the sheet's order. A row that was simply imported gets its
+    report when one is asked for: a file of 50,000 good rows makes none up front."""
+
+    def __init__(self, rows: list[int], noted: dict[int, RowReport]) -> None:
+        self._rows = rows  # the sheet's row numbers
+        self._made = noted  # position → report: the rows with something noted, at first
+        self.action = ""  # of a row imported as it was: "added" once saved
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, k: int) -> RowReport: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[RowReport]: ...
+
+    def __getitem__(self, k: int | slice) -> RowReport | list[RowReport]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        row = self._rows[k]  # IndexError past the end, as a list
+        k %= len(self._rows)
+        if k not in self._made:
+            self._made[k] = RowReport(row, "imported", action=self.action, index=row - 1)
+        return self._made[k]
+
+    def noted(self) -> list[RowReport]:
+        """The reports of the rows with a warning or an error, in order."""
+        return [rep for _, rep in sorted(self._made.items()) if rep.issues]
+
+
 @dataclass
 class ImportResult:
     """The whole import: a report per row, the counts, and whether anything was saved."""
 
     file: str
     sheet: str
-    rows: list[RowReport]
+    rows: RowReports
     notes: list[ColumnNote]
     added: int = 0
     updated: int = 0
@@ -152,11 +184,11 @@ class ImportResult:
 
     @property
     def failed(self) -> int:
-        return sum(1 for r in self.rows if r.status == "error")
+        return sum(1 for r in self.rows.noted() if r.status == "error")
 
     @property
     def warnings(self) -> int:
-        return sum(1 for r in self.rows if r.status == "warning")
+        return sum(1 for r in self.rows.noted() if r.status == "warning")
 
     @property
     def ok(self) -> bool:
@@ -165,7 +197,7 @@ class ImportResult:
     @property
     def problems(self) -> list[RowIssue]:
         """Every error of every row (what the command line lists)."""
-        return [i for r in self.rows for i in r.issues if i.severity == "error"]
+        return [i for r in self.rows.noted() for i in r.issues if i.severity == "error"]
 
     @property
     def exit_code(self) -> int:
@@ -189,7 +221,7 @@ class ImportResult:
                 "warnings": self.warnings, "skipped": self.skipped, "stored": self.stored,
                 "report": str(self.report) if self.report else None,
                 "notes": [n.message(lang) for n in self.notes],
-                "rows": [r.to_dict(lang) for r in self.rows if r.issues]}
+                "rows": [r.to_dict(lang) for r in self.rows.noted()]}
 
 
 # -- importing workers ---------------------------------------------------------------------
@@ -385,18 +417,18 @@ def _import(app: App, source: Path | str | Analysis, sheet: str | None,
         # (a field whose cell could not be read: why was said already)
     status = {k: "error" if any(i.severity == "error" for i in row_issues) else "warning"
               for k, row_issues in issues.items() if row_issues}
-    reports = [RowReport(row, "imported", index=row - 1) for row in ex.rows]
-    for k, row_status in status.items():
-        reports[k].status, reports[k].issues = row_status, issues[k]
-    failed = sum(1 for r in reports if r.status == "error")
+    reports = RowReports(ex.rows, {k: RowReport(ex.rows[k], row_status, issues[k],
+                                                index=ex.rows[k] - 1)
+                                   for k, row_status in status.items()})
+    failed = sum(1 for s in status.values() if s == "error")
     result = ImportResult(analysis.path.name, analysis.sheet, reports, ex.notes,
                           skipped=ex.skipped, all_or_nothing=all_or_nothing,
                           analysis=analysis, legacy=ex.legacy)
     if not dry_run and not (all_or_nothing and failed):
-        ok = [k for k in new if reports[k].status != "error"]
-        updates = [(k, w) for k, w in merged.items() if reports[k].status != "error"
+        ok = [k for k in new if status.get(k) != "error"]
+        updates = [(k, w) for k, w in merged.items() if status.get(k) != "error"
                    and w != stored[known[k]]]
-        unchanged = [k for k, w in merged.items() if reports[k].status != "error"
+        unchanged = [k for k, w in merged.items() if status.get(k) != "error"
                      and w == stored[known[k]]]
         with app.db.transaction() as conn:
             repo.add_workers_bulk(conn, _new_workers(ex, attrs, ok))
@@ -409,8 +441,10 @@ def _import(app: App, source: Path | str | Analysis, sheet: str | None,
                                 detail=f"added {len(ok)}, updated {len(updates)}, "
                                        f"unchanged {len(unchanged)}, failed {failed}")
         result.stored = True
+        reports.action = "added"  # every row imported as it was, and made now
         for k in ok:
-            reports[k].action = "added"
+            if k in status:
+                reports[k].action = "added"
         for k, _w in updates:
             reports[k].action = "updated"
         for k in unchanged:

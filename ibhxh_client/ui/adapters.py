@@ -104,7 +104,7 @@ def import_workers(app: App, path: Path | Any, lang: str = "vi",
     return {"added": result.added, "updated": result.updated, "failed": result.failed,
             "summary": result.summary(lang),
             "rows": [f"{r.row}: " + "; ".join(r.messages(lang))
-                     for r in result.rows if r.status == "error"][:50]}
+                     for r in result.rows.noted() if r.status == "error"][:50]}
 
 
 # -- declarations -----------------------------------------------------------------------
