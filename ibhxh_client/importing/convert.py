@@ -12,7 +12,7 @@ restored (a warning), an identifier whose digits Excel mangled (an error) …
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from operator import is_
@@ -501,6 +501,38 @@ def read_column(read: Reader, cells: Sequence[Any], bulk: Bulk | None = None,
     if not issue_of:
         return values, {}
     return values, {k: issue_of[v] for k, v in enumerate(cells) if v in issue_of}
+
+
+class _Readings(dict):
+    """Cell → its reading, each distinct cell read on first sight (a dict's own look-up
+    for every other)."""
+
+    def __init__(self, read: Reader) -> None:
+        super().__init__()
+        self.read = read
+        self.issues: dict[Any, Issue] = {}
+
+    def __missing__(self, cell: Any) -> Any:
+        value, issue = self.read(cell)
+        self[cell] = value
+        if issue is not None:
+            self.issues[cell] = issue
+        return value
+
+
+def read_each(read: Reader, cells: Sequence[Any]
+              ) -> tuple[list[Any], dict[int, Issue], Collection[Any]]:
+    """Every cell of a column through ``read`` in one pass, each distinct value read
+    once: the values, the issues by position, and the distinct cells."""
+    readings = _Readings(read)
+    try:
+        values = list(map(readings.__getitem__, cells))
+    except TypeError:  # an unhashable cell (never from calamine or csv)
+        values, found = read_column(read, cells)
+        return values, found, cells
+    bad = readings.issues
+    found = {k: bad[v] for k, v in enumerate(cells) if v in bad} if bad else {}
+    return values, found, readings.keys()
 
 
 _SEP = "\x00"  # never in a cell's text once the sheet is read; checked all the same

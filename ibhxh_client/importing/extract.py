@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress
@@ -19,7 +20,16 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..domain.text import detect_legacy_many, fold, looks_vietnamese, nfc
-from .convert import TEXT_KINDS, as_is_for, bulk_for, read_column, reader_for
+from .columns import Target
+from .convert import (
+    TEXT_KINDS,
+    Issue,
+    as_is_for,
+    bulk_for,
+    read_column,
+    read_each,
+    reader_for,
+)
 from .layout import Analysis, Column, is_numbering_row
 
 # A row is about a person only when one of these holds something.
@@ -133,7 +143,7 @@ def column_legacy(values: Iterable[Any]) -> str | None:
     is Unicode; the words of the other cells are checked, each distinct one once, and
     only a column with a word that is not Vietnamese goes through the full test.
     """
-    distinct = values if isinstance(values, set | frozenset) else set(values)
+    distinct = values if isinstance(values, AbstractSet) else set(values)
     texts = [v for v in distinct if v.__class__ is str and not v.isascii()]
     if not texts:
         return None
@@ -202,21 +212,13 @@ def _extract(analysis: Analysis, catalog: Catalog) -> Extraction:
     for column in mapped:
         raw = cells[column.index] if n else ()
         target = analysis.targets[column.target or ""]
-        distinct, legacy = None, None
-        if target.kind in TEXT_KINDS:
-            try:
-                distinct = set(raw)
-            except TypeError:  # an unhashable cell (never from calamine or csv)
-                pass
-            legacy = column_legacy(raw if distinct is None else distinct)
+        values, found, legacy = _read(target, catalog, raw)
         if legacy:
             legacy_of[column.index] = legacy
         if legacy in ("tcvn3", "vni"):
             notes.append(ColumnNote(column, "import_legacy",
                                     {"encoding": "TCVN3 (ABC)" if legacy == "tcvn3"
                                      else "VNI-Windows"}))
-        values, found = read_column(reader_for(target, catalog, legacy), raw,
-                                    bulk_for(target, legacy), distinct, as_is_for(target))
         for k, (code, params, severity) in found.items():
             issues.setdefault(k, []).append(RowIssue(
                 first + k, code, params, severity, column, target.name, target.label))
@@ -233,6 +235,30 @@ def _extract(analysis: Analysis, catalog: Catalog) -> Extraction:
     if "family_name" in columns or "given_name" in columns:
         _join_name(columns)
     return Extraction(rows, columns, issues, notes, n - len(keep), legacy_of)
+
+
+def _read(target: Target, catalog: Catalog, raw: Sequence[Any]
+          ) -> tuple[list[Any], dict[int, Issue], str | None]:
+    """A column's values, issues by position, and the legacy encoding it was typed in.
+
+    Names and free text are looked at for legacy fonts first and cleaned in bulk; other
+    columns (codes, dates, amounts, identifiers) are read in one pass, each distinct value
+    on first sight, and read again only when a legacy font shows in the codes."""
+    if bulk_for(target) is None:
+        values, found, distinct = read_each(reader_for(target, catalog), raw)
+        legacy = column_legacy(distinct) if target.kind in TEXT_KINDS else None
+        if legacy:
+            values, found, _ = read_each(reader_for(target, catalog, legacy), raw)
+        return values, found, legacy
+    try:
+        distinct: set[Any] | None = set(raw)
+    except TypeError:  # an unhashable cell (never from calamine or csv)
+        distinct = None
+    legacy = (column_legacy(raw if distinct is None else distinct)
+              if target.kind in TEXT_KINDS else None)
+    values, found = read_column(reader_for(target, catalog, legacy), raw,
+                                bulk_for(target, legacy), distinct, as_is_for(target))
+    return values, found, legacy
 
 
 def _people(columns: dict[str, list[Any]], use: str, n: int) -> list[int]:
