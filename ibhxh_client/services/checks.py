@@ -196,8 +196,9 @@ class WorkerChecker:
     def check_columns(self, columns: Mapping[str, Sequence[Any]],
                       rows: Sequence[int]) -> dict[int, list[Problem]]:
         """``check`` of the new workers whose values ``columns`` holds (attribute → its
-        values, in the order of ``rows``; a missing column or an empty value stands for
-        the value a new Worker gets): their problems by position."""
+        values, in the order of ``rows``; a missing column, or an empty value ("" for
+        text, 0 for an amount, None for a date), stands for the value a new Worker gets):
+        their problems by position."""
         n = len(rows)
         found: dict[int, list[Problem]] = {}
         values_of: dict[str, Sequence[Any]] = {}
@@ -206,7 +207,7 @@ class WorkerChecker:
             values = columns.get(f.attr)
             if values is None:
                 values = [f.default] * n
-            elif not all(values):
+            elif f.default and not all(values):
                 values = [v or f.default for v in values]
             values_of[f.attr] = values
             bad = bad_of[f.attr] = self._judge_column(f, values)
