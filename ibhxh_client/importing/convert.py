@@ -467,7 +467,9 @@ def reader_for(target: Target, catalog: Catalog, legacy: str | None = None) -> R
     return text_reader(legacy)
 
 
-Bulk = Callable[[set[Any]], tuple[dict[Any, Any], dict[Any, Issue]]]
+# A bulk reader: the values and issues of the distinct cells it could read; None for the
+# values when every cell reads as itself.
+Bulk = Callable[[set[Any]], tuple[dict[Any, Any] | None, dict[Any, Issue]]]
 AsIs = Callable[[Sequence[Any]], bool]
 
 
@@ -491,6 +493,8 @@ def read_column(read: Reader, cells: Sequence[Any], bulk: Bulk | None = None,
             pairs = [read(v) for v in cells]
             return [p[0] for p in pairs], {k: p[1] for k, p in enumerate(pairs) if p[1]}
     value_of, issue_of = bulk(distinct) if bulk is not None else ({}, {})
+    if value_of is None:
+        return list(cells), {}
     for v in distinct.difference(value_of):
         value_of[v], issue = read(v)
         if issue is not None:
@@ -538,10 +542,11 @@ def read_each(read: Reader, cells: Sequence[Any]
 _SEP = "\x00"  # never in a cell's text once the sheet is read; checked all the same
 
 
-def clean_texts(distinct: set[Any]) -> tuple[dict[str, str], dict[Any, Issue]]:
+def clean_texts(distinct: set[Any]) -> tuple[dict[str, str] | None, dict[Any, Issue]]:
     """clean_text of many cells at once (the text cells of ``distinct``; legacy fonts
     aside): one pass over all of them joined, which is what makes a column of 50,000
-    names cheap. Empty when a cell holds the separator (then each is cleaned alone)."""
+    names cheap. None when every cell is clean text already; empty when a cell holds
+    the separator (then each is cleaned alone)."""
     texts = [v for v in distinct if v.__class__ is str]
     joined = _SEP.join(texts)
     if joined.count(_SEP) != len(texts) - 1:
@@ -553,6 +558,8 @@ def clean_texts(distinct: set[Any]) -> tuple[dict[str, str], dict[Any, Issue]]:
         # are not printable): only the composition may change, and seldom does.
         cleaned = joined if joined.isascii() else nfc(joined)
         if cleaned is joined or cleaned == joined:
+            if len(texts) == len(distinct):
+                return None, {}
             return dict(zip(texts, texts, strict=True)), {}
         return dict(zip(texts, cleaned.split(_SEP), strict=True)), {}
     if not joined.isascii():
