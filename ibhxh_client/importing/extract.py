@@ -267,8 +267,8 @@ def _people(columns: dict[str, list[Any]], use: str, n: int) -> list[int]:
     keys = [[v[1] for v in values] if name == "idcard" else values
             for name, values in columns.items() if name in KEY_TARGETS[use]]
     keyed = _any_of(keys, _filled, n)
-    numbered = _any_of([columns[name] for name in ("bhxh_number", "cccd") if name in columns],
-                       _numbers, n)
+    numbered = _any_of([columns[name] for name in ("cccd", "bhxh_number") if name in columns],
+                       _numbers, n)  # the CCCD first: more often on every row
     if all(keyed) and all(numbered):
         return list(range(n))
     names = list(columns)
@@ -295,6 +295,8 @@ def _filled(values: list[Any]) -> list[bool]:
 
 def _numbers(texts: list[str]) -> list[bool]:
     """Which texts start with a digit (identifiers are read as text, "" when empty)."""
+    if "".join(texts).isdigit() and "" not in texts:  # all numbers: the usual column
+        return [True] * len(texts)
     return list(map(str.isdigit, map(_FIRST, texts)))
 
 
