@@ -338,3 +338,14 @@ def test_describe():
 def test_module_exports():
     for name in ids.__all__:
         assert hasattr(ids, name), name
+
+
+def test_one_of_matches_exactly_its_codes():
+    import re
+
+    from ibhxh_client.domain.ids import one_of
+
+    pattern = re.compile(one_of(CCCD_PROVINCES))
+    assert {f"{n:03d}" for n in range(1000) if pattern.fullmatch(f"{n:03d}")} == \
+        set(CCCD_PROVINCES)
+    assert re.fullmatch(one_of(["7"]), "7") and not re.fullmatch(one_of(["ab", "ac"]), "ad")

@@ -9,7 +9,8 @@ from dataclasses import MISSING, dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date
 from decimal import Decimal
-from operator import eq, itemgetter
+from itertools import compress
+from operator import itemgetter, ne
 from typing import Any
 
 from ..catalog import Catalog, derived
@@ -59,7 +60,6 @@ def check_worker(catalog: Catalog, w: Worker, row: int | None = None) -> list[Pr
 # nothing more than the type for these.
 _TYPE_ONLY = {"partial_date": PartialDate, "date": date, "month": Period, "bool": bool}
 _NUMBERS = frozenset({bool, int, float, Decimal})
-_PROVINCE = itemgetter(slice(0, 3))  # of a CCCD
 _BIRTH = itemgetter(slice(3, 6))  # of a CCCD: gender and birth year (ids.cccd_birth)
 _NAME_SHAPE = r"[^\W\d_]+(?:[ .'-]+[^\W\d_]+)*\.?"  # validation's name check, unanchored
 
@@ -234,13 +234,12 @@ class WorkerChecker:
         except TypeError:  # a CCCD that is not text
             return range(len(cccd))
         years = [b.year if b.__class__ is PartialDate else None for b in births]
-        given = zip(genders, years, strict=True)
-        return [k for k, ok in enumerate(map(eq, coded, given)) if not ok]
+        return list(compress(range(len(cccd)), map(ne, coded, zip(genders, years, strict=True))))
 
     @staticmethod
     def _all_of_shape(f: _Field, values: Collection[Any]) -> bool:
-        """Whether every value is text of the field's shape (a CCCD's province too): then
-        the field's check accepts them all."""
+        """Whether every value is text of the field's shape: then the field's check
+        accepts them all."""
         try:
             joined = "\n".join(values)
         except TypeError:  # not all text
@@ -250,9 +249,7 @@ class WorkerChecker:
         if f.ftype == "text":  # any text up to its length: no need to look further
             return max(map(len, values)) <= (f.spec.max_length or 0) and (
                 not f.required or all(values))
-        if f.lines is None or f.lines.fullmatch(joined) is None:
-            return False
-        return f.attr != "cccd" or ids.CCCD_PROVINCES.issuperset(map(_PROVINCE, values))
+        return f.lines is not None and f.lines.fullmatch(joined) is not None
 
     def _judge_column(self, f: _Field, values: Sequence[Any]) -> dict[int, tuple[str, dict]]:
         """The verdicts of a column's values that are not None, by position."""
@@ -277,8 +274,6 @@ class WorkerChecker:
             rejected = _rejected(f.outside, texts)
             if rejected is not None:
                 accepted = set(texts).difference(rejected)
-                if f.attr == "cccd":  # the shape is not all: the province too
-                    accepted = {v for v in accepted if v[:3] in ids.CCCD_PROVINCES}
                 rest = distinct.difference(accepted)
         verdicts = {}
         for v in rest:
