@@ -60,6 +60,7 @@ def check_worker(catalog: Catalog, w: Worker, row: int | None = None) -> list[Pr
 # nothing more than the type for these.
 _TYPE_ONLY = {"partial_date": PartialDate, "date": date, "month": Period, "bool": bool}
 _NUMBERS = frozenset({bool, int, float, Decimal})
+_MEMO_SIZE = 100_000  # verdicts remembered (codes, e-mails … of every import of a session)
 _BIRTH = itemgetter(slice(3, 6))  # of a CCCD: gender and birth year (ids.cccd_birth)
 _NAME_SHAPE = r"[^\W\d_]+(?:[ .'-]+[^\W\d_]+)*\.?"  # validation's name check, unanchored
 
@@ -154,6 +155,8 @@ class WorkerChecker:
             key = (f.attr, value.__class__, value)
             return self.memo[key]
         except KeyError:
+            if len(self.memo) >= _MEMO_SIZE:  # kept for a session: bounded
+                self.memo.clear()
             verdict = self.memo[key] = self._verdict(f, value)
             return verdict
         except TypeError:
