@@ -23,6 +23,8 @@ from ..domain.values import is_empty
 # Without these the program cannot even name the unit or the person.
 EMPLOYER_REQUIRED = frozenset({"name", "unit_code", "tax_code"})
 WORKER_REQUIRED = frozenset({"full_name", "gender", "birth_date"})
+# What a worker made from a file holds where a required cell is empty (then "required").
+BLANK_REQUIRED: dict[str, Any] = {"full_name": "", "gender": "", "birth_date": None}
 
 
 def fields_of(catalog: Catalog, owner: str) -> dict[str, FieldSpec]:
@@ -121,7 +123,7 @@ class WorkerChecker:
         self.labels = {attr: f.label for attr, f in specs.items()}
         defaults = {f.name: f.default for f in dataclass_fields(Worker)
                     if f.default is not MISSING}
-        defaults.update(full_name="", gender="", birth_date=None)
+        defaults.update(BLANK_REQUIRED)
         self.fields = [self._field(attr, f, catalog, defaults.get(attr))
                        for attr, f in specs.items()]
         self.memo: dict[tuple[str, type, Any], tuple[str, dict] | None] = {}

@@ -42,7 +42,7 @@ from ..storage import repo
 from ..storage.db import cipher_of
 from ..storage.schema import workers as workers_table
 from .app import App, UserError
-from .checks import WorkerChecker, worker_checker
+from .checks import BLANK_REQUIRED, WorkerChecker, worker_checker
 from .declarations import LineRequest
 
 __all__ = [
@@ -250,7 +250,6 @@ class _Matcher:
             for index, h in zip(self.by_hash, hashes, strict=True):
                 if h:
                     index.setdefault(h, wid)
-        self.seen: list[dict[str, int]] = [{}, {}, {}]
 
     def duplicates(self, ex: Extraction) -> dict[int, int]:
         """The rows about the same person as an earlier row of the file (by BHXH number,
@@ -318,15 +317,10 @@ def _no_repeats(numbers: list[str]) -> bool:
 
 
 def _new_worker(values: dict[str, Any]) -> Worker:
-    # None, "" and 0 are the empty cells (the Worker's defaults stand for them); a
-    # PartialDate is never false. Most rows have every cell: they need no sorting out.
-    if _ATTR_SET.issuperset(values) and all(values.values()):
-        kwargs = values
-    else:
-        kwargs = {k: v for k, v in values.items() if v and k in _ATTR_SET}
-    if "full_name" not in kwargs or "gender" not in kwargs or "birth_date" not in kwargs:
-        kwargs = {"full_name": "", "gender": "", "birth_date": None, **kwargs}
-    return Worker(**kwargs)
+    """A worker from a row's values (Worker attributes): None, "" and 0 are the empty
+    cells, for which the Worker's defaults stand; a PartialDate is never false."""
+    kwargs = values if all(values.values()) else {k: v for k, v in values.items() if v}
+    return Worker(**{**BLANK_REQUIRED, **kwargs})
 
 
 _ATTR_SET = frozenset(WORKER_ATTRS)
@@ -335,7 +329,7 @@ _ATTR_SET = frozenset(WORKER_ATTRS)
 def _merged(existing: Worker, values: dict[str, Any]) -> Worker:
     """The stored worker with the file's non-empty cells over it: an empty cell, or a
     column the file does not have, never erases what is stored."""
-    changes = {k: v for k, v in values.items() if v and k in _ATTR_SET}
+    changes = {k: v for k, v in values.items() if v}
     return replace(existing, **changes)
 
 
