@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from ..catalog import Catalog, derived
 from .columns import IDENTITY, HeaderMatcher, Target, header_key, targets_for
-from .reader import ReadError, Sheet, check_suffix, find_sheet, read_sheets, sheet_names
+from .reader import Book, ReadError, Sheet, check_suffix, find_sheet
 
 HEADER_SCAN_ROWS = 30  # a title block of a few rows sits above the header in most files
 REQUIRED = {"workers": ("full_name", "gender", "birth_date"), "lines": ()}
@@ -280,17 +280,15 @@ def analyse(path: Path | str, catalog: Catalog, *, use: str = "workers",
         raise ReadError("import_not_found", path=str(path))
     targets = targets_for(catalog, use)
     matcher = derived(catalog, f"header_matcher:{use}", lambda: HeaderMatcher(targets, catalog))
-    names = sheet_names(path)
-    chosen = [find_sheet(names, sheet)] if sheet else names
-    if len(chosen) == 1:
-        (data,) = read_sheets(path, chosen)
-        header = find_header(data, matcher)
-    else:
-        previews = read_sheets(path, chosen, nrows=HEADER_SCAN_ROWS + 1)
-        scored = [(find_header(s, matcher), s.name) for s in previews]
-        found = [(h, name) for h, name in scored if h is not None]
-        header, name = max(found, key=lambda x: x[0].score) if found else (None, chosen[0])
-        (data,) = read_sheets(path, [name])
+    with Book(path) as book:
+        names = book.names
+        chosen = [find_sheet(names, sheet)] if sheet else names
+        if len(chosen) == 1:
+            data = book.sheet(chosen[0])
+            header = find_header(data, matcher)
+        else:
+            header, name = _best_sheet(book, chosen, matcher)
+            data = book.sheet(name)
     if header is None:
         where = data.name if suffix not in (".csv", ".txt") else path.name
         raise ReadError("import_no_header", where=where)
@@ -303,6 +301,22 @@ def analyse(path: Path | str, catalog: Catalog, *, use: str = "workers",
         if saved:
             apply_mapping(analysis, saved, how="remembered")
     return analysis
+
+
+def _best_sheet(book: Book, names: list[str], matcher: HeaderMatcher
+                ) -> tuple[_Header | None, str]:
+    """The header and name of the sheet whose header names the most known columns (the
+    first on a tie; the first sheet when none has a header). Only the best so far stays
+    parsed."""
+    best: tuple[_Header | None, str] = (None, names[0])
+    for name in names:
+        header = find_header(book.sheet(name, nrows=HEADER_SCAN_ROWS + 1), matcher)
+        if header is not None and (best[0] is None or header.score > best[0].score):
+            book.drop(best[1])
+            best = (header, name)
+        elif name != best[1]:
+            book.drop(name)
+    return best
 
 
 # -- mappings ------------------------------------------------------------------------------

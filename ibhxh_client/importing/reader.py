@@ -63,41 +63,50 @@ def _workbook(path: Path):
                         detail=f"{type(exc).__name__}: {exc}"[:200]) from None
 
 
-def sheet_names(path: Path) -> list[str]:
-    """The sheets of a workbook in order (a CSV file has one, named "CSV")."""
-    if check_suffix(path) in TEXT_SUFFIXES:
-        return [CSV_SHEET]
-    wb = _workbook(path)
-    try:
-        return list(wb.sheet_names)
-    finally:
-        wb.close()
+class Book:
+    """A spreadsheet file opened once: its sheet names, and its sheets as rows (a CSV
+    file is one sheet, named "CSV"). A workbook's sheet is parsed once however often it
+    is asked for (the first rows to find its header, then the whole) until ``drop``."""
 
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._text = check_suffix(path) in TEXT_SUFFIXES
+        self._wb = None if self._text else _workbook(path)
+        self.names: list[str] = [CSV_SHEET] if self._text else list(self._wb.sheet_names)
+        self._parsed: dict[str, Any] = {}  # sheet name → calamine's parsed sheet
 
-def read_sheets(path: Path, names: list[str] | None = None,
-                nrows: int | None = None) -> list[Sheet]:
-    """Read the named sheets (all when ``names`` is None), or only their first ``nrows``
-    rows, with one opening of the file."""
-    if check_suffix(path) in TEXT_SUFFIXES:
-        sheet = read_csv(path)
-        if nrows is not None:
-            sheet.rows = sheet.rows[:nrows]
-        return [sheet]
-    wb = _workbook(path)
-    try:
-        out = []
-        for name in names if names is not None else list(wb.sheet_names):
-            try:
-                ws = wb.get_sheet_by_name(name)
-                rows = ws.to_python(skip_empty_area=False, nrows=nrows)
-                merged = ws.merged_cell_ranges or []
-            except Exception as exc:
-                raise ReadError("import_unreadable", path=str(path),
-                                detail=f"{type(exc).__name__}: {exc}"[:200]) from None
-            out.append(Sheet(name, rows, [((a, b), (c, d)) for (a, b), (c, d) in merged]))
-        return out
-    finally:
-        wb.close()
+    def sheet(self, name: str, nrows: int | None = None) -> Sheet:
+        """The named sheet's cells, or only its first ``nrows`` rows."""
+        if self._wb is None:
+            sheet = read_csv(self.path)
+            if nrows is not None:
+                sheet.rows = sheet.rows[:nrows]
+            return sheet
+        try:
+            if name not in self._parsed:
+                self._parsed[name] = self._wb.get_sheet_by_name(name)
+            ws = self._parsed[name]
+            rows = ws.to_python(skip_empty_area=False, nrows=nrows)
+            merged = ws.merged_cell_ranges or []
+        except Exception as exc:
+            raise ReadError("import_unreadable", path=str(self.path),
+                            detail=f"{type(exc).__name__}: {exc}"[:200]) from None
+        return Sheet(name, rows, [((a, b), (c, d)) for (a, b), (c, d) in merged])
+
+    def drop(self, name: str) -> None:
+        """Let a parsed sheet go (one not chosen)."""
+        self._parsed.pop(name, None)
+
+    def close(self) -> None:
+        self._parsed.clear()
+        if self._wb is not None:
+            self._wb.close()
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def find_sheet(names: list[str], wanted: str) -> str:
