@@ -249,6 +249,19 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
+def _text_day(s: str) -> date | None:
+    """A day written yyyy-mm-dd or dd/mm/yyyy (also with . or -), when that day exists."""
+    m = _ISO_DATE.match(s)
+    parts = (m.group(1), m.group(2), m.group(3)) if m else None
+    if parts is None:
+        m = _DMY.match(s)
+        parts = (m.group(3), m.group(2), m.group(1)) if m else None
+    try:
+        return date(*map(int, parts)) if parts else None
+    except ValueError:  # 31/02/1982
+        return None
+
+
 def partial_date_reader() -> Reader:
     """A birth date as TK1-TS allows it: a date cell, a serial number, dd/mm/yyyy text,
     mm/yyyy, or a bare year (typed as text or as the number 1990)."""
@@ -263,13 +276,10 @@ def partial_date_reader() -> Reader:
         if day is not None:
             return PartialDate.of(day), None
         s = clean_text(value)
-        m = _ISO_DATE.match(s)
+        day = _text_day(s)
+        if day is not None:
+            return PartialDate.of(day), None
         try:
-            if m:
-                return PartialDate(int(m.group(1)), int(m.group(2)), int(m.group(3))), None
-            m = _DMY.match(s)
-            if m:
-                return PartialDate(int(m.group(3)), int(m.group(2)), int(m.group(1))), None
             m = _MY.match(s)
             if m:
                 return PartialDate(int(m.group(2)), int(m.group(1))), None
@@ -295,15 +305,9 @@ def date_reader() -> Reader:
         if day is not None:
             return day, None
         s = clean_text(value)
-        try:
-            m = _ISO_DATE.match(s)
-            if m:
-                return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), None
-            m = _DMY.match(s)
-            if m:
-                return date(int(m.group(3)), int(m.group(2)), int(m.group(1))), None
-        except ValueError:
-            pass
+        day = _text_day(s)
+        if day is not None:
+            return day, None
         return s, ("bad_date", {"value": s}, "error")
 
     return read
@@ -317,25 +321,20 @@ def month_reader() -> Reader:
         if _is_empty(value):
             return None, None
         day = _as_date(value)
-        if day is not None:
-            try:
-                return Period.of(day), None
-            except PeriodError:
-                return str(value), ("bad_month", {"value": str(value)}, "error")
-        s = _MONTH_WORD.sub("", clean_text(value))
+        if day is None:
+            s = _MONTH_WORD.sub("", clean_text(value))
+            day = _text_day(s)
+        else:
+            s = str(value)
         try:
+            if day is not None:
+                return Period.of(day), None
             m = _MY.match(s)
             if m:
                 return Period(int(m.group(2)), int(m.group(1))), None
             m = _YM.match(s)
             if m:
                 return Period(int(m.group(1)), int(m.group(2))), None
-            m = _DMY.match(s) or _ISO_DATE.match(s)
-            if m:
-                day_ = (date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-                        if m.re is _DMY else
-                        date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-                return Period.of(day_), None
         except (ValueError, PeriodError):
             pass
         return s, ("bad_month", {"value": s}, "error")
