@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, logs
+from .domain.messages import word
 from .domain.model import Period
 from .domain.text import vnd
 from .services import backup as backup_service
@@ -95,12 +96,15 @@ TEXT = {
     "days_left": {"vi": "còn {days} ngày", "en": "{days} days left"},
     "demo_cert": {"vi": "Chứng thư mẫu (chỉ để thử): {path}",
                   "en": "Demo certificate (for trials only): {path}"},
+    "key_in_keyring": {"vi": "kho khóa của hệ điều hành", "en": "the OS keyring"},
+    "key_in_file": {"vi": "tệp trong thư mục cấu hình (máy không có kho khóa)",
+                    "en": "a file in the user's config folder (no OS keyring)"},
+    "not_saved": {"vi": "chưa lưu", "en": "not saved"},
 }
 
 
 def t(key: str, lang: str, **params: Any) -> str:
-    entry = TEXT[key]
-    return (entry.get(lang) or entry["vi"]).format(**params)
+    return word(TEXT, key, lang, **params)
 
 
 class Output:
@@ -365,11 +369,8 @@ def cmd_key(app: App, args: argparse.Namespace, out: Output) -> int:
         out.result({"rotated": True}, t("key_rotated", lang))
     else:
         info = datakey.status(app)
-        where = ("kho khóa của hệ điều hành" if lang == "vi" else "the OS keyring") \
-            if info["keyring"] else ("tệp trong thư mục cấu hình (máy không có kho khóa)"
-                                     if lang == "vi" else "a file in the user's config folder "
-                                     "(no OS keyring)")
-        saved = info["recovery_saved_at"] or ("chưa lưu" if lang == "vi" else "not saved")
+        where = t("key_in_keyring" if info["keyring"] else "key_in_file", lang)
+        saved = info["recovery_saved_at"] or t("not_saved", lang)
         out.result(info, t("key_status", lang, where=where, saved=saved))
     return 0
 

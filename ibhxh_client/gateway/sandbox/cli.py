@@ -9,6 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
+from ...domain.messages import word
 from .api import DEFAULT_AGENCY
 from .server import Sandbox
 
@@ -50,8 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _say(key: str, lang: str, **params: object) -> str:
-    entry = TEXT[key]
-    return (entry.get(lang) or entry["vi"]).format(**params)
+    return word(TEXT, key, lang, **params)
 
 
 def run(args: argparse.Namespace, data_dir: Path | None = None, lang: str = "vi") -> int:
