@@ -22,8 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,20 +95,6 @@ def _from_gateway(exc: E.GatewayError, decl_id: int | None, queued: bool) -> Sub
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-@contextmanager
-def _writing(app: App) -> Iterator[Connection]:
-    """A transaction that takes SQLite's write lock before it reads anything.
-
-    A transaction that reads first and writes later fails at once ("database is
-    locked") when another connection committed in between, busy timeout or not; the
-    window, a command line and a background sync may all write at the same time. An
-    UPDATE that matches no row still takes the lock, waiting its turn.
-    """
-    with app.db.transaction() as conn:
-        conn.execute(update(outbox).where(outbox.c.declaration_id == -1).values(attempts=0))
-        yield conn
 
 
 # --------------------------------------------------------------------------- settings
@@ -212,7 +196,7 @@ def login(app: App, url: str, unit_code: str, *, password: str | None = None,
                                   detail=type(exc).__name__) from None
     values = {"url": url, "unit_code": unit_code, "login": method, "ca_pem": ca_pem,
               "ca_path": str(ca_file or ""), "updated_at": _now()}
-    with _writing(app) as conn:
+    with app.db.transaction() as conn:
         if conn.execute(select(gateway_settings.c.id)).first():
             conn.execute(update(gateway_settings).where(gateway_settings.c.id == 1)
                          .values(**values))
@@ -272,7 +256,7 @@ def idempotency_key(app: App, decl_id: int) -> str:
 def store_signed(app: App, decl_id: int, signed: bytes, detail: str = "") -> None:
     """Keep a signed envelope as the dossier's "signed" file and mark it signed (for the
     signing use case, and for tests that sign directly)."""
-    with _writing(app) as conn:
+    with app.db.transaction() as conn:
         try:
             repo.set_state(conn, decl_id, DossierState.SIGNED, detail=detail)
         except repo.NotFound:
@@ -301,7 +285,7 @@ def _state(conn: Connection, decl_id: int) -> str:
 
 def _enqueue(app: App, conf: GatewaySettings, decl_id: int) -> dict[str, Any]:
     """Put a signed dossier in the outbox (or find it there)."""
-    with _writing(app) as conn:
+    with app.db.transaction() as conn:
         state = _state(conn, decl_id)
         row = _row(conn, decl_id)
         if row is not None and row["status"] in (POLLING, DONE, SENDING, QUEUED):
@@ -333,7 +317,7 @@ def _backoff(attempts: int, retry_after: float | None) -> dt.timedelta:
 def _failed(app: App, decl_id: int, exc: Exception) -> SubmissionError | None:
     """Record a failed step (the dossier back in the queue, or refused for good) and
     return the error for the officer (None: not a gateway error, re-raise it)."""
-    with _writing(app) as conn:
+    with app.db.transaction() as conn:
         row = _row(conn, decl_id) or {}
         status = row.get("status")
         back = POLLING if status == POLLING else QUEUED
@@ -374,7 +358,7 @@ def _workers(conn: Connection, decl_id: int) -> int:
 
 def _send(app: App, client: GatewayClient, conf: GatewaySettings, decl_id: int) -> None:
     """Hand the signed envelope in and keep the verified receipt."""
-    with _writing(app) as conn:
+    with app.db.transaction() as conn:
         row = _row(conn, decl_id)
         signed = repo.get_artifact(conn, decl_id, "signed")
         if row is None or signed is None:
@@ -397,7 +381,7 @@ def _send(app: App, client: GatewayClient, conf: GatewaySettings, decl_id: int) 
             raise
         raise error from None
     number = answer.dossier_number
-    with _writing(app) as conn:
+    with app.db.transaction() as conn:
         if (_row(conn, decl_id) or {}).get("status") != SENDING:
             return  # another window or command recorded the same (replayed) receipt
         repo.put_artifact(conn, decl_id, "receipt", receipt)
@@ -428,7 +412,7 @@ def _poll(app: App, client: GatewayClient, conf: GatewaySettings, decl_id: int) 
     try:
         state = client.state(number)
         if not P.DossierStatus(state.status).final:
-            with _writing(app) as conn:
+            with app.db.transaction() as conn:
                 _set(conn, decl_id, last_error=None, next_try_at=_now() + POLL_EVERY)
             return
         answer = client.result(number)
@@ -445,7 +429,7 @@ def _poll(app: App, client: GatewayClient, conf: GatewaySettings, decl_id: int) 
         raise error from None
     new_state = DossierState.ACCEPTED if result.status == P.DossierStatus.ACCEPTED \
         else DossierState.REJECTED
-    with _writing(app) as conn:
+    with app.db.transaction() as conn:
         if (_row(conn, decl_id) or {}).get("status") != POLLING:
             return  # recorded meanwhile by another window or command
         repo.put_artifact(conn, decl_id, "result", data)
