@@ -158,6 +158,10 @@ def test_unmatched_columns_are_asked_for_then_remembered(app, tmp_path):
     assert [c.header for c in analysis.unmatched] == ["Mã NV", "Tên nhân viên đầy đủ",
                                                       "Sinh nhật", "Bộ phận"]
     assert [t.name for t in analysis.missing] == ["full_name", "birth_date"]
+    # What a dialog asks with the choices so far: a CMND/CCCD column is an identity too.
+    assert [t.name for t in analysis.missing_with({"gender", "birth_date"})] == [
+        "bhxh_number", "full_name"]
+    assert analysis.missing_with({"idcard", "full_name", "gender", "birth_date"}) == []
     with pytest.raises(UserError) as err:
         imp.import_workers(app, path)
     assert err.value.code == "import_unmatched"

@@ -75,9 +75,12 @@ class Analysis:
     @property
     def missing(self) -> list[Target]:
         """Required targets no column holds (the identity counts once, as bhxh_number)."""
-        matched = self.matched
-        out = [self.targets[name] for name in REQUIRED[self.use] if name not in matched]
-        if not any(name in matched for name in IDENTITY):
+        return self.missing_with(set(self.matched))
+
+    def missing_with(self, held: set[str]) -> list[Target]:
+        """The required targets none of ``held`` is (a dialog's choices so far)."""
+        out = [self.targets[name] for name in REQUIRED[self.use] if name not in held]
+        if not any(name in held for name in IDENTITY):
             out.insert(0, self.targets["bhxh_number"])
         return out
 

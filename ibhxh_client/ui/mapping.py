@@ -132,10 +132,7 @@ class MappingDialog(QDialog):
         asked = set(self.combos)
         held = set(chosen) | {c.target for c in self.analysis.columns
                               if c.target and c.index not in asked}
-        missing = [t for t in self.analysis.missing if t.name not in held]
-        identity = ("bhxh_number", "cccd", "cmnd")
-        if any(name in held for name in identity):
-            missing = [t for t in missing if t.name not in identity]
+        missing = self.analysis.missing_with(held)
         if twice:
             labels = ", ".join(self.analysis.targets[t].label_in(self.lang) for t in twice)
             self._say("error", self.tr("Each field can come from one column only: {fields}."
