@@ -144,8 +144,9 @@ def declare(app: App, procedure: str, period_text: str, requests: list[LineReque
             else:
                 chosen.append((req, w))
         if new_workers:
-            chosen += [(LineRequest(worker=f"#{w.id}"), w)
-                       for w in repo.search_workers(conn) if w.status == WorkerStatus.NEW]
+            ids = repo.worker_ids_with_status(conn, WorkerStatus.NEW)
+            found = repo.load_workers(conn, ids)
+            chosen += [(LineRequest(worker=f"#{i}"), found[i]) for i in ids]
     lines = []
     for row, (req, w) in enumerate(chosen, start=1):
         line = _line(app, req, row, w, period, DEFAULT_PLAN[proc.kind], problems)

@@ -223,6 +223,13 @@ def search_workers(conn: Connection, text: str = "", limit: int | None = None) -
     return [_worker_from(row) for row in conn.execute(query).mappings()]
 
 
+def worker_ids_with_status(conn: Connection, status: WorkerStatus) -> list[int]:
+    """The ids of the workers in ``status``, in the order they were added (nothing is
+    unsealed: the status is a plain column)."""
+    query = select(workers_t.c.id).where(workers_t.c.status == status.value)
+    return list(conn.execute(query.order_by(workers_t.c.id)).scalars())
+
+
 def count_workers(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(workers_t)).scalar_one()
 

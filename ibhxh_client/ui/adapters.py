@@ -121,12 +121,12 @@ def save_lines(app: App, decl: Declaration) -> DossierState:
     return decls.save_lines(app, decl)
 
 
-def new_workers(app: App) -> list[Worker]:
-    """Workers not declared yet (the ``--new-workers`` of ``declare``)."""
+def new_worker_ids(app: App) -> list[int]:
+    """The workers not declared yet (the ``--new-workers`` of ``declare``)."""
     from ..domain.model import WorkerStatus
 
     with app.db.reading() as conn:
-        return [w for w in repo.search_workers(conn) if w.status == WorkerStatus.NEW]
+        return repo.worker_ids_with_status(conn, WorkerStatus.NEW)
 
 
 def workers_by_id(app: App, ids: list[int]) -> dict[int, Worker]:

@@ -441,8 +441,7 @@ class Editor(QWidget):
         return len(new)
 
     def add_new_workers(self) -> None:
-        ids = [w.id for w in adapters.new_workers(self.ctx.app) if w.id is not None]
-        if not self.add_workers(ids):
+        if not self.add_workers(adapters.new_worker_ids(self.ctx.app)):
             self.check_status.setText(self.tr("Every new worker is already in this "
                                               "declaration."))
 
