@@ -51,7 +51,7 @@ def worker_report(app: App, key: str) -> dict[str, Any]:
     names them, with the dossier's state."""
     w = _find(app, key)
     with app.db.reading() as conn:
-        lines = conn.execute(select(declaration_lines.c.declaration_id, declaration_lines.c.seq)
+        lines = conn.execute(select(declaration_lines.c.declaration_id)
                              .where(declaration_lines.c.worker_id == w.id)).all()
         docs = conn.execute(select(documents.c.declaration_id)
                             .where(documents.c.worker_id == w.id)).all()
@@ -70,8 +70,8 @@ def worker_report(app: App, key: str) -> dict[str, Any]:
                 "documents": [{"type": d.doc_type, "number": d.number, "summary": d.summary}
                               for d in decl.documents if d.worker_id == w.id],
             })
+    with app.db.transaction() as conn:
         repo.log_processing(conn, "worker_report", f"#{w.id}", workers=1)
-        conn.commit()
     person = asdict(w)
     person["birth_date"] = str(w.birth_date)
     person["status"] = str(w.status)
