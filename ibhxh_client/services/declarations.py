@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from ..domain.model import (
     Declaration,
     DeclarationLine,
@@ -197,7 +199,7 @@ def save_lines(app: App, decl: Declaration) -> DossierState:
     """Store a draft's edited lines; an edited validated dossier goes back to draft."""
     assert decl.id is not None
     with app.db.transaction() as conn:
-        state = repo.load_declaration(conn, decl.id).state
+        state = repo.load_declaration(conn, decl.id, lines=False).state
         if state not in EDITABLE:
             raise UserError("not_editable", value=decl.id, state=str(state))
         repo.replace_lines(conn, decl)
@@ -215,15 +217,25 @@ def preview(app: App, decl: Declaration, workers: dict[int, Worker]) -> BuildRes
                              _status_lookup(workers))
 
 
+def _declaration(conn: Connection, decl_id: int, lines: bool = True) -> Declaration:
+    try:
+        return repo.load_declaration(conn, decl_id, lines=lines)
+    except repo.NotFound:
+        raise UserError("no_dossier", value=decl_id) from None
+
+
 def load(app: App, decl_id: int) -> tuple[Declaration, dict[int, Worker]]:
     with app.db.reading() as conn:
-        try:
-            decl = repo.load_declaration(conn, decl_id)
-        except repo.NotFound:
-            raise UserError("no_dossier", value=decl_id) from None
+        decl = _declaration(conn, decl_id)
         workers = repo.load_workers(conn, {line.worker_id for line in decl.lines}
                                     | {d.worker_id for d in decl.documents if d.worker_id})
     return decl, workers
+
+
+def state_of(app: App, decl_id: int) -> DossierState:
+    """A dossier's state, without reading (and unsealing) its lines."""
+    with app.db.reading() as conn:
+        return _declaration(conn, decl_id, lines=False).state
 
 
 def validate(app: App, decl_id: int) -> BuildResult:

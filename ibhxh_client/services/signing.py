@@ -29,7 +29,7 @@ from ..signing import (
 from ..signing.certs import describe
 from ..storage import repo
 from .app import App, UserError
-from .declarations import load, validate
+from .declarations import state_of, validate
 from .employer import get as get_employer
 from .files import read_bytes, write_atomic
 
@@ -129,9 +129,9 @@ def sign(app: App, decl_id: int, signer: Signer,
          now: dt.datetime | None = None) -> SignResult:
     """Validate, sign both levels, check our own signature, then store the signed dossier
     and move it to `signed`, in one transaction."""
-    decl, _ = load(app, decl_id)
-    if decl.state not in SIGNABLE:
-        raise UserError("not_signable", value=decl_id, state=str(decl.state))
+    state = state_of(app, decl_id)
+    if state not in SIGNABLE:
+        raise UserError("not_signable", value=decl_id, state=str(state))
     employer = get_employer(app)
     info = describe(signer.certificate)
     if info.tax_code and info.tax_code != employer.tax_code:
@@ -159,7 +159,7 @@ def sign(app: App, decl_id: int, signer: Signer,
 
 
 def signed_bytes(app: App, decl_id: int) -> bytes:
-    load(app, decl_id)  # a clear error for an unknown dossier
+    state_of(app, decl_id)  # a clear error for an unknown dossier
     with app.db.reading() as conn:
         data = repo.get_artifact(conn, decl_id, "signed")
     if data is None:

@@ -293,7 +293,7 @@ def _enqueue(app: App, conf: GatewaySettings, decl_id: int) -> dict[str, Any]:
         if state == DossierState.PRINTED:
             # Printed on paper after it was signed: the signed dossier still goes out.
             state = repo.state_before(conn, decl_id, DossierState.PRINTED)
-        if state != DossierState.SIGNED or repo.get_artifact(conn, decl_id, "signed") is None:
+        if state != DossierState.SIGNED or repo.artifact_sha256(conn, decl_id, "signed") is None:
             raise SubmissionError("not_signed", exit_code=1, id=decl_id, state=state)
         now = _now()
         values = {"gateway_url": conf.url, "unit_code": conf.unit_code, "status": QUEUED,
