@@ -597,11 +597,6 @@ class RateTable:
         floor = self._bound(self.floors[("any", scheme)].at(day), day, region)
         return Caps(floor=floor, ceilings=MappingProxyType(ceilings))
 
-    @property
-    def leave_days_limit(self) -> int:
-        """Days of unpaid or sick leave in a month from which nothing is due."""
-        return self.no_contribution_leave_days
-
     def _quantity(self, of: str, day: date, region: str) -> int:
         if of == "base_salary":
             return self.base_salary_at(day)

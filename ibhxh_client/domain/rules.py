@@ -80,10 +80,6 @@ def decision_for_late(rec: dict[str, Any], ctx: RuleContext) -> list[RowIssue]:
     return []
 
 
-def _worker_key(rec: dict[str, Any]) -> str | None:
-    return rec.get("ma_so_bhxh") or rec.get("so_cccd") or None
-
-
 def unique_workers(rows: list[dict[str, Any]], ctx: RuleContext) -> list[TableIssue]:
     """The same worker twice in one declaration is a mistake the gateway rejects."""
     seen: dict[str, int] = {}

@@ -16,7 +16,6 @@ from ..domain.model import (
     Declaration,
     DeclarationLine,
     Employer,
-    PartialDate,
     SupportingDocument,
     Worker,
 )
@@ -148,13 +147,3 @@ def lines_from_form(data: FormData) -> list[tuple[dict[str, Any], DeclarationLin
         worker = _kwargs(data.spec.rows, record, "worker")
         out.append((worker, DeclarationLine(worker_id=0, **kwargs)))
     return out
-
-
-def worker_from_fields(values: Mapping[str, Any]) -> Worker:
-    """A worker snapshot from the fields a form carries about them."""
-    names = {f.name for f in fields(Worker)}
-    kwargs = {k: v for k, v in values.items() if k in names}
-    kwargs.setdefault("full_name", "")
-    kwargs.setdefault("gender", "")
-    kwargs.setdefault("birth_date", PartialDate(1900))
-    return Worker(**kwargs)

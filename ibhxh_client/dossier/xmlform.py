@@ -46,10 +46,6 @@ def to_bytes(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def form_to_xml(data: FormData) -> bytes:
-    return to_bytes(form_element(data))
-
-
 class FormReadError(ValueError):
     """A value in a form's XML that does not read as its type."""
 

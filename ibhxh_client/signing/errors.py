@@ -14,7 +14,6 @@ from ibhxh_client.signing.pin import PinStatus, pin_message
 
 MODULE_NOT_FOUND = "module_not_found"
 MODULE_LOAD_FAILED = "module_load_failed"
-NO_MODULE = "no_module"
 NO_TOKEN = "no_token"
 SEVERAL_TOKENS = "several_tokens"
 TOKEN_REMOVED = "token_removed"

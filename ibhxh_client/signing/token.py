@@ -57,7 +57,6 @@ from ibhxh_client.signing.pin import (
     CKF_LOGIN_REQUIRED,
     CKF_PROTECTED_AUTHENTICATION_PATH,
     CKF_TOKEN_INITIALIZED,
-    CKF_USER_PIN_TO_BE_CHANGED,
     PinStatus,
     pin_status_from_flags,
 )
@@ -267,11 +266,6 @@ class TokenInfo:
     def protected_auth_path(self) -> bool:
         """The PIN is typed on the reader's own PIN pad."""
         return bool(self.flags & CKF_PROTECTED_AUTHENTICATION_PATH)
-
-    @property
-    def pin_to_be_changed(self) -> bool:
-        """The PIN is still the factory default or has expired."""
-        return bool(self.flags & CKF_USER_PIN_TO_BE_CHANGED)
 
     def name(self) -> str:
         """"LABEL (serial SERIAL)" for lists and messages."""

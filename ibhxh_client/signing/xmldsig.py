@@ -395,13 +395,6 @@ def _children(node: Any) -> list[Any]:
     return [c for c in node if isinstance(c.tag, str)]
 
 
-def _one(node: Any, name: str) -> Any:
-    found = [c for c in _children(node) if c.tag == _ds(name)]
-    if len(found) != 1:
-        raise _structure(f"{len(found)} {name}")
-    return found[0]
-
-
 @dataclass
 class _Ref:
     uri: str

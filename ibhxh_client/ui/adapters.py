@@ -20,7 +20,6 @@ from ..domain.model import (
     DeclarationLine,
     DossierState,
     Employer,
-    Period,
     Worker,
 )
 from ..services import declarations as decls
@@ -150,10 +149,6 @@ def check_draft(app: App, decl: Declaration, workers: dict[int, Worker]) -> Chec
     for data in result.forms:
         counts[data.spec.code] = counts.get(data.spec.code, 0) + 1
     return CheckResult(result.summary, list(counts.items()), list(result.problems))
-
-
-def period_of(text: str) -> Period:
-    return decls.parse_period(text)
 
 
 # -- paper ------------------------------------------------------------------------------

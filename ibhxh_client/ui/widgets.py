@@ -220,9 +220,6 @@ class FieldPanel(QWidget):
         for attr in self.errors:
             self.set_error(attr, "")
 
-    def error_text(self, attr: str) -> str:
-        return self.errors[attr].text()
-
     def focus(self, attr: str) -> None:
         w = self.inputs.get(attr)
         if w is not None:
