@@ -415,7 +415,6 @@ class SendScreen(QWidget):
 
     def _checked(self, answer: tuple) -> None:
         kind, decl, result = answer
-        self._decl_state = decl.state
         if kind == "done":
             self.check_label.setText(self.tr("This dossier was sent already ({state}). Its "
                                              "receipt and result are under Tracking.")
