@@ -46,12 +46,15 @@ def line_salary(table: contrib.RateTable, decl: Declaration, line: DeclarationLi
     return contrib.contribution_salary(line.salary, line.allowances)
 
 
-def summarise(catalog: Catalog, employer: Employer,
-              decl: Declaration) -> contrib.ContributionSummary:
-    """Every fund's employer and employee totals for the declaration's lines."""
+def summarise(catalog: Catalog, employer: Employer, decl: Declaration,
+              salaries: list[int] | None = None) -> contrib.ContributionSummary:
+    """Every fund's employer and employee totals for the declaration's lines
+    (``salaries``: each line's ``line_salary``, when the caller has them)."""
     table = catalog.rates
-    items = [contrib.WorkerInput(line_salary(table, decl, line), line.leave_days)
-             for line in decl.lines]
+    if salaries is None:
+        salaries = [line_salary(table, decl, line) for line in decl.lines]
+    items = [contrib.WorkerInput(salary, line.leave_days)
+             for salary, line in zip(salaries, decl.lines, strict=True)]
     return contrib.compute_many(table, decl.period.first_day, employer.region, items,
                                 reduced_accident_rate=employer.reduced_accident_rate)
 
@@ -78,12 +81,11 @@ def check_declaration(catalog: Catalog, employer: Employer, workers: Mapping[int
     editor shows after each edit, and what printing draws from."""
     procedure = catalog.procedure(decl.procedure)
     try:
-        summary = summarise(catalog, employer, decl)
+        salaries = [line_salary(catalog.rates, decl, line) for line in decl.lines]
+        summary = summarise(catalog, employer, decl, salaries)
     except ValueError:
-        summary = None  # a period outside the rate table: reported by the checks below
-    totals = Totals(count=len(decl.lines),
-                    salary=sum(line_salary(catalog.rates, decl, line) for line in decl.lines)
-                    if summary else 0,
+        salaries, summary = [], None  # a period outside the rate table: said below
+    totals = Totals(count=len(decl.lines), salary=sum(salaries),
                     due=summary.total if summary else 0)
     forms = build_forms(catalog.forms, procedure, employer, workers, decl, totals)
     result = BuildResult(forms=forms, summary=summary)
