@@ -7,6 +7,7 @@ XSD generator and the printer all read them, so a new decree is a data change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 FIELD_TYPES = ("text", "name", "id", "int", "money", "decimal", "date", "partial_date",
@@ -55,6 +56,11 @@ class GroupSpec:
             if f.name == name:
                 return f
         raise KeyError(name)
+
+    @cached_property
+    def by_xml(self) -> dict[str, FieldSpec]:
+        """The fields by their XML element name (what reading a form looks them up by)."""
+        return {f.xml: f for f in self.fields}
 
 
 @dataclass(frozen=True)

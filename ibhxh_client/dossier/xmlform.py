@@ -55,7 +55,7 @@ class FormReadError(ValueError):
 
 
 def _read(group: GroupSpec, element: etree._Element, row: int | None) -> dict[str, Any]:
-    by_tag = {f.xml: f for f in group.fields}
+    by_tag = group.by_xml
     out: dict[str, Any] = {}
     for child in element:
         f = by_tag.get(child.tag) if isinstance(child.tag, str) else None
