@@ -163,10 +163,11 @@ class Message:
 
     @classmethod
     def _fields(cls) -> dict[str, Any]:
+        """The message's fields and their types, worked out once per class."""
         if cls not in Message._hints:
-            Message._hints[cls] = typing.get_type_hints(cls)
-        hints = Message._hints[cls]
-        return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+            hints = typing.get_type_hints(cls)
+            Message._hints[cls] = {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+        return Message._hints[cls]
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -185,8 +186,9 @@ class Message:
         if not isinstance(data, dict):
             raise ProtocolError(f"{cls.__name__}: an object is expected")
         values = {}
+        hints = cls._fields()
         for f in dataclasses.fields(cls):
-            hint = cls._fields()[f.name]
+            hint = hints[f.name]
             if f.name not in data:
                 optional = f.default is not dataclasses.MISSING or \
                     f.default_factory is not dataclasses.MISSING
