@@ -755,7 +755,6 @@ class DeclarationsScreen(QWidget):
             except UserError as exc:
                 dialog.error.setText(exc.message(lang()))
                 continue
-            self.refresh()
             self.ctx.dossiers_changed()
             self.open(decl_id)
             return

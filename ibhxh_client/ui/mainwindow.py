@@ -70,11 +70,12 @@ class Context:
             self.window.screens["declarations"].workers_changed()
 
     def dossiers_changed(self) -> None:
+        """Dossiers were made or changed: the screen in view shows it now; the others read
+        theirs again when they are shown (``shown``), not on every edit."""
         if self.window:
-            for name in ("declarations", "tracking", "send"):
-                screen = self.window.screens.get(name)
-                if screen is not None and hasattr(screen, "dossiers_changed"):
-                    screen.dossiers_changed()
+            screen = self.window.screens.get(self.window.current_name())
+            if screen is not None and hasattr(screen, "dossiers_changed"):
+                screen.dossiers_changed()
 
 
 class MainWindow(QMainWindow):

@@ -236,8 +236,7 @@ class TrackingScreen(QWidget):
                                          "failed {f}.").format(
             a=result.get("accepted", 0), r=result.get("rejected", 0),
             w=result.get("waiting", 0), f=result.get("failed", 0)))
-        self.refresh()
-        self.ctx.dossiers_changed()
+        self.ctx.dossiers_changed()  # this screen, when it is in view
 
     def _sync_failed(self, exc: BaseException) -> None:
         self._job = None
