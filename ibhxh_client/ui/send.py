@@ -44,8 +44,7 @@ from .tracking import when
 from .widgets import compact, error_message, hint, title
 
 CHECK, CERT, WORK, RECEIPT, FAILED = range(5)
-SENDABLE = (DossierState.DRAFT, DossierState.VALIDATED, DossierState.SIGNED,
-            DossierState.PRINTED, DossierState.REJECTED)
+SENDABLE = signing_svc.SIGNABLE  # what signing accepts is what can be sent
 
 
 def sign_and_send(app: Any, decl_id: int, how: tuple, ask_pin: Any, progress: Any,

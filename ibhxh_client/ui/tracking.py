@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..services import declarations as decls
+from ..services.signing import SIGNABLE
 from . import adapters, tasks
 from .declarations import state_text
 from .i18n import translate
@@ -209,7 +210,7 @@ class TrackingScreen(QWidget):
                      + "".join(f"<th align=left>{h}</th>" for h in heads)
                      + f"</tr>{rows}</table>")
         self.details.setHtml("".join(parts))
-        self.resend_button.setEnabled(r["state"] not in ("accepted", "sent"))
+        self.resend_button.setEnabled(r["state"] in SIGNABLE)  # what can be signed and sent
 
     # -- actions ---------------------------------------------------------------------------
 
