@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .messages import word
+
 __all__ = [
     "CCCD_CENTURY",
     "CCCD_PROVINCES",
@@ -238,11 +240,8 @@ def describe(code: str, kind: str | None = None, lang: str = "vi") -> str:
     The same code ("length") means 10 digits for a BHXH number and 12 for a CCCD, so a
     caller that knows which check it ran should pass ``kind`` ("bhxh", "cccd", …).
     """
-    entry = MESSAGES.get(f"{kind}.{code}") if kind else None
-    entry = entry or MESSAGES.get(code)
-    if entry is None:
-        return code
-    return entry.get(lang) or entry["vi"]
+    specific = f"{kind}.{code}"
+    return word(MESSAGES, specific if kind and specific in MESSAGES else code, lang)
 
 
 def _digits(s: object, length: int) -> str | None:

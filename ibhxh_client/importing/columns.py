@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..catalog import Catalog
-from ..domain.text import detect_legacy, fix_legacy, fold, tcvn3_to_unicode, vni_to_unicode
+from ..domain.text import fix_legacy, fold, tcvn3_to_unicode, vni_to_unicode
 
 KINDS = ("name", "text", "id", "idcard", "money", "decimal", "partial_date", "date", "month",
          "gender", "code", "int", "ignore")
@@ -90,8 +90,8 @@ def header_key(text: object) -> str:
     if text is None:
         return ""
     s = str(text)
-    if not s.isascii() and detect_legacy(s):
-        s = fix_legacy(s)  # a header typed in .VnTime or VNI-Times
+    if not s.isascii():
+        s = fix_legacy(s)  # a header typed in .VnTime or VNI-Times, else s in NFC
     return _NOT_ALNUM.sub("", fold(s).replace("đ", "d"))
 
 
