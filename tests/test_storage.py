@@ -14,6 +14,12 @@ from ibhxh_client.storage.db import DB_FILE, Database, current_revision, head_re
 from ibhxh_client.storage.schema import metadata
 
 
+def test_the_quick_head_is_alembics_head():
+    from ibhxh_client.storage.db import _head
+
+    assert _head() == head_revision()
+
+
 def test_empty_database_migrates_to_head(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     with engine.begin() as conn:
