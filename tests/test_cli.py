@@ -156,6 +156,18 @@ def test_declare_validate_export_status(cli, demo, tmp_path):
     assert "validated" in cli("status").out
 
 
+def test_declare_lines_from_a_csv_file(cli, demo, tmp_path):
+    # --lines: a CSV with a header (worker, plan, salary, from …), in Windows-1258 here.
+    first, second = _worker(cli, 0)["bhxh_number"], _worker(cli, 1)["bhxh_number"]
+    path = tmp_path / "dong.csv"
+    path.write_bytes(f"worker;plan;salary;from\n{first};DC;12.000.000;12/2026\n\n"
+                     f"{second};DC;13.000.000;12/2026\n".encode("cp1258"))
+    r = cli("--json", "declare", "--procedure", "600b", "--period", "12/2026",
+            "--lines", path)
+    assert r.code == 0, r.err
+    assert cli("--json", "status", r.json["dossier_id"]).json["lines"] == 2
+
+
 @pytest.mark.parametrize("line,field_text,message", [
     ("{key}:XX", "Phương án", "XX"),  # unknown plan code
     ("{key}:DC:1000000", "Mức lương", "lương tối thiểu vùng"),  # under the floor

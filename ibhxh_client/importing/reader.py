@@ -153,6 +153,11 @@ def read_csv(path: Path) -> Sheet:
     except OSError as exc:
         raise ReadError("import_unreadable", path=str(path),
                         detail=exc.strerror or type(exc).__name__) from None
+    return csv_sheet(raw)
+
+
+def csv_sheet(raw: bytes) -> Sheet:
+    """CSV bytes as one sheet of strings (see ``decode_text`` and ``read_csv``)."""
     text, encoding = decode_text(raw)
     try:
         dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")

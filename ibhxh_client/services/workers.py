@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -17,20 +15,6 @@ from .files import read_bytes
 
 _FIELDS = {f.name for f in fields(Worker)} - {"id"}
 _INT_FIELDS = {"salary", "allowances"}
-
-
-def _column_names(app: App) -> dict[str, str]:
-    """Accepted CSV headers → Worker attribute: the attribute, the form field name, and
-    the form labels in both languages."""
-    out = {name: name for name in _FIELDS}
-    for form in app.catalog.forms.values():
-        for group in form.groups():
-            for f in group.fields:
-                if f.owner == "worker":
-                    out.setdefault(f.name, f.attr)
-                    for label in f.label.values():
-                        out.setdefault(label.lower(), f.attr)
-    return out
 
 
 def make_worker(values: dict[str, Any], row: int | None = None) -> Worker:
@@ -106,59 +90,9 @@ def search(app: App, text: str = "", limit: int | None = None) -> list[Worker]:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    """Rows of a CSV file in UTF-8 (with or without BOM) or Windows-1258."""
-    raw = read_bytes(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1258", errors="replace")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    """Rows of a CSV file by its header, read as the importer reads CSV (UTF-8 with or
+    without BOM, Windows-1258, the delimiter guessed)."""
+    from ..importing.reader import csv_sheet
 
-
-def import_csv(app: App, path: Path) -> dict[str, int]:
-    """Import workers from CSV, all or nothing: every bad row is listed, none is stored.
-
-    A worker already known by BHXH number or CCCD is updated, not added twice.
-    """
-    rows = read_csv(path)
-    names = _column_names(app)
-    workers: list[tuple[int, Worker]] = []
-    problems = []
-    for index, raw in enumerate(rows, start=2):  # row 1 is the header
-        values = {names[k.strip().lower()]: v for k, v in raw.items()
-                  if k and k.strip().lower() in names}
-        if not any((v or "").strip() for v in values.values()):
-            continue  # a blank line
-        try:
-            w = make_worker(values, index)
-        except UserError as exc:
-            from ..domain.validation import Problem
-
-            problems.append(Problem(path.name, index, exc.params.get("field"), "bad_value",
-                                    {"value": exc.params.get("value")}))
-            continue
-        problems += check_worker(app.catalog, w, index)
-        workers.append((index, w))
-    if problems:
-        raise UserError("invalid_data", problems=problems, count=len(problems))
-    added = updated = 0
-    with app.db.transaction() as conn:
-        for _index, w in workers:
-            existing = next((found for key in (w.bhxh_number, w.cccd) if key
-                             for found in [repo.find_worker(conn, key)] if found), None)
-            if existing:
-                w.id = existing.id
-                w.status = existing.status
-                repo.update_worker(conn, w)
-                updated += 1
-            else:
-                repo.add_workers(conn, [w])
-                added += 1
-        repo.log_processing(conn, "import", path.name, workers=added + updated,
-                            detail=f"added {added}, updated {updated}")
-    return {"added": added, "updated": updated}
+    header, *rows = csv_sheet(read_bytes(path)).rows or [[]]
+    return [dict(zip(header, row, strict=False)) for row in rows if any(row)]

@@ -24,6 +24,7 @@ from ..domain.model import (
 )
 from ..services import declarations as decls
 from ..services import employer as employer_svc
+from ..services import importing as import_svc
 from ..services import workers as workers_svc
 from ..services.app import App, UserError
 from ..storage import repo
@@ -74,32 +75,22 @@ def update_worker(app: App, worker_id: int, values: dict[str, Any]) -> Worker:
     return workers_svc.update(app, worker_id, values)
 
 
-def analyse_import(app: App, path: Path) -> Any | None:
+def analyse_import(app: App, path: Path) -> Any:
     """The importing service's look at a spreadsheet (sheet, header, matched and unmatched
-    columns), or None when that service is not there (CSV import only)."""
-    svc = optional("ibhxh_client.services.importing")
-    fn = getattr(svc, "analyse", None) if svc else None
-    return fn(app, Path(path)) if fn else None
+    columns)."""
+    return import_svc.analyse(app, Path(path))
 
 
 def import_workers(app: App, path: Path | Any, lang: str = "vi",
                    mapping: dict[int, str | None] | None = None) -> dict[str, Any]:
-    """Workers from a spreadsheet (a path, or the ``analyse_import`` result): the importing
-    service when present (xlsx, xls, ods, csv; rows that fail are reported, the others
-    saved, an .xlsx error report beside the file), else the CSV import of
-    ``services.workers``. ``mapping``: column index → field (None: ignore), from the
-    mapping dialog; remembered by the service for files of the same layout."""
-    svc = optional("ibhxh_client.services.importing")
-    fn = getattr(svc, "import_workers", None) if svc else None
-    if fn is None:
-        from ..services.workers import import_csv
-
-        counts = import_csv(app, Path(path))
-        return {**counts, "failed": 0, "summary": "", "rows": []}
-    result = fn(app, path, mapping=mapping) if mapping is not None else fn(app, path)
+    """Workers from a spreadsheet (a path, or the ``analyse_import`` result; xlsx, xls, ods,
+    csv): rows that fail are reported, the others saved, an .xlsx error report beside the
+    file. ``mapping``: column index → field (None: ignore), from the mapping dialog;
+    remembered by the service for files of the same layout."""
+    result = import_svc.import_workers(app, path, mapping=mapping)
     file = Path(getattr(path, "path", path))
     if result.failed:  # the rows to correct, marked in red, beside the file
-        svc.write_error_report(app, result, file.with_name(f"{file.stem}-loi.xlsx"))
+        import_svc.write_error_report(app, result, file.with_name(f"{file.stem}-loi.xlsx"))
     return {"added": result.added, "updated": result.updated, "failed": result.failed,
             "summary": result.summary(lang),
             "rows": [f"{r.row}: " + "; ".join(r.messages(lang))
