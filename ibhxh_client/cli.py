@@ -21,6 +21,7 @@ from . import __version__, logs
 from .domain.messages import word
 from .domain.model import Period
 from .domain.text import vnd
+from .domain.values import parse_money
 from .services import backup as backup_service
 from .services import calc as calc_service
 from .services import datakey, declarations, demo, diagnose, employer, privacy, submission, workers
@@ -633,10 +634,12 @@ def cmd_calc(app: App, args: argparse.Namespace, out: Output) -> int:
     period = declarations.parse_period(args.period)
     salaries = []
     for s in args.salaries:
-        digits = s.replace(".", "").replace(",", "")
-        if not digits.isdigit():
-            raise UserError("not_number", exit_code=2, value=s)
-        salaries.append(int(digits))
+        try:
+            if not s.strip():
+                raise ValueError(s)
+            salaries.append(parse_money(s))
+        except ValueError:
+            raise UserError("not_number", exit_code=2, value=s) from None
     data = calc_service.calculate(app, period, args.region, salaries,
                                   reduced_accident_rate=args.reduced_accident_rate)
 

@@ -40,3 +40,19 @@ def test_partial_date(text, expected):
 def test_partial_date_invalid(text):
     with pytest.raises(ValueError):
         PartialDate.parse(text)
+
+
+def test_amounts_and_days_as_officers_type_them():
+    import pytest
+
+    from ibhxh_client.domain.values import parse_day, parse_money
+
+    for text in ("10.000.000", "10,000,000", "10 000 000", " 10000000 "):
+        assert parse_money(text) == 10_000_000
+    assert parse_money("") == 0
+    for bad in ("10tr", "-5", "1.5e6", "１０"):
+        with pytest.raises(ValueError):
+            parse_money(bad)
+    assert parse_day("15/03/1990") == parse_day("1990-03-15") == parse_day("15.03.1990")
+    with pytest.raises(ValueError):
+        parse_day("31/02/1990")

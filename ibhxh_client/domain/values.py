@@ -22,6 +22,15 @@ def is_empty(ftype: str, value: Any, required: bool = False) -> bool:
     return not required and ftype in NUMERIC and value == 0
 
 
+def parse_money(text: str) -> int:
+    """An amount in đồng as officers type it: 10.000.000, 10,000,000, 10 000 000 or
+    10000000; 0 when empty; raises ValueError otherwise."""
+    digits = "".join(text.replace(".", "").replace(",", "").split())
+    if digits and not (digits.isascii() and digits.isdigit()):
+        raise ValueError(text)
+    return int(digits or 0)
+
+
 def parse_day(text: str) -> date:
     """A day as officers and files write it: dd/mm/yyyy (also dd.mm.yyyy) or yyyy-mm-dd;
     raises ValueError otherwise."""

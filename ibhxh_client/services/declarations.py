@@ -20,7 +20,7 @@ from ..domain.model import (
     WorkerStatus,
 )
 from ..domain.validation import Problem, RuleContext, validate_form
-from ..domain.values import parse_day
+from ..domain.values import parse_day, parse_money
 from ..dossier.build import BuildResult, build_dossier, check_declaration
 from ..dossier.envelope import read_envelope
 from ..dossier.safexml import UnsafeXmlError, parse
@@ -96,12 +96,11 @@ def _line(app: App, req: LineRequest, row: int, worker: Worker, period: Period,
             bad(field, "bad_month", text)
             return None
 
-    salary_text = req.salary.replace(".", "").replace(",", "").strip()
     salary = worker.salary
-    if salary_text:
-        if salary_text.isdigit():
-            salary = int(salary_text)
-        else:
+    if req.salary.strip():
+        try:
+            salary = parse_money(req.salary)
+        except ValueError:
             bad("muc_luong", "not_number", req.salary)
     decision_date = None
     if req.decision_date:

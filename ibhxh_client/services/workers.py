@@ -8,6 +8,7 @@ from typing import Any
 
 from ..domain.model import PartialDate, Worker, WorkerStatus
 from ..domain.text import clean_name, name_sort_key, nfc
+from ..domain.values import parse_money
 from ..storage import repo
 from .app import App, UserError
 from .checks import check_worker
@@ -29,10 +30,10 @@ def make_worker(values: dict[str, Any], row: int | None = None) -> Worker:
     out: dict[str, Any] = {}
     for key, value in v.items():
         if key in _INT_FIELDS:
-            digits = value.replace(".", "").replace(",", "").replace(" ", "")
-            if digits and not digits.isdigit():
-                raise UserError("bad_field", row=row or "", field=key, value=value)
-            out[key] = int(digits or 0)
+            try:
+                out[key] = parse_money(value)
+            except ValueError:
+                raise UserError("bad_field", row=row or "", field=key, value=value) from None
         elif key == "status":
             try:
                 out[key] = WorkerStatus(value or "new")

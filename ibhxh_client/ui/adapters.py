@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..domain import values
 from ..domain.model import (
     Declaration,
     DeclarationLine,
@@ -26,7 +24,7 @@ from ..services import declarations as decls
 from ..services import employer as employer_svc
 from ..services import importing as import_svc
 from ..services import workers as workers_svc
-from ..services.app import App, UserError
+from ..services.app import App
 from ..storage import repo
 
 
@@ -46,16 +44,6 @@ def get_employer(app: App) -> Employer | None:
 
 
 EDITABLE = decls.EDITABLE
-
-
-def parse_day(text: str, field: str) -> date | None:
-    """A day typed in a cell (dd/mm/yyyy); a message naming the field when it is not one."""
-    if not (text or "").strip():
-        return None
-    try:
-        return values.parse_day(text)
-    except ValueError:
-        raise UserError("field_type", field=field, expected="dd/mm/yyyy", value=text) from None
 
 
 def save_employer(app: App, values: dict[str, Any]) -> Employer:

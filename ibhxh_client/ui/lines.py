@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
 from ..catalog import Catalog
 from ..domain.model import Declaration, DeclarationLine, Period, PeriodError, Worker
 from ..domain.text import vnd
+from ..domain.values import parse_day, parse_money
 from .i18n import lang
 
 ROOT = QModelIndex()
@@ -60,12 +61,6 @@ def draft_cell(key: str) -> tuple[int, int] | None:
     return (int(row), col) if row.isdigit() and col is not None else None
 BAD = QColor("#fde2e2")
 PROBLEM = QColor("#fff1c7")
-
-
-def _parse_day(text: str):
-    from .adapters import parse_day
-
-    return parse_day(text, "decision_date")
 
 
 def decimal_text(value: Decimal) -> str:
@@ -220,10 +215,7 @@ class LinesModel(QAbstractTableModel):
         if kind == "plan":
             return text.split("–")[0].strip().upper()
         if kind == "money":
-            digits = text.replace(".", "").replace(",", "").replace(" ", "")
-            if digits and not digits.isdigit():
-                raise ValueError(text)
-            return int(digits or 0)
+            return parse_money(text)
         if kind == "decimal":  # 4,32 or 4.32; empty: not on the state pay scale
             number = text.replace(" ", "").replace(",", ".")
             if not number:
@@ -245,10 +237,7 @@ class LinesModel(QAbstractTableModel):
             except PeriodError:
                 raise ValueError(text) from None
         if kind == "date":
-            try:
-                return _parse_day(text)
-            except Exception:
-                raise ValueError(text) from None
+            return parse_day(text) if text.strip() else None  # ValueError when not a day
         return text
 
     # -- rows ------------------------------------------------------------------------------
