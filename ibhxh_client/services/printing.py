@@ -27,6 +27,7 @@ from ..storage import repo
 from . import declarations
 from .app import App, UserError
 from .employer import get as get_employer
+from .files import atomic_path
 
 # Failures of signing (signing/errors.py codes) that the officer cannot fix on the spot,
 # with the reason printed on the cover. Wrong or cancelled PINs, a choice among several
@@ -365,19 +366,11 @@ def _render(paper: PaperDossier, out: Path | None, device: Any, printer: str | N
                 return paper.render(device)
             except RenderError as exc:
                 raise PrintError("printer_failed", name=printer, detail=str(exc)) from None
-        tmp = out.with_name(out.name + ".part")
-        try:
+        with atomic_path(out) as tmp:  # never a half-written file under the real name
             try:
                 rendered = paper.write_pdf(tmp)
             except RenderError:
                 raise PrintError("pdf_failed", path=str(out)) from None
-            try:
-                tmp.replace(out)  # never a half-written file under the real name
-            except OSError as exc:
-                raise UserError("file_unwritable", path=str(out),
-                                detail=exc.strerror) from None
-        finally:
-            tmp.unlink(missing_ok=True)
         return rendered
     except LayoutError as exc:
         raise PrintError("layout_error", detail=str(exc)) from None

@@ -20,7 +20,7 @@ from ..storage import repo
 from ..storage.schema import declaration_lines, documents
 from ..storage.schema import workers as workers_t
 from .app import App, UserError
-from .files import write_atomic
+from .files import atomic_path, write_atomic
 
 # Worker attributes that no form carries, with their labels.
 OTHER_LABELS = {
@@ -120,9 +120,8 @@ def _report_pdf(app: App, report: dict[str, Any], out: Path, lang: str) -> None:
         sections.append(Section(title, lines))
     title = ("Báo cáo dữ liệu cá nhân của người lao động" if lang == "vi"
              else "Personal data held about a worker")
-    tmp = out.with_name(out.name + ".part")
-    write_pdf(tmp, title, f"{person['full_name']} — {report['generated']}", sections)
-    tmp.replace(out)
+    with atomic_path(out) as tmp:
+        write_pdf(tmp, title, f"{person['full_name']} — {report['generated']}", sections)
 
 
 def retention_due(app: App, years: int | None = None, today: date | None = None) -> list[dict]:
