@@ -53,6 +53,9 @@ class Catalog:
     def xsd_path(self, form_code: str) -> Path:
         return self.root / form_code / "schema.xsd"
 
+    def envelope_xsd_path(self) -> Path:
+        return self.root / "envelope" / "schema.xsd"
+
 
 def _field(raw: dict[str, Any], where: str) -> FieldSpec:
     try:

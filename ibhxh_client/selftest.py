@@ -78,7 +78,7 @@ def run(out: TextIO = sys.stdout) -> int:
             catalog = load_catalog()
             for code in catalog.forms:
                 load_schema(catalog.xsd_path(code))
-            load_schema(catalog.root / "envelope" / "schema.xsd")
+            load_schema(catalog.envelope_xsd_path())
             state["catalog"] = catalog
             return f"{len(catalog.forms)} forms, {len(catalog.codelists)} code lists"
 

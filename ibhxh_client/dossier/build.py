@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from lxml import etree
 
 from ..catalog import Catalog
 from ..domain import contributions as contrib
@@ -73,6 +76,12 @@ def rule_context(catalog: Catalog, employer: Employer, decl: Declaration,
                        region=employer.region, status_of=status_of)
 
 
+def schema_problems(xsd: Path, form: str, root: etree._Element) -> list[Problem]:
+    """Where ``root`` breaks the schema at ``xsd``, as problems of ``form``."""
+    return [Problem(form, None, None, "xsd", {"detail": e})
+            for e in schema_errors(load_schema(xsd), root)]
+
+
 def check_declaration(catalog: Catalog, employer: Employer, workers: Mapping[int, Worker],
                       decl: Declaration,
                       status_of: Callable[[dict[str, Any]], WorkerStatus | None] | None = None,
@@ -107,8 +116,7 @@ def build_dossier(catalog: Catalog, employer: Employer, workers: Mapping[int, Wo
     for data in result.forms:
         root = form_element(data)
         spec = data.spec
-        errors = schema_errors(load_schema(catalog.xsd_path(spec.code)), root)
-        result.problems += [Problem(spec.code, None, None, "xsd", {"detail": e}) for e in errors]
+        result.problems += schema_problems(catalog.xsd_path(spec.code), spec.code, root)
         stt = per_form[spec.code] = per_form.get(spec.code, 0) + 1
         result.files.append(DossierFile(spec.root, spec.title["vi"],
                                         spec.file_name.format(stt=stt), to_bytes(root)))
@@ -118,9 +126,9 @@ def build_dossier(catalog: Catalog, employer: Employer, workers: Mapping[int, Wo
         return result
     procedure = catalog.procedure(decl.procedure)
     envelope = envelope_element(employer, decl, procedure.name["vi"], result.files)
-    errors = schema_errors(load_schema(catalog.root / "envelope" / "schema.xsd"), envelope)
+    errors = schema_problems(catalog.envelope_xsd_path(), "Hoso", envelope)
     if errors:
-        result.problems += [Problem("Hoso", None, None, "xsd", {"detail": e}) for e in errors]
+        result.problems += errors
         return result
     result.envelope = to_bytes(envelope)
     return result

@@ -21,11 +21,10 @@ from ..domain.model import (
 )
 from ..domain.validation import Problem, RuleContext, validate_form
 from ..domain.values import parse_day, parse_money
-from ..dossier.build import BuildResult, build_dossier, check_declaration
+from ..dossier.build import BuildResult, build_dossier, check_declaration, schema_problems
 from ..dossier.envelope import read_envelope
 from ..dossier.safexml import UnsafeXmlError, parse
 from ..dossier.xmlform import FormReadError, form_from_element
-from ..dossier.xsd import load_schema, schema_errors
 from ..storage import repo
 from .app import App, UserError
 from .employer import get as get_employer
@@ -296,7 +295,7 @@ def validate_file(app: App, path: Path) -> list[Problem]:
     except UnsafeXmlError as exc:
         return [Problem(path.name, None, None, "bad_xml", {"detail": str(exc)})]
     if root.tag == "Hoso":
-        problems = _schema_problems(app.catalog.root / "envelope" / "schema.xsd", "Hoso", root)
+        problems = schema_problems(app.catalog.envelope_xsd_path(), "Hoso", root)
         if problems:
             return problems
         info = read_envelope(root)
@@ -320,16 +319,11 @@ def _try_period(text: str) -> Period | None:
         return None
 
 
-def _schema_problems(xsd: Path, form: str, root) -> list[Problem]:
-    return [Problem(form, None, None, "xsd", {"detail": e})
-            for e in schema_errors(load_schema(xsd), root)]
-
-
 def _check_form(app: App, root, period: Period | None, proc) -> list[Problem]:
     spec = next((s for s in app.catalog.forms.values() if s.root == root.tag), None)
     if spec is None:
         return [Problem(str(root.tag), None, None, "unknown_form", {"value": root.tag})]
-    problems = _schema_problems(app.catalog.xsd_path(spec.code), spec.code, root)
+    problems = schema_problems(app.catalog.xsd_path(spec.code), spec.code, root)
     if problems:
         return problems
     try:

@@ -71,7 +71,7 @@ class Schemas:
 
     def __init__(self) -> None:
         catalog = load_catalog()
-        self.envelope = catalog.root / "envelope" / "schema.xsd"
+        self.envelope = catalog.envelope_xsd_path()
         self.by_root: dict[str, Path] = {spec.root: catalog.xsd_path(code)
                                          for code, spec in catalog.forms.items()}
         self._local = threading.local()
