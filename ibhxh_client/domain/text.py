@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 __all__ = [
@@ -468,6 +468,11 @@ def unicode_to_vni(s: str) -> str:
     return nfc(s).translate(_VNI_ENCODE)
 
 
+# The legacy encodings by name, each with its conversion to Unicode.
+LEGACY_TO_UNICODE: dict[str, Callable[[str], str]] = {"tcvn3": tcvn3_to_unicode,
+                                                      "vni": vni_to_unicode}
+
+
 def detect_legacy(s: str) -> str | None:
     """Name the legacy encoding ``s`` was typed in: "tcvn3", "vni", or None.
 
@@ -481,11 +486,8 @@ def detect_legacy(s: str) -> str | None:
     s = nfc(s)
     if looks_vietnamese(s):
         return None
-    found = [
-        name
-        for name, convert in (("tcvn3", tcvn3_to_unicode), ("vni", vni_to_unicode))
-        if (out := convert(s)) != s and looks_vietnamese(out)
-    ]
+    found = [name for name, convert in LEGACY_TO_UNICODE.items()
+             if (out := convert(s)) != s and looks_vietnamese(out)]
     return found[0] if len(found) == 1 else None
 
 
@@ -501,18 +503,14 @@ def detect_legacy_many(texts: Iterable[str]) -> str | None:
     if len(kinds) != 1:
         return None
     kind = kinds.pop()
-    convert = tcvn3_to_unicode if kind == "tcvn3" else vni_to_unicode
+    convert = LEGACY_TO_UNICODE[kind]
     return kind if all(looks_vietnamese(convert(t)) for t in texts) else None
 
 
 def fix_legacy(s: str) -> str:
     """Return ``s`` in Unicode NFC, converting it first if it is TCVN3 or VNI text."""
     kind = detect_legacy(s)
-    if kind == "tcvn3":
-        return tcvn3_to_unicode(s)
-    if kind == "vni":
-        return vni_to_unicode(s)
-    return nfc(s)
+    return LEGACY_TO_UNICODE[kind](s) if kind else nfc(s)
 
 
 # ---------------------------------------------------------------------------------------

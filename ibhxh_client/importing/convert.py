@@ -22,15 +22,14 @@ from ..catalog import Catalog
 from ..domain.formspec import CodeList
 from ..domain.model import PartialDate, Period, PeriodError
 from ..domain.text import (
+    LEGACY_TO_UNICODE,
     detect_legacy,
     fold,
     looks_vietnamese,
     nfc,
-    tcvn3_to_unicode,
     unicode_to_tcvn3,
     unicode_to_vni,
 )
-from ..domain.text import vni_to_unicode as _vni
 from ..domain.validation import ID_CHECKS
 from .columns import Target
 from .reader import excel_serial_to_datetime
@@ -40,7 +39,6 @@ Reader = Callable[[Any], tuple[Any, Issue | None]]
 
 # The length each identifier has when Excel has not eaten its leading zeros.
 ID_LENGTHS = {"bhxh": 10, "cccd": 12, "cmnd": 9, "kcb": 5, "phone": 10, "agency_code": 5}
-LEGACY = {"tcvn3": tcvn3_to_unicode, "vni": _vni}
 
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
@@ -73,7 +71,7 @@ def clean_text(value: Any, legacy: str | None = None) -> str:
         if legacy and not looks_vietnamese(s):
             kind = detect_legacy(s) if legacy == "auto" else legacy
             if kind:
-                s = LEGACY[kind](s)
+                s = LEGACY_TO_UNICODE[kind](s)
     return " ".join(s.split())
 
 
