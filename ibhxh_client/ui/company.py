@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ..services.app import UserError
-from ..services.checks import fields_of
+from ..services.checks import EMPLOYER_REQUIRED, fields_of
 from . import adapters
 from .i18n import translate
 from .widgets import Debounce, FieldDef, FieldPanel, def_from_spec, hint, title
@@ -26,7 +26,7 @@ def employer_fields(ctx: Any) -> list[FieldDef]:
     for attr in ORDER:
         if attr in specs:
             out.append(def_from_spec(ctx.app.catalog, specs[attr],
-                                     required=attr in ("name", "unit_code", "tax_code")
+                                     required=attr in EMPLOYER_REQUIRED
                                      or specs[attr].required))
         elif attr == "agency_code":
             out.append(FieldDef(attr, translate("CompanyScreen", "Social security agency code")))
