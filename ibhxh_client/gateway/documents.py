@@ -32,10 +32,6 @@ def text(parent: etree._Element, tag: str, value: object) -> etree._Element:
     return el
 
 
-def to_bytes(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-
-
 def sign_document(xml: bytes, signer: Signer, signature_id: str,
                   now: dt.datetime | None = None) -> bytes:
     """Sign a gateway document into its ``Cky`` (the gateway's key, the signing time)."""

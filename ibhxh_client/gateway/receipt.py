@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from cryptography import x509
 from lxml import etree
 
+from ..dossier.xmlform import to_bytes
 from ..signing.certs import CertInfo
 from . import errors as E
-from .documents import Opened, field, open_document, text, to_bytes
+from .documents import Opened, field, open_document, text
 
 ROOT = "PhieuGiaoNhan"
 FORM_NUMBER = "02/TB-TS"

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from cryptography import x509
 from lxml import etree
 
+from ..dossier.xmlform import to_bytes
 from . import errors as E
-from .documents import Opened, field, open_document, text, to_bytes
+from .documents import Opened, field, open_document, text
 from .messages import say
 from .protocol import DossierStatus
 
