@@ -256,6 +256,10 @@ def test_reference_level_rows():
 )
 def test_minimum_wage_rows(period, region, amount):
     assert TABLE.minimum_wage_at(period, region) == amount
+    # The salary floor the checks use is the table's [[floors]]: that wage for a labour
+    # contract, none on the state pay scale; the contributions use the same.
+    assert TABLE.floor_at(period, region) == amount == TABLE.caps_at(period, region).floor
+    assert TABLE.floor_at(period, region, state_pay_scale=True) == 0
 
 
 def test_period_before_first_row_is_a_clear_error():

@@ -594,8 +594,16 @@ class RateTable:
         ceilings = {
             fund: self._bound(self.caps[(fund, scheme)].at(day), day, region) for fund in FUNDS
         }
-        floor = self._bound(self.floors[("any", scheme)].at(day), day, region)
-        return Caps(floor=floor, ceilings=MappingProxyType(ceilings))
+        return Caps(floor=self.floor_at(period, region, state_pay_scale=state_pay_scale),
+                    ceilings=MappingProxyType(ceilings))
+
+    def floor_at(self, period: Period, region: str, *, state_pay_scale: bool = False) -> int:
+        """The lowest contribution salary (the ``[[floors]]`` rows: the regional minimum
+        wage for labour contracts today, none on the state pay scale)."""
+        day = period_start(period)
+        _check_region(region)
+        scheme = "state" if state_pay_scale else "enterprise"
+        return self._bound(self.floors[("any", scheme)].at(day), day, region)
 
     def _quantity(self, of: str, day: date, region: str) -> int:
         if of == "base_salary":

@@ -35,18 +35,19 @@ def to_month_after_from(rec: dict[str, Any], ctx: RuleContext) -> list[RowIssue]
 
 
 def salary_floor(rec: dict[str, Any], ctx: RuleContext) -> list[RowIssue]:
-    """A contribution salary must reach the regional minimum wage of its month."""
+    """A contribution salary must reach the floor of its month (the rate table's: the
+    regional minimum wage for a labour contract)."""
     if rec.get("he_so"):
-        return []  # state pay scale: coefficient × base salary, no regional floor
+        return []  # state pay scale: coefficient × base salary, no floor in the table
     salary = rec.get("muc_luong") or 0
     decrease = ctx.procedure is not None and ctx.procedure.kind == "decrease"
     if not salary:
         return [] if decrease else [("muc_luong", "salary_missing", {})]
     start = rec.get("tu_thang") or ctx.period
-    if ctx.minimum_wage is None or start is None:
+    if ctx.salary_floor is None or start is None:
         return []
     try:
-        floor = ctx.minimum_wage(start, ctx.region)
+        floor = ctx.salary_floor(start, ctx.region)
     except ValueError:
         return []
     total = salary + (rec.get("pc_khac") or 0)

@@ -83,7 +83,8 @@ class RuleContext:
     """What the rules need beyond a form's own values."""
 
     codelists: dict[str, CodeList]
-    minimum_wage: Callable[[Period, str], int] | None = None  # (period, region) → VND
+    # (period, region) → the lowest contribution salary in VND (the rate table's floor)
+    salary_floor: Callable[[Period, str], int] | None = None
     procedure: Procedure | None = None
     period: Period | None = None
     region: str = "I"

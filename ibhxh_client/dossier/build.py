@@ -16,7 +16,14 @@ from lxml import etree
 
 from ..catalog import Catalog
 from ..domain import contributions as contrib
-from ..domain.model import Declaration, DeclarationLine, Employer, Worker, WorkerStatus
+from ..domain.model import (
+    Declaration,
+    DeclarationLine,
+    Employer,
+    Period,
+    Worker,
+    WorkerStatus,
+)
 from ..domain.validation import FormData, Problem, RuleContext, validate_form
 from .envelope import DossierFile, envelope_element
 from .records import Totals, build_forms
@@ -62,16 +69,17 @@ def summarise(catalog: Catalog, employer: Employer, decl: Declaration,
                                 reduced_accident_rate=employer.reduced_accident_rate)
 
 
+def salary_floor(catalog: Catalog) -> Callable[[Period, str], int]:
+    """The rules' salary floor: the rate table's, for a month and a region."""
+    table = catalog.rates
+    return lambda period, region: table.floor_at(period.first_day, region)
+
+
 def rule_context(catalog: Catalog, employer: Employer, decl: Declaration,
                  status_of: Callable[[dict[str, Any]], WorkerStatus | None] | None = None,
                  ) -> RuleContext:
     """What the row and table rules need to know about this declaration."""
-    table = catalog.rates
-
-    def minimum_wage(period: Any, region: str) -> int:
-        return table.minimum_wage_at(period.first_day, region)
-
-    return RuleContext(codelists=catalog.codelists, minimum_wage=minimum_wage,
+    return RuleContext(codelists=catalog.codelists, salary_floor=salary_floor(catalog),
                        procedure=catalog.procedures.get(decl.procedure), period=decl.period,
                        region=employer.region, status_of=status_of)
 

@@ -21,7 +21,13 @@ from ..domain.model import (
 )
 from ..domain.validation import Problem, RuleContext, validate_form
 from ..domain.values import parse_day, parse_money
-from ..dossier.build import BuildResult, build_dossier, check_declaration, schema_problems
+from ..dossier.build import (
+    BuildResult,
+    build_dossier,
+    check_declaration,
+    salary_floor,
+    schema_problems,
+)
 from ..dossier.envelope import read_envelope
 from ..dossier.safexml import UnsafeXmlError, parse
 from ..dossier.xmlform import FormReadError, form_from_element
@@ -333,10 +339,8 @@ def _check_form(app: App, root, period: Period | None, proc) -> list[Problem]:
     ctx = RuleContext(codelists=app.catalog.codelists, procedure=proc,
                       period=period or data.header.get("ky_ke_khai"))
     try:
-        employer = get_employer(app)
-        table = app.catalog.rates
-        ctx.region = employer.region
-        ctx.minimum_wage = lambda p, region: table.minimum_wage_at(p.first_day, region)
+        ctx.region = get_employer(app).region
+        ctx.salary_floor = salary_floor(app.catalog)
     except UserError:
         pass  # no unit set up here: the salary floor cannot be known, the rest still runs
     return validate_form(data, ctx)
