@@ -10,7 +10,7 @@ from ..services.app import UserError
 from ..services.checks import EMPLOYER_REQUIRED, fields_of
 from . import adapters
 from .i18n import translate
-from .widgets import Debounce, FieldDef, FieldPanel, def_from_spec, hint, title
+from .widgets import Debounce, FieldDef, FieldPanel, def_from_spec, hint, restyle, title
 
 ORDER = ("name", "unit_code", "tax_code", "agency_code", "unit_type", "address", "province",
          "phone", "email", "licence_number", "licence_date", "payment_mode", "bank_account",
@@ -120,13 +120,13 @@ class CompanyScreen(QWidget):
             self.status.setProperty("role", "error")
             self.status.setText(self.tr(
                 "Not saved yet: fix the fields marked in red. What you typed is kept."))
-            self._repolish()
+            restyle(self.status)
             return False
         self.panel.clear_problems()
         self.ctx.drafts.clear(DRAFT)
         self.status.setProperty("role", "ok")
         self.status.setText(self.tr("Saved."))
-        self._repolish()
+        restyle(self.status)
         self.ctx.employer_changed()
         return True
 
@@ -136,9 +136,6 @@ class CompanyScreen(QWidget):
         names = [n.strip() for n in str(exc.params.get("fields", "")).split(",")]
         return [Problem("TK3-TS", None, n, "required") for n in names if n]
 
-    def _repolish(self) -> None:
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
 
     def flush(self) -> None:
         self.draft_saver.flush()

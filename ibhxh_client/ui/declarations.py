@@ -46,7 +46,7 @@ from ..services.app import UserError
 from . import adapters, tasks
 from .i18n import lang, translate
 from .lines import COLUMNS, FIELD_COLUMN, LinesModel, PlanDelegate, draft_cell, draft_key
-from .widgets import Debounce, ListModel, compact, error_message, hint, show_error, title
+from .widgets import Debounce, ListModel, compact, error_message, hint, restyle, show_error, title
 from .worker_table import WorkerTableModel, load_index
 
 ROOT = QModelIndex()
@@ -558,8 +558,7 @@ class Editor(QWidget):
             self.check_status.setProperty("role", "ok")
             self.check_status.setText(self.tr("No problems: the dossier is ready to sign "
                                               "and send."))
-        self.check_status.style().unpolish(self.check_status)
-        self.check_status.style().polish(self.check_status)
+        restyle(self.check_status)
 
     def _cell_of(self, p: Any) -> tuple[int, int] | None:
         if p.form != "D02-LT" or not p.row or p.row > self.model.rowCount():

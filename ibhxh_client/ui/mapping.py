@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .widgets import hint, title
+from .widgets import hint, restyle, title
 
 SAMPLES = 3  # values shown per column
 SAMPLE_ROWS = 30  # rows looked at for them
@@ -148,5 +148,4 @@ class MappingDialog(QDialog):
     def _say(self, role: str, text: str) -> None:
         self.status.setProperty("role", role)
         self.status.setText(text)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        restyle(self.status)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from . import adapters, tasks
 from .i18n import lang
-from .widgets import error_message, hint
+from .widgets import error_message, hint, restyle
 
 
 class PaperDialog(QDialog):
@@ -146,7 +146,7 @@ class PaperDialog(QDialog):
             b.setEnabled(True)
         self.status.setProperty("role", "ok")
         self.status.setText(result.message(lang()))
-        self._repolish()
+        restyle(self.status)
         self.ctx.dossiers_changed()
 
     def _failed(self, exc: BaseException) -> None:
@@ -154,8 +154,5 @@ class PaperDialog(QDialog):
             b.setEnabled(True)
         self.status.setProperty("role", "error")
         self.status.setText(error_message(exc))
-        self._repolish()
+        restyle(self.status)
 
-    def _repolish(self) -> None:
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)

@@ -41,7 +41,7 @@ from .i18n import lang
 from .pin import PinBridge, PinDialog, open_pin_dialog
 from .tokens import TOKEN_LOCK
 from .tracking import when
-from .widgets import compact, error_message, hint, title
+from .widgets import compact, error_message, hint, restyle, title
 
 CHECK, CERT, WORK, RECEIPT, FAILED = range(5)
 SENDABLE = signing_svc.SIGNABLE  # what signing accepts is what can be sent
@@ -432,7 +432,7 @@ class SendScreen(QWidget):
                 self.check_list.addItem(QListWidgetItem(p.message(lang())))
             self.check_list.setVisible(True)
             self.edit_button.setVisible(True)
-            self._repolish(self.check_label)
+            restyle(self.check_label)
             return
         forms = ", ".join(f"{code} × {n}" if n > 1 else code for code, n in result.forms)
         due = vnd(result.summary.total) if result.summary else "—"
@@ -442,14 +442,14 @@ class SendScreen(QWidget):
     def _ok(self, text: str) -> None:
         self.check_label.setProperty("role", "ok")
         self.check_label.setText(text)
-        self._repolish(self.check_label)
+        restyle(self.check_label)
         self.next_button.setEnabled(True)
         self.next_button.setFocus()
 
     def _check_failed(self, exc: BaseException) -> None:
         self.check_label.setProperty("role", "error")
         self.check_label.setText(error_message(exc))
-        self._repolish(self.check_label)
+        restyle(self.check_label)
 
     # -- 2. certificate --------------------------------------------------------------------
 
@@ -659,7 +659,3 @@ class SendScreen(QWidget):
             if self.pages.currentIndex() == CHECK:
                 self.run_check()
 
-    @staticmethod
-    def _repolish(w: QWidget) -> None:
-        w.style().unpolish(w)
-        w.style().polish(w)

@@ -47,6 +47,12 @@ QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #b00020
 """
 
 
+def restyle(w: QWidget) -> None:
+    """Apply the style sheet again after a property it looks at (role, invalid) changed."""
+    w.style().unpolish(w)
+    w.style().polish(w)
+
+
 @dataclass
 class FieldDef:
     """One input of a form panel: where its value goes and how it is entered."""
@@ -212,8 +218,7 @@ class FieldPanel(QWidget):
         label.setVisible(bool(text))
         w = self.inputs[attr]
         w.setProperty("invalid", "true" if text else "false")
-        w.style().unpolish(w)
-        w.style().polish(w)
+        restyle(w)
         w.setToolTip(text)
 
     def clear_problems(self) -> None:

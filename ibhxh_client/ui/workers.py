@@ -28,7 +28,7 @@ from ..services.app import UserError
 from ..services.checks import fields_of
 from . import adapters, tasks
 from .i18n import translate
-from .widgets import Debounce, FieldDef, FieldPanel, def_from_spec, hint, title
+from .widgets import Debounce, FieldDef, FieldPanel, def_from_spec, hint, restyle, title
 from .worker_table import WorkerTableModel, load_index
 
 ORDER = ("full_name", "gender", "birth_date", "cccd", "bhxh_number", "cmnd", "nationality",
@@ -236,8 +236,7 @@ class WorkerEditor(QWidget):
     def _say(self, role: str, text: str) -> None:
         self.status.setProperty("role", role)
         self.status.setText(text)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        restyle(self.status)
 
 
 class WorkersScreen(QWidget):
