@@ -236,10 +236,15 @@ def load(app: App, decl_id: int) -> tuple[Declaration, dict[int, Worker]]:
     return decl, workers
 
 
-def state_of(app: App, decl_id: int) -> DossierState:
-    """A dossier's state, without reading (and unsealing) its lines."""
+def head(app: App, decl_id: int) -> Declaration:
+    """A dossier's own row (procedure, period, state), without reading (and unsealing)
+    its lines."""
     with app.db.reading() as conn:
-        return _declaration(conn, decl_id, lines=False).state
+        return _declaration(conn, decl_id, lines=False)
+
+
+def state_of(app: App, decl_id: int) -> DossierState:
+    return head(app, decl_id).state
 
 
 def validate(app: App, decl_id: int) -> BuildResult:

@@ -238,12 +238,8 @@ def _loaded(app: App, decl_id: int) -> tuple[Declaration, dict[int, Worker]]:
 
 
 def _loaded_declaration(app: App, decl_id: int) -> Declaration:
-    """The dossier's own row and lines, without its workers (read only when needed)."""
-    with app.db.reading() as conn:
-        try:
-            decl = repo.load_declaration(conn, decl_id, lines=False)
-        except repo.NotFound:
-            raise UserError("no_dossier", value=decl_id) from None
+    """The dossier's own row, without its lines or workers (read only when needed)."""
+    decl = declarations.head(app, decl_id)
     if decl.state in NOT_PRINTABLE:
         raise PrintError("not_printable", id=decl_id, state=str(decl.state))
     return decl
