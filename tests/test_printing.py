@@ -221,6 +221,11 @@ def test_wrong_requests_are_refused_before_anything_changes(demo_app, tmp_path):
                       out=tmp_path / "missing" / "a.pdf")
     assert err.value.code == "pdf_failed"
     assert not list(tmp_path.rglob("*.part"))
+    # A rejection the program cannot mend: the paper dossier is how the filing happens.
+    with demo_app.db.transaction() as conn:
+        repo.set_state(conn, demo_app.demo_id, DossierState.REJECTED, "test")
+    print_dossier(demo_app, demo_app.demo_id, reason=REASON, out=tmp_path / "r.pdf")
+    assert (tmp_path / "r.pdf").exists()
     with demo_app.db.transaction() as conn:
         repo.set_state(conn, demo_app.demo_id, DossierState.ACCEPTED, "test")
     with pytest.raises(PrintError) as err:

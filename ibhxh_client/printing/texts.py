@@ -96,9 +96,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "pdf_failed": {"vi": "Không tạo được tệp PDF {path}. Chưa có gì thay đổi.",
                    "en": "Could not make the PDF file {path}. Nothing changed."},
     "not_printable": {"vi": "Hồ sơ {id} đang ở trạng thái '{state}': không in hồ sơ giấy cho "
-                            "hồ sơ đã có kết quả.",
+                            "hồ sơ đã được chấp nhận.",
                       "en": "Dossier {id} is '{state}': no paper dossier is printed for a "
-                            "dossier that already has its result."},
+                            "dossier that was accepted."},
     "layout_error": {"vi": "Mẫu in bị lỗi: {detail}", "en": "The print layout is broken: "
                                                           "{detail}"},
 }

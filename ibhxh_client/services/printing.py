@@ -79,7 +79,9 @@ GATEWAY_REASONS: dict[str, str] = {
 }
 KIND_REASONS = {"network": "reason.gateway_unreachable", "answer": "reason.gateway_untrusted"}
 
-NOT_PRINTABLE = (DossierState.ACCEPTED, DossierState.REJECTED)
+# Accepted: the filing is done. A rejected dossier is printed: when a rejection cannot be
+# mended, the paper dossier is how the filing still happens.
+NOT_PRINTABLE = (DossierState.ACCEPTED,)
 MAX_REASON = 300  # characters: it must fit on the cover and in the history
 
 
