@@ -15,10 +15,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ibhxh_client.domain.model import Declaration, DeclarationLine, Period
 from ibhxh_client.services.demo import demo_employer, demo_workers
-from ibhxh_client.storage.keys import MemoryKeyring
 
 PERIOD = Period(2026, 11)
-__all__ = ["PERIOD", "MemoryKeyring", "best", "make_inputs", "rss_mb"]
+__all__ = ["PERIOD", "best", "make_inputs", "no_keyring", "rss_mb"]
+
+
+def no_keyring() -> None:
+    """Keep the machine's own keyring out of a benchmark: keyring's "fail" backend, so the
+    data key goes to the program's own fallback file, in a folder of the benchmark's."""
+    import os
+    import tempfile
+
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    os.environ["IBHXH_KEY_DIR"] = tempfile.mkdtemp(prefix="ibhxh-bench-keys-")
 
 
 def best(fn: Callable[[], object], repeat: int) -> tuple[float, object]:

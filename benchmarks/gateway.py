@@ -34,12 +34,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import keyring
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import MemoryKeyring
+from common import no_keyring
 
 from ibhxh_client.gateway import protocol as P
 from ibhxh_client.gateway.client import GZIP_FROM, RetryPolicy
@@ -163,7 +162,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=25)
     parser.add_argument("--big", type=int, default=50_000, help="0 to skip")
     args = parser.parse_args()
-    keyring.set_keyring(MemoryKeyring())
+    no_keyring()
     tmp = Path(tempfile.mkdtemp(prefix="ibhxh-gw-bench-"))
     os.environ["IBHXH_KEY_DIR"] = str(tmp / "keys")
     made = make_demo_pkcs12(tmp / "unit.p12", b"pw", TAX, NAME)

@@ -25,11 +25,9 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-import keyring
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import MemoryKeyring, best
+from common import best, no_keyring
 
 from ibhxh_client.domain.model import Period
 from ibhxh_client.services import importing
@@ -76,7 +74,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    keyring.set_keyring(MemoryKeyring())
+    no_keyring()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "workers.xlsx"
         write_file(path, args.rows)

@@ -17,11 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import keyring
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import MemoryKeyring
+from common import no_keyring
 
 from ibhxh_client.domain.model import Period
 from ibhxh_client.services.demo import demo_workers
@@ -39,7 +37,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=50_000)
     args = parser.parse_args()
-    keyring.set_keyring(MemoryKeyring())
+    no_keyring()
     workers = list(demo_workers(args.workers, Period(2026, 11)))
     probes = [w.cccd for w in workers[:: max(1, len(workers) // 1000)]][:1000]
 

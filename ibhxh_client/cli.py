@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, logs
-from .domain.messages import word
+from .domain.messages import state_name, word
 from .domain.model import Period
 from .domain.text import vnd
 from .domain.values import parse_money
@@ -59,6 +59,7 @@ TEXT = {
                  "en": "Imported: {added} new, {updated} updated."},
     "xlsx_written": {"vi": "Đã ghi {out}.", "en": "Wrote {out}."},
     "no_dossiers": {"vi": "Chưa có hồ sơ nào.", "en": "No dossiers yet."},
+    "rows": {"vi": "{count} dòng", "en": "{count} rows"},
     "total": {"vi": "Tổng cộng", "en": "Total"},
     "employer_share": {"vi": "Đơn vị", "en": "Employer"},
     "employee_share": {"vi": "Người lao động", "en": "Employee"},
@@ -219,7 +220,8 @@ def cmd_workers(app: App, args: argparse.Namespace, out: Output) -> int:
     def human() -> None:
         for w in found:
             print(f"#{w.id:<6} {w.bhxh_number or '-':10} {w.cccd or '-':12} "
-                  f"{w.full_name:30} {w.birth_date!s:10} {vnd(w.salary):>12} {w.status}")
+                  f"{w.full_name:30} {w.birth_date!s:10} {vnd(w.salary):>12} "
+                  f"{state_name(w.status, out.lang)}")
 
     out.result([_worker_dict(w) for w in found], human)
     return 0
@@ -282,7 +284,8 @@ def cmd_validate(app: App, args: argparse.Namespace, out: Output) -> int:
         state = declarations.status(app, int(target))["state"]
         out.result({"ok": True, "dossier_id": int(target), "files": len(result.files),
                     "state": state},
-                   t("valid", out.lang, id=target, files=len(result.files), state=state))
+                   t("valid", out.lang, id=target, files=len(result.files),
+                     state=state_name(state, out.lang)))
         return 0
     problems = declarations.validate_file(app, Path(target))
     if problems:
@@ -323,8 +326,10 @@ def cmd_status(app: App, args: argparse.Namespace, out: Output) -> int:
             if not items:
                 print(t("no_dossiers", out.lang))
             for d in items:
-                print(f"#{d['id']:<5} {d['procedure']:5} {d['period']}  {d['state']:10} "
-                      f"{d['lines']:>7} dòng  {d['created']}  {d.get('dossier_number') or ''}")
+                state = state_name(d["state"], out.lang)
+                print(f"#{d['id']:<5} {d['procedure']:5} {d['period']}  {state:20} "
+                      f"{t('rows', out.lang, count=d['lines']):>12}  {d['created']}  "
+                      f"{d.get('dossier_number') or ''}")
 
         out.result([{**d, "dossier_id": d["id"]} for d in items], human)
         return 0
@@ -332,12 +337,14 @@ def cmd_status(app: App, args: argparse.Namespace, out: Output) -> int:
     item["gateway"] = submission.tracking(app, int(args.dossier_id))
 
     def human_one() -> None:
-        print(f"#{item['id']} {item['procedure']} {item['period']}: {item['state']}")
+        lang = out.lang
+        print(f"#{item['id']} {item['procedure']} {item['period']}: "
+              f"{state_name(item['state'], lang)}")
         for h in item["history"]:
-            print(f"  {h['at']}  {h['from'] or '-':>10} → {h['to']:10} {h['user']}  "
-                  f"{h['detail']}")
+            print(f"  {h['at']}  {state_name(h['from'], lang) or '-':>20} → "
+                  f"{state_name(h['to'], lang):20} {h['user']}  {h['detail']}")
         if item["gateway"]:
-            _print_tracking(item["gateway"])
+            _print_tracking(item["gateway"], lang)
 
     out.result({**item, "dossier_id": item["id"]}, human_one)
     return 0
@@ -562,7 +569,7 @@ def cmd_login(app: App, args: argparse.Namespace, out: Output) -> int:
         if signer is not None:
             signer.close()
     out.result(info, t("logged_in", out.lang, gateway=info["gateway"], unit=args.unit,
-                       login=info["login"]))
+                       login=state_name(info["login"], out.lang)))
     return 0
 
 
@@ -577,8 +584,9 @@ def cmd_submit(app: App, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
-def _print_tracking(item: dict[str, Any]) -> None:
-    print(f"  {item.get('dossier_number') or '-'}  {item['outbox']}  {item['gateway']}")
+def _print_tracking(item: dict[str, Any], lang: str) -> None:
+    print(f"  {item.get('dossier_number') or '-'}  {state_name(item['outbox'], lang)}  "
+          f"{item['gateway']}")
     if item.get("last_error_message"):
         print(f"  ! {item['last_error_message']}")
     for reason in item.get("reasons", []):
@@ -595,9 +603,9 @@ def cmd_sync(app: App, args: argparse.Namespace, out: Output) -> int:
 
     def human() -> None:
         for item in summary["dossiers"]:
-            print(f"#{item['dossier_id']:<5} {item.get('state', '-')}")
+            print(f"#{item['dossier_id']:<5} {state_name(item.get('state', ''), out.lang) or '-'}")
             if "outbox" in item:
-                _print_tracking(item)
+                _print_tracking(item, out.lang)
             if "error" in item:
                 print(f"  ! {item['error']['message']}", file=sys.stderr)
         print(t("synced", out.lang, **{k: summary[k] for k in
@@ -630,7 +638,10 @@ def cmd_print(app: App, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
-def cmd_calc(app: App, args: argparse.Namespace, out: Output) -> int:
+def cmd_calc(app: App | None, args: argparse.Namespace, out: Output) -> int:
+    """Needs no data folder: only the rate table that ships with the program."""
+    from .catalog import load_catalog
+
     period = declarations.parse_period(args.period)
     salaries = []
     for s in args.salaries:
@@ -640,7 +651,7 @@ def cmd_calc(app: App, args: argparse.Namespace, out: Output) -> int:
             salaries.append(parse_money(s))
         except ValueError:
             raise UserError("not_number", exit_code=2, value=s) from None
-    data = calc_service.calculate(app, period, args.region, salaries,
+    data = calc_service.calculate(load_catalog(), period, args.region, salaries,
                                   reduced_accident_rate=args.reduced_accident_rate)
 
     def human() -> None:
@@ -864,8 +875,36 @@ def _dossier_arg(args: argparse.Namespace) -> int | None:
     return None
 
 
+def _creates_data(args: argparse.Namespace) -> bool:
+    """Only these commands may make a data folder that is not there yet."""
+    return args.command == "demo" or (args.command == "employer" and args.action == "set")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; returns the exit code."""
+    """Run one command; returns the exit code. Output cut short by its reader
+    (``ibhxh status | head``) ends the command quietly."""
+    try:
+        code = _run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 141  # as a command stopped by SIGPIPE
+    return code
+
+
+def _quiet_stdout() -> None:
+    """The reader of stdout is gone: what is still buffered goes nowhere, so Python's
+    flush at exit does not print a BrokenPipeError."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (captured in tests)
+        pass
+
+
+def _run(argv: list[str] | None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")  # Vietnamese on a Windows console
         sys.stderr.reconfigure(encoding="utf-8")
@@ -878,13 +917,13 @@ def main(argv: list[str] | None = None) -> int:
             return _restore_key(args, out)
         if args.command in ("restore", "diagnose"):
             return args.fn(args, out)
-        if args.command == "verify":
-            return cmd_verify(None, args, out)
+        if args.command in ("verify", "calc"):
+            return args.fn(None, args, out)
         if args.command == "sandbox":  # no database: the sandbox keeps its own state
             from .gateway.sandbox import cli as sandbox_cli
 
             return sandbox_cli.run(args, args.data_dir, args.lang)
-        app = open_app(args.data_dir, lang=args.lang)
+        app = open_app(args.data_dir, lang=args.lang, create=_creates_data(args))
         if args.command == "employer" and args.action == "set" and not args.file:
             raise UserError("missing_fields", exit_code=2, fields="--file")
         if args.command == "workers" and args.action == "import" and not args.file:
@@ -896,6 +935,8 @@ def main(argv: list[str] | None = None) -> int:
         return out.error(UserError(exc.code, **exc.params))
     except DatabaseError as exc:
         return out.error(UserError("database", detail=str(exc)))
+    except BrokenPipeError:
+        raise
     except Exception as exc:
         log.exception("unexpected error in %s", args.command)
         return out.error(UserError("internal", exit_code=70, detail=type(exc).__name__))

@@ -11,7 +11,7 @@ from pathlib import Path
 import keyring
 import pytest
 
-from ibhxh_client.storage.keys import MemoryKeyring
+from tests.keyrings import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -153,7 +153,7 @@ def test_declare_validate_export_status(cli, demo, tmp_path):
     status = cli("--json", "status", new_id).json
     assert status["state"] == "validated"
     assert [h["to"] for h in status["history"]] == ["draft", "validated"]
-    assert "validated" in cli("status").out
+    assert "Đã kiểm tra" in cli("status").out
 
 
 def test_declare_lines_from_a_csv_file(cli, demo, tmp_path):

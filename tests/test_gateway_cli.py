@@ -37,7 +37,7 @@ def test_a_month_from_the_command_line(cli, make_sandbox, monkeypatch, tmp_path,
         assert cli("sync").code == 0
         time.sleep(0.2)
     status = cli("status", 1).out
-    assert "accepted" in status and re.search(r"\d{5}/\d{4}/07906", status)
+    assert "Được chấp nhận" in status and re.search(r"\d{5}/\d{4}/07906", status)
 
 
 def test_gateway_down_exit_4_keeps_the_dossier_and_offers_paper(cli, make_sandbox,

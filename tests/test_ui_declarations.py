@@ -69,7 +69,7 @@ def test_three_lines_show_the_right_totals_and_are_saved(demo_window, qtbot, mon
         edit_cell(qtbot, editor.table, row, FIELD_COLUMN["muc_luong"],
                   f"{salary:,}".replace(",", "."))
     assert [line.salary for line in editor.decl.lines] == salaries
-    expected = calc.calculate(app, Period(2026, 11), "I", salaries)
+    expected = calc.calculate(app.catalog, Period(2026, 11), "I", salaries)
     qtbot.waitUntil(lambda: editor.total_labels[("total", "total")].text() ==
                     f"{expected['total']:,}".replace(",", "."), timeout=5000)
     assert editor.total_labels[("BHXH", "employer")].text() == \

@@ -75,6 +75,17 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "TỆP' hoặc 'ibhxh demo'.",
                     "en": "No unit is set up yet. Run 'ibhxh employer set --file FILE' or "
                           "'ibhxh demo'."},
+    "data_dir_missing": {"vi": "Thư mục dữ liệu {path} không tồn tại. Kiểm tra lại đường dẫn, "
+                               "hoặc tạo dữ liệu mới bằng 'ibhxh demo' hay 'ibhxh employer set "
+                               "--file TỆP'.",
+                         "en": "The data folder {path} does not exist. Check the path, or make "
+                               "new data with 'ibhxh demo' or 'ibhxh employer set --file FILE'."},
+    "data_dir_empty": {"vi": "Thư mục {path} chưa có dữ liệu của chương trình. Kiểm tra lại "
+                             "đường dẫn, hoặc tạo dữ liệu bằng 'ibhxh demo' hay 'ibhxh employer "
+                             "set --file TỆP'.",
+                       "en": "The folder {path} holds no data of this program. Check the path, "
+                             "or make data with 'ibhxh demo' or 'ibhxh employer set --file "
+                             "FILE'."},
     "file_unreadable": {"vi": "Không đọc được tệp {path}: {detail}.",
                         "en": "Cannot read the file {path}: {detail}."},
     "file_unwritable": {"vi": "Không ghi được tệp {path}: {detail}.",
@@ -188,6 +199,41 @@ MESSAGES: dict[str, dict[str, str]] = {
     "at_row": {"vi": "{form} dòng {row}", "en": "{form} row {row}"},
     "at_header": {"vi": "{form}", "en": "{form}"},
 }
+
+
+# The names of states and methods as an officer reads them: a dossier's state, where it
+# stands in the outbox, and how the unit logs in to the gateway. The window and the
+# command line show the same words.
+STATE_NAMES: dict[str, dict[str, str]] = {
+    "draft": {"vi": "Nháp", "en": "Draft"},
+    "validated": {"vi": "Đã kiểm tra", "en": "Checked"},
+    "signed": {"vi": "Đã ký", "en": "Signed"},
+    "sent": {"vi": "Đã gửi, chờ kết quả", "en": "Sent, waiting"},
+    "accepted": {"vi": "Được chấp nhận", "en": "Accepted"},
+    "rejected": {"vi": "Bị từ chối", "en": "Rejected"},
+    "printed": {"vi": "Đã in hồ sơ giấy", "en": "Printed on paper"},
+    # the outbox
+    "queued": {"vi": "Chờ gửi", "en": "Waiting to be sent"},
+    "sending": {"vi": "Đang gửi", "en": "Being sent"},
+    "polling": {"vi": "Chờ kết quả", "en": "Waiting for the result"},
+    "done": {"vi": "Đã xong", "en": "Finished"},
+    "refused": {"vi": "Cổng từ chối", "en": "Refused by the gateway"},
+    # how the unit logs in
+    "password": {"vi": "mật khẩu dùng thử", "en": "trial password"},
+    "certificate": {"vi": "chữ ký số", "en": "digital certificate"},
+    # a worker's standing with Social Security
+    "new": {"vi": "Mới, chưa báo tăng", "en": "New, not declared"},
+    "active": {"vi": "Đang đóng", "en": "Contributing"},
+    "paused": {"vi": "Tạm nghỉ", "en": "On leave"},
+    "left": {"vi": "Đã nghỉ việc", "en": "Left"},
+    # the gateway's own state before its result
+    "received": {"vi": "Đã tiếp nhận", "en": "Received"},
+}
+
+
+def state_name(code: str, lang: str = "vi") -> str:
+    """A state's or method's name for an officer (the code itself when unknown)."""
+    return word(STATE_NAMES, code, lang) if code else ""
 
 
 def placeholders(template: str) -> set[str]:

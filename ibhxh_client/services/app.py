@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..catalog import Catalog, load_catalog
 from ..paths import default_data_dir
-from ..storage.db import Database
+from ..storage.db import DB_FILE, Database
 
 
 class UserError(Exception):
@@ -47,7 +47,15 @@ class App:
         self.db.close()
 
 
-def open_app(data_dir: Path | str | None = None, lang: str = "vi") -> App:
-    """Open (and migrate) the data folder: the argument, IBHXH_DATA_DIR, or the default."""
+def open_app(data_dir: Path | str | None = None, lang: str = "vi",
+             create: bool = True) -> App:
+    """Open (and migrate) the data folder: the argument, IBHXH_DATA_DIR, or the default.
+
+    Only what makes data (the demo, the unit's profile, the window's first run) passes
+    ``create``; any other use of a folder that does not exist is a mistyped path, said
+    as such rather than answered from a new empty folder."""
     path = Path(data_dir) if data_dir else default_data_dir()
+    if not create and not (path / DB_FILE).exists():
+        raise UserError("data_dir_missing" if not path.exists() else "data_dir_empty",
+                        exit_code=2, path=str(path))
     return App(data_dir=path, db=Database(path), lang=lang)

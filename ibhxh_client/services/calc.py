@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..catalog import Catalog
 from ..domain import contributions as contrib
 from ..domain.model import Period
-from .app import App, UserError
+from .app import UserError
 
 
-def calculate(app: App, period: Period, region: str, salaries: list[int],
+def calculate(catalog: Catalog, period: Period, region: str, salaries: list[int],
               reduced_accident_rate: bool = False) -> dict[str, Any]:
     """Each fund's employer and employee amounts, per salary and in total."""
     if region not in contrib.REGIONS:
         raise UserError("not_in_list", exit_code=2, value=region)
-    table = app.catalog.rates
+    table = catalog.rates
     day = period.first_day
     try:
         workers = [contrib.compute_worker(table, day, region, s,

@@ -19,7 +19,6 @@ import keyring
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError, NoKeyringError
 
 from .crypto import KEY_BYTES, CryptoError
@@ -32,26 +31,6 @@ def _config_dir() -> Path:
     from platformdirs import user_config_dir
 
     return Path(os.environ.get("IBHXH_KEY_DIR") or user_config_dir("ibhxh-client", "ibhxh"))
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that lives in memory only: for tests, benchmarks and screenshots, so the
-    real keyring of the machine is never touched. Never used by the program itself."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 def _fallback_path(name: str) -> Path:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.messages import state_name
 from ..domain.model import Declaration, Period
 from ..domain.text import vnd
 from ..services import declarations as decls
@@ -54,11 +55,7 @@ FUNDS = ("BHXH", "BHYT", "BHTN", "BHTNLD")
 
 
 def state_text(state: str) -> str:
-    return {"draft": translate("States", "Draft"), "validated": translate("States", "Checked"),
-            "signed": translate("States", "Signed"), "sent": translate("States", "Sent, waiting"),
-            "accepted": translate("States", "Accepted"),
-            "rejected": translate("States", "Rejected"),
-            "printed": translate("States", "Printed on paper")}.get(state, state)
+    return state_name(state, lang())
 
 
 def fund_text(fund: str) -> str:

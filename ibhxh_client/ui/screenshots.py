@@ -42,12 +42,14 @@ def _start_xvfb(width: int, height: int) -> subprocess.Popen | None:
     return proc
 
 
-def _memory_keyring() -> None:
+def _private_keyring() -> None:
+    """Keep the machine's keyring out of the screenshots: the data key goes to the
+    program's own fallback file, in a temporary folder."""
     import keyring
+    from keyring.backends import fail
 
-    from ..storage.keys import MemoryKeyring
-
-    keyring.set_keyring(MemoryKeyring())
+    keyring.set_keyring(fail.Keyring())
+    os.environ["IBHXH_KEY_DIR"] = tempfile.mkdtemp(prefix="ibhxh-shots-keys-")
 
 
 def spin(ms: int) -> None:
@@ -192,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.scale != 1:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
     os.environ.setdefault("IBHXH_LOG_DIR", tempfile.mkdtemp(prefix="ibhxh-shots-logs-"))
-    _memory_keyring()
+    _private_keyring()
     try:
         run(Path(args.out), args.lang, args.scale)
     finally:

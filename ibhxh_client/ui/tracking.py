@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.messages import state_name
 from ..services import declarations as decls
 from ..services.signing import SIGNABLE
 from . import adapters, tasks
 from .declarations import state_text
-from .i18n import translate
+from .i18n import lang, translate
 from .widgets import ListModel, error_message, title
 
 ROOT = QModelIndex()
@@ -96,11 +97,7 @@ class TrackingModel(ListModel):
 
 
 def outbox_text(status: str) -> str:
-    return {"queued": translate("TrackingModel", "Waiting to be sent"),
-            "sending": translate("TrackingModel", "Being sent"),
-            "polling": translate("TrackingModel", "Waiting for the result"),
-            "done": translate("TrackingModel", "Finished"),
-            "refused": translate("TrackingModel", "Refused by the gateway")}.get(status, status)
+    return state_name(status, lang())
 
 
 class TrackingScreen(QWidget):

@@ -18,10 +18,11 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from sqlalchemy import LargeBinary, or_, select, type_coerce
 
-from ..domain.model import PartialDate, WorkerStatus
+from ..domain.messages import state_name
+from ..domain.model import PartialDate
 from ..domain.text import fold, name_sort_key, vnd
 from ..storage.schema import workers as W
-from .i18n import translate
+from .i18n import lang, translate
 
 ROOT = QModelIndex()
 SEALED = ("bhxh_number", "cccd", "birth_date", "salary")
@@ -224,7 +225,4 @@ def gender_text(code: str) -> str:
 
 
 def status_text(code: str) -> str:
-    return {WorkerStatus.NEW: translate("WorkerTableModel", "New, not declared"),
-            WorkerStatus.ACTIVE: translate("WorkerTableModel", "Contributing"),
-            WorkerStatus.PAUSED: translate("WorkerTableModel", "On leave"),
-            WorkerStatus.LEFT: translate("WorkerTableModel", "Left")}.get(code, code)
+    return state_name(str(code), lang())
