@@ -1,0 +1,164 @@
+"""The program as a new user meets it: the installed `ibhxh` and `ibhxh-client` with
+nothing chosen by the test (no keyring, data folder or language), only HOME and the XDG
+folders pointed at a temporary folder. Every other test picks its own keyring and data,
+which hid that the data key did not outlive the first command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+ENGLISH_STATES = ("draft", "validated", "signed", "sent", "accepted", "rejected", "printed",
+                  "queued", "polling", "certificate")
+
+
+def bare_env(home: Path, **extra: str) -> dict[str, str]:
+    """What a fresh login has: a home, its XDG folders, a PATH; nothing of ours."""
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin",
+           "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local/share"),
+           "XDG_CACHE_HOME": str(home / ".cache"), "XDG_STATE_HOME": str(home / ".local/state")}
+    env.update(extra)
+    return env
+
+
+def ibhxh(home: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "ibhxh"), *args], env=bare_env(home),
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_installed_command_keeps_its_data_across_commands(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    first = ibhxh(home, "demo")
+    assert first.returncode == 0, first.stderr
+    assert "Traceback" not in first.stderr
+    for _ in range(2):  # twice in a row, each a new process on the same folder
+        status = ibhxh(home, "status")
+        assert status.returncode == 0, status.stderr
+        assert "#1" in status.stdout
+        assert "Nháp" in status.stdout or "Đã kiểm tra" in status.stdout
+        listed = ibhxh(home, "--json", "workers", "list")
+        assert listed.returncode == 0, listed.stderr
+        assert len(json.loads(listed.stdout)) == 25
+        checked = ibhxh(home, "validate", "1")
+        assert checked.returncode == 0, checked.stderr
+        assert "Đã kiểm tra" in checked.stdout
+    # The key was kept where a machine with no keyring daemon keeps it: a file of the
+    # user's, outside the data folder.
+    keys = list((home / ".config" / "ibhxh-client" / "keys").glob("*.key"))
+    assert len(keys) == 1
+    data = home / ".local" / "share" / "ibhxh-client"
+    assert (data / "ibhxh.sqlite3").exists() and not list(data.rglob("*.key"))
+    key = ibhxh(home, "key", "status")
+    assert key.returncode == 0 and "tệp trong thư mục cấu hình" in key.stdout
+    # Vietnamese output names every state in Vietnamese.
+    words = set(ibhxh(home, "status", "1").stdout.lower().replace(":", " ").split())
+    assert not words & set(ENGLISH_STATES)
+
+
+def test_a_mistyped_data_folder_is_said_not_made(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    missing = tmp_path / "nope"
+    r = subprocess.run([str(BIN / "ibhxh"), "--data-dir", str(missing), "workers", "list"],
+                       env=bare_env(home), capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2
+    assert "không tồn tại" in r.stderr and str(missing) in r.stderr
+    assert not missing.exists()
+    # A fresh machine's default folder: the same, until data is made.
+    r = ibhxh(home, "status")
+    assert r.returncode == 2 and "không tồn tại" in r.stderr
+    assert not (home / ".local" / "share" / "ibhxh-client").exists()
+    # calc needs no data at all.
+    r = ibhxh(home, "calc", "--period", "01/2026", "--region", "I", "5310000")
+    assert r.returncode == 0 and "1.699.200" in r.stdout
+
+
+def test_output_cut_by_its_reader_ends_quietly(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    assert ibhxh(home, "demo", "--workers", "3000").returncode == 0
+    r = subprocess.run(f"'{BIN / 'ibhxh'}' workers list | head -n 2", shell=True,
+                       env=bare_env(home), capture_output=True, text=True, timeout=180)
+    assert len(r.stdout.splitlines()) == 2
+    assert "BrokenPipe" not in r.stderr and "Traceback" not in r.stderr
+    assert "Exception ignored" not in r.stderr
+
+
+WINDOW = r"""
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from ibhxh_client.ui import app as entry
+
+entry.make_qapp()  # main() takes this one: the timer below needs it to exist
+seen = {"first_run": False}
+
+def drive():
+    qapp = QApplication.instance()
+    for widget in qapp.topLevelWidgets():
+        if widget.objectName() == "first_run" and widget.isVisible():
+            if not seen["first_run"]:
+                seen["first_run"] = True
+                widget.demo_button.click()
+            break
+        if widget.objectName() == "main_window" and widget.isVisible():
+            screen = widget.screens["declarations"]
+            rows = screen.list_model.rowCount()
+            if rows:
+                seen["dossiers"] = rows
+                seen["title"] = widget.windowTitle()
+                widget.close()
+                return
+    QTimer.singleShot(200, drive)
+
+QTimer.singleShot(200, drive)
+code = entry.main([])
+seen["code"] = code
+print(json.dumps(seen, ensure_ascii=False))
+"""
+
+
+@pytest.mark.slow
+def test_window_first_run_demo_then_start_again(tmp_path):
+    """`ibhxh-client` as installed: the first start offers the demo, the second opens
+    the same data without asking again."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = bare_env(home, QT_QPA_PLATFORM="offscreen")  # no screen here; nothing else set
+    results = []
+    for _ in range(2):
+        r = subprocess.run([sys.executable, "-c", WINDOW], env=env, capture_output=True,
+                           text=True, timeout=150)
+        assert r.returncode == 0, r.stderr
+        assert "Traceback" not in r.stderr, r.stderr
+        results.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    assert results[0]["first_run"] and results[0]["dossiers"] == 1
+    assert not results[1]["first_run"] and results[1]["dossiers"] == 1
+    assert results[1]["code"] == 0
+    assert list((home / ".config" / "ibhxh-client" / "keys").glob("*.key"))
+
+
+def test_start_script_without_a_screen_twice(tmp_path):
+    """`bash .ci/start` on a machine with no screen shows the demo from the command line;
+    a second start finds the same data."""
+    root = Path(__file__).resolve().parent.parent
+    home = tmp_path / "home"
+    home.mkdir()
+    env = bare_env(home)
+    env.pop("DISPLAY", None)
+    for _ in range(2):
+        # The setup step has run already for this checkout (it ran the tests); the rest
+        # of the start script is what a user meets.
+        r = subprocess.run(["bash", str(root / ".ci" / "start")], env=env, cwd=root,
+                           capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stderr
+        assert "#1" in r.stdout
+        assert "Traceback" not in r.stderr
+    assert os.path.exists(home / ".local" / "share" / "ibhxh-client" / "ibhxh.sqlite3")
