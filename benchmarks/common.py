@@ -53,16 +53,19 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def make_inputs(n: int):
+def make_inputs(n: int, new_workers: bool = False):
     """The demo employer, n workers all with BHXH numbers (one D02-LT, no TK1-TS), and a
-    procedure-600 declaration with a line for each."""
+    procedure-600 declaration with a line for each. ``new_workers``: the demo's one worker
+    in ten without a BHXH number keeps it so (a TK1-TS with a row for each)."""
     employer = demo_employer()
     workers = {}
     for i, w in enumerate(demo_workers(n, PERIOD), start=1):
         w.id = i
-        w.bhxh_number = w.bhxh_number or f"99{i:08d}"
+        if not new_workers:
+            w.bhxh_number = w.bhxh_number or f"99{i:08d}"
         workers[i] = w
     lines = [DeclarationLine(worker_id=i, plan="TM", from_month=PERIOD, salary=w.salary,
-                             position=w.position, has_book=True) for i, w in workers.items()]
+                             position=w.position, has_book=bool(w.bhxh_number))
+             for i, w in workers.items()]
     decl = Declaration(procedure="600", period=PERIOD, lines=lines, created=date(2026, 11, 5))
     return employer, workers, decl

@@ -9,21 +9,27 @@ from __future__ import annotations
 import csv
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .domain.contributions import RateTable
 from .domain.formspec import (
     FIELD_TYPES,
+    STATUSES,
+    Block,
     CodeList,
+    EnvelopeSpec,
     FieldSpec,
     FormNeed,
     FormSpec,
     GroupSpec,
+    LegacyFile,
     Procedure,
+    Provenance,
 )
+from .domain.needs import CONDITIONS
 from .paths import forms_dir
 
 
@@ -40,9 +46,50 @@ class Catalog:
     codelists: dict[str, CodeList]
     procedures: dict[str, Procedure]
     rates: RateTable
+    envelope: EnvelopeSpec
+    # The unit's registration files (04_DK-IVAN, 05_SD-IVAN, 06_NG-IVAN): each is a Hoso
+    # of its own, never inside a dossier's envelope.
+    registrations: dict[str, FormSpec] = field(default_factory=dict)
 
     def form(self, code: str) -> FormSpec:
         return self.forms[code]
+
+    def layout_of(self, file_name: str) -> tuple[FormSpec, FormSpec] | None:
+        """The form a file inside an envelope is, by its exact name as the exchange
+        looks it up, and the layout it was written in (the form's own, or an older one
+        of ``legacy``); None for a name no form has."""
+        for spec in self.forms.values():
+            layout = spec.layout_for(file_name)
+            if layout is not None:
+                return spec, layout
+        return None
+
+    def signature_place(self, file_name: str) -> str | None:
+        """The element under a form file's root that it is signed in (Cky), by the file's
+        name; None for a name no form has."""
+        found = self.layout_of(file_name)
+        return found[1].signature if found else None
+
+    @cached_property
+    def _by_exchange(self) -> dict[str, FormSpec]:
+        return {spec.root: spec for spec in self.forms.values()}
+
+    def form_by_exchange(self, code: str) -> FormSpec | None:
+        """The form the exchange format calls ``code`` (the form XML's root, the
+        envelope's MaToKhai: D02-TS for D02-LT), or None."""
+        return self._by_exchange.get(code)
+
+    def form_name(self, code: str) -> str:
+        """The name an officer knows a form by, the one on the printed form (D02-LT), for
+        its exchange code (D02-TS); a name already, or a code no form has, comes back as
+        it is."""
+        spec = self._by_exchange.get(code)
+        return spec.code if spec is not None else code
+
+    def lines_form(self) -> FormSpec | None:
+        """The form whose rows are the declaration's lines (D02-LT)."""
+        return next((s for s in self.forms.values() if s.rows and s.rows.source == "lines"),
+                    None)
 
     def procedure(self, code: str) -> Procedure:
         return self.procedures[code]
@@ -60,44 +107,153 @@ class Catalog:
 def _field(raw: dict[str, Any], where: str) -> FieldSpec:
     try:
         spec = FieldSpec(
-            name=raw["name"], xml=raw["xml"], type=raw["type"], source=raw["source"],
+            name=raw["name"], xml=raw["xml"], type=raw["type"], source=raw.get("source", ""),
             label=dict(raw["label"]), required=bool(raw.get("required", False)),
             max_length=raw.get("max_length"), codelist=raw.get("codelist"),
-            check=raw.get("check"), max=raw.get("max"),
+            check=raw.get("check"), max=raw.get("max"), written=raw.get("written", "code"),
+            status=raw.get("status", ""), ref=raw.get("ref", ""),
         )
     except KeyError as exc:
         raise CatalogError(f"{where}: field is missing '{exc.args[0]}': {raw}") from None
+    if spec.status and spec.status not in STATUSES:
+        raise CatalogError(f"{where}: field '{spec.name}' has status '{spec.status}', not "
+                           f"one of {', '.join(STATUSES)}")
     if spec.type not in FIELD_TYPES:
         raise CatalogError(f"{where}: field '{spec.name}' has unknown type '{spec.type}'")
     if spec.type == "code" and not spec.codelist:
         raise CatalogError(f"{where}: code field '{spec.name}' names no codelist")
     if spec.type == "id" and not spec.check:
         raise CatalogError(f"{where}: id field '{spec.name}' names no check")
+    if spec.written not in ("code", "label") or (spec.written == "label"
+                                                 and spec.type != "code"):
+        raise CatalogError(f"{where}: field '{spec.name}': written '{spec.written}' is "
+                           "'code', or 'label' for a code field")
     return spec
 
 
+def _with_names(form: FormSpec, codelists: dict[str, CodeList]) -> FormSpec:
+    """The form with each ``written = "label"`` field given its code list's names."""
+    def group(g: GroupSpec | None) -> GroupSpec | None:
+        if g is None:
+            return None
+        fields = tuple(replace(f, names=tuple((code, codelists[f.codelist].label(code))
+                                              for code in codelists[f.codelist].entries))
+                       if f.written == "label" and f.codelist in codelists else f
+                       for f in g.fields)
+        return replace(g, fields=fields)
+
+    legacy = tuple(replace(old, layout=_with_names(old.layout, codelists))
+                   if old.layout else old for old in form.legacy)
+    return replace(form, header=group(form.header), rows=group(form.rows), legacy=legacy)
+
+
+ROW_SOURCES = ("lines", "new_workers", "documents")
+CHOICES = {"per": ("dossier", "row"), "empty": ("omit", "write"),
+           "kind": ("dossier", "registration")}
+
+
+def _block(raw: dict[str, Any]) -> Block:
+    return Block(element=raw["element"], fields=tuple(raw.get("fields", ())),
+                 children=tuple(_block(c) for c in raw.get("children", ())),
+                 repeated=bool(raw.get("repeated", False)))
+
+
 def _group(raw: dict[str, Any], where: str) -> GroupSpec:
-    return GroupSpec(
-        element=raw["element"],
+    group = GroupSpec(
+        element=raw.get("element", ""),
         fields=tuple(_field(f, where) for f in raw["fields"]),
         container=raw.get("container"),
         source=raw.get("source"),
+        unfilled=tuple(_block(b) for b in raw.get("unfilled", ())),
     )
+    if group.fields and not group.element and not group.container:
+        raise CatalogError(f"{where}: a group with fields needs an element")
+    return group
+
+
+def _provenance(raw: dict[str, Any], where: str) -> Provenance | None:
+    """Where the definition's facts come from (status law / seen / check, and a source)."""
+    if "provenance" not in raw:
+        return None
+    p = raw["provenance"]
+    out = Provenance(p["file_status"], p["file_source"], p["layout_status"],
+                     p["layout_source"])
+    for status in (out.file_status, out.layout_status):
+        if status not in STATUSES:
+            raise CatalogError(f"{where}: status '{status}' is not one of "
+                               f"{', '.join(STATUSES)}")
+    return out
 
 
 def load_form(path: Path) -> FormSpec:
-    """Read one form definition (form.toml)."""
+    """Read one form definition (form.toml), with the older layouts it names."""
     where = str(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        return FormSpec(
+        header = raw.get("header", {"fields": []})
+        spec = FormSpec(
             code=raw["code"], root=raw["root"], title=dict(raw["title"]),
-            file_name=raw["file_name"], header=_group(raw["header"], where),
+            file_name=raw["file_name"], header=_group(header, where),
             rows=_group(raw["rows"], where) if "rows" in raw else None,
             per=raw.get("per", "dossier"), rules=tuple(raw.get("rules", ())),
+            version=raw.get("version", ""), signature=raw.get("signature", "Cky"),
+            empty=raw.get("empty", "omit"), provenance=_provenance(raw, where),
+            legacy=tuple(LegacyFile(old["file_name"],
+                                    load_form(path.parent / old["layout"])
+                                    if "layout" in old else None)
+                         for old in raw.get("legacy", ())),
+            kind=raw.get("kind", "dossier"),
         )
     except (tomllib.TOMLDecodeError, KeyError) as exc:
         raise CatalogError(f"{where}: {exc}") from None
+    except FileNotFoundError as exc:
+        raise CatalogError(f"{where}: {exc.filename} is missing") from None
+    for key, allowed in CHOICES.items():
+        if getattr(spec, key) not in allowed:
+            raise CatalogError(f"{where}: {key} '{getattr(spec, key)}' is not one of "
+                               f"{', '.join(allowed)}")
+    if spec.rows is not None and spec.rows.source not in ROW_SOURCES:
+        raise CatalogError(f"{where}: rows come from '{spec.rows.source}', not one of "
+                           f"{', '.join(ROW_SOURCES)}")
+    for old in spec.legacy:
+        if old.layout is not None and old.layout.root != spec.root:
+            raise CatalogError(f"{where}: legacy layout of {old.file_name} has root "
+                               f"'{old.layout.root}', not '{spec.root}'")
+    return spec
+
+
+def load_envelope(path: Path) -> EnvelopeSpec:
+    """Read the envelope's definition (forms/envelope/envelope.toml)."""
+    where = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return EnvelopeSpec(
+            file_name=raw["file_name"], root=raw["root"], signature=raw["signature"],
+            ivan_code=raw["ivan_code"], ivan_name=raw["ivan_name"],
+            unit_kind=raw["unit_kind"],
+            form_code_removes=tuple(raw["form_code_removes"]),
+            attachment_types=tuple(t.lower() for t in raw["attachment_types"]),
+            attachment_code=raw["attachment_code"],
+            procedure_code_removes=tuple(raw["procedure_code_removes"]),
+            provenance=_provenance(raw, where))
+    except (tomllib.TOMLDecodeError, KeyError) as exc:
+        raise CatalogError(f"{where}: {exc}") from None
+
+
+def _check_file_names(forms: dict[str, FormSpec], envelope: EnvelopeSpec) -> None:
+    """Each file name belongs to one form, and gives that form's exchange code the way
+    the reference derives MaToKhai from it (TK1-TS-595.xml → TK1-TS)."""
+    seen: dict[str, str] = {}
+    for form in forms.values():
+        names = [form.file_name] + [old.file_name for old in form.legacy]
+        for name in names:
+            if name in seen:
+                raise CatalogError(f"{form.code}: file name {name} is {seen[name]}'s already")
+            seen[name] = form.code
+        code = envelope.form_code(form.file_name)
+        if code != form.root:
+            raise CatalogError(f"{form.code}: file {form.file_name} gives MaToKhai '{code}', "
+                               f"not its exchange code '{form.root}'")
 
 
 def load_codelist(path: Path) -> CodeList:
@@ -120,12 +276,29 @@ def _procedures(path: Path) -> dict[str, Procedure]:
     return out
 
 
+def _check_registrations(registrations: dict[str, FormSpec], envelope: EnvelopeSpec) -> None:
+    """A registration file is a Hoso of its own, signed where the envelope is
+    (Hoso/CKy_Dvi), with a header and no rows, under a name no other file has."""
+    names: dict[str, str] = {}
+    for form in registrations.values():
+        if form.root != envelope.root or form.signature != envelope.signature:
+            raise CatalogError(f"{form.code}: a registration file is a <{envelope.root}> "
+                               f"signed in {envelope.signature_path}")
+        if form.rows is not None or not form.header.element:
+            raise CatalogError(f"{form.code}: a registration file has header fields only")
+        if form.file_name in names:
+            raise CatalogError(f"{form.code}: file name {form.file_name} is "
+                               f"{names[form.file_name]}'s already")
+        names[form.file_name] = form.code
+
+
 def load_catalog_from(root: Path) -> Catalog:
     """Read every definition under ``root`` and check that they refer to each other."""
-    forms = {}
+    forms: dict[str, FormSpec] = {}
+    registrations: dict[str, FormSpec] = {}
     for path in sorted(root.glob("*/form.toml")):
         form = load_form(path)
-        forms[form.code] = form
+        (registrations if form.kind == "registration" else forms)[form.code] = form
     codelists = {p.stem: load_codelist(p) for p in sorted((root / "codelists").glob("*.csv"))}
     if "provinces" in codelists and "provinces_old" in codelists:
         # Old records carry the 63 provinces before 1 Jul 2025: both must be readable.
@@ -133,20 +306,35 @@ def load_catalog_from(root: Path) -> Catalog:
         codelists["provinces_any"] = CodeList("provinces_any", merged)
     procedures = _procedures(root / "procedures.toml")
     rates = RateTable.from_dict(tomllib.loads((root / "rates.toml").read_text("utf-8")))
-    for form in forms.values():
+    envelope = load_envelope(root / "envelope" / "envelope.toml")
+    _check_file_names(forms, envelope)
+    _check_registrations(registrations, envelope)
+    for form in [*forms.values(), *registrations.values()]:
         for group in form.groups():
             for f in group.fields:
                 if f.codelist and f.codelist not in codelists:
                     raise CatalogError(f"{form.code}: field '{f.name}' names unknown code "
                                        f"list '{f.codelist}'")
+    forms = {code: _with_names(form, codelists) for code, form in forms.items()}
+    registrations = {code: _with_names(form, codelists)
+                     for code, form in registrations.items()}
+    roots: dict[str, str] = {}
+    for form in forms.values():
+        if form.root in roots:
+            raise CatalogError(f"{form.code}: exchange code (root) '{form.root}' is "
+                               f"{roots[form.root]}'s already")
+        roots[form.root] = form.code
     for proc in procedures.values():
         for need in proc.forms:
             if need.form not in forms:
                 raise CatalogError(f"procedure {proc.code} needs unknown form {need.form}")
+            if need.when not in CONDITIONS:
+                raise CatalogError(f"procedure {proc.code}: form {need.form} names unknown "
+                                   f"condition '{need.when}' (known: {', '.join(CONDITIONS)})")
         unknown = [p for p in proc.plans if p not in codelists.get("plan_codes", CodeList(""))]
         if unknown:
             raise CatalogError(f"procedure {proc.code}: unknown plan codes {unknown}")
-    return Catalog(root, forms, codelists, procedures, rates)
+    return Catalog(root, forms, codelists, procedures, rates, envelope, registrations)
 
 
 @lru_cache(maxsize=4)

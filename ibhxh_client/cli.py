@@ -18,14 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, logs
+from .domain import digest
 from .domain.messages import state_name, word
 from .domain.model import Period
-from .domain.text import vnd
-from .domain.values import parse_money
+from .domain.text import counted, vnd
+from .domain.values import parse_day, parse_money
 from .services import backup as backup_service
 from .services import calc as calc_service
 from .services import datakey, declarations, demo, diagnose, employer, privacy, submission, workers
 from .services import importing as importing_service
+from .services import registration as registration_service
 from .services import signing as signing_service
 from .services.app import App, UserError, open_app
 from .storage.crypto import CryptoError
@@ -37,9 +39,40 @@ FUND_NAMES = {"BHXH": "BHXH", "BHYT": "BHYT", "BHTN": "BHTN", "BHTNLD": "BHTNLĐ
 TEXT = {
     "logged_in": {"vi": "Đã đăng nhập {gateway} (đơn vị {unit}, bằng {login}).",
                   "en": "Logged in to {gateway} (unit {unit}, by {login})."},
-    "sent": {"vi": "Đã gửi hồ sơ {id}: số hồ sơ {number}; phiếu giao nhận đã kiểm tra và lưu.",
-             "en": "Sent dossier {id}: dossier number {number}; the receipt was checked and "
-                   "kept."},
+    "sent": {"vi": "Đã gửi hồ sơ {id}: số hồ sơ {number}, tờ khai {forms}; phiếu giao nhận đã "
+                   "kiểm tra và lưu.",
+             "en": "Sent dossier {id}: dossier number {number}, forms {forms}; the receipt was "
+                   "checked and kept."},
+    "receipt_forms": {"vi": "Phiếu giao nhận: tờ khai {forms}", "en": "Receipt: forms {forms}"},
+    "registered": {"vi": "Đã đăng ký giao dịch điện tử: đơn vị {unit}, tên đăng nhập {login}, "
+                         "đăng nhập bằng {method}; số tiếp nhận {reference}.",
+                   "en": "Registered for electronic filing: unit {unit}, login {login}, "
+                         "logging in by {method}; reference {reference}."},
+    "registration_changed": {"vi": "Đã thay đổi đăng ký giao dịch điện tử của đơn vị {unit} "
+                                   "(đăng nhập bằng {method}); số tiếp nhận {reference}.",
+                             "en": "Changed the registration of unit {unit} (logging in by "
+                                   "{method}); reference {reference}."},
+    "registration_ended": {"vi": "Đơn vị {unit} đã ngừng giao dịch điện tử; số tiếp nhận "
+                                 "{reference}.",
+                           "en": "Unit {unit} stopped electronic filing; reference "
+                                 "{reference}."},
+    "trial_issued": {"vi": "Cổng đã cấp mật khẩu dùng thử cho đơn vị; mật khẩu được giữ trong "
+                           "kho khóa của máy, không ghi ra màn hình hay tệp.",
+                     "en": "The gateway issued the unit a trial password; it is kept in the "
+                           "OS keyring, never shown or written to a file."},
+    "registration_now": {"vi": "{state} · cổng {gateway} · đơn vị {unit} · đăng nhập bằng "
+                               "{method} · số tiếp nhận {reference} ({since})",
+                         "en": "{state} · gateway {gateway} · unit {unit} · logging in by "
+                               "{method} · reference {reference} ({since})"},
+    "registration_waiting": {"vi": "Đang chờ gửi: tờ khai số {id} {form} tới {gateway} "
+                                   "({status}).",
+                             "en": "Waiting: registration file {id} {form} for {gateway} "
+                                   "({status})."},
+    "registration_dropped": {"vi": "Đã bỏ tờ khai đăng ký đang chờ; nó sẽ không được gửi.",
+                             "en": "Dropped the waiting registration file; it will not be "
+                                   "sent."},
+    "registration_printed": {"vi": "Đã in tờ khai {form} vào {out} ({pages} trang).",
+                             "en": "Printed form {form} to {out} ({pages} pages)."},
     "synced": {"vi": "{accepted} được chấp nhận, {rejected} bị từ chối, {waiting} đang chờ, "
                      "{failed} lỗi.",
                "en": "{accepted} accepted, {rejected} rejected, {waiting} waiting, "
@@ -55,9 +88,20 @@ TEXT = {
     "employer_saved": {"vi": "Đã lưu thông tin đơn vị {name}.", "en": "Saved unit {name}."},
     "worker_added": {"vi": "Đã thêm người lao động #{id} {name}.",
                      "en": "Added worker #{id} {name}."},
+    "worker_saved": {"vi": "Đã lưu người lao động #{id} {name}.",
+                     "en": "Saved worker #{id} {name}."},
+    "replace_hint": {"vi": "Muốn ghi đè người lao động đã lưu bằng bản mới: chạy lại lệnh "
+                           "với --replace.",
+                     "en": "To overwrite the stored worker with the new version: run the "
+                           "command again with --replace."},
+    "take_row_hint": {"vi": "Muốn dùng bản trong tệp cho một dòng: chạy lại với --take-row "
+                            "DÒNG (ví dụ --take-row {row}).",
+                      "en": "To use the file's version of a row: run again with --take-row "
+                            "ROW (e.g. --take-row {row})."},
     "imported": {"vi": "Đã nhập: {added} người mới, {updated} người cập nhật.",
                  "en": "Imported: {added} new, {updated} updated."},
     "xlsx_written": {"vi": "Đã ghi {out}.", "en": "Wrote {out}."},
+    "report_suffix": {"vi": "bao-cao-loi", "en": "error-report"},
     "no_dossiers": {"vi": "Chưa có hồ sơ nào.", "en": "No dossiers yet."},
     "rows": {"vi": "{count} dòng", "en": "{count} rows"},
     "total": {"vi": "Tổng cộng", "en": "Total"},
@@ -96,6 +140,7 @@ TEXT = {
                         "en": "The certificate chain was not checked (no --trusted-ca)."},
     "no_tokens": {"vi": "Không có token nào được cắm.", "en": "No token is plugged in."},
     "days_left": {"vi": "còn {days} ngày", "en": "{days} days left"},
+    "serial": {"vi": "số sê-ri", "en": "serial"},
     "demo_cert": {"vi": "Chứng thư mẫu (chỉ để thử): {path}",
                   "en": "Demo certificate (for trials only): {path}"},
     "key_in_keyring": {"vi": "kho khóa của hệ điều hành", "en": "the OS keyring"},
@@ -114,6 +159,7 @@ class Output:
 
     def __init__(self, as_json: bool, lang: str) -> None:
         self.json, self.lang = as_json, lang
+        self.report_dir: Path | None = None  # where a long list of problems is written
 
     def result(self, data: Any, human: str | Callable[[], None]) -> None:
         if self.json:
@@ -133,6 +179,14 @@ class Output:
                               "paper_reason": offer.reason(self.lang) if offer else None,
                               "problems": problems}, ensure_ascii=False, indent=2,
                              default=_json_default))
+        elif len(exc.problems) > digest.SCREENFUL:
+            for line in digest.summary(exc.problems, lambda p: p.where_field(self.lang),
+                                       self.lang):
+                print(line, file=sys.stderr)
+            path = self._write_full_list([p["message"] for p in problems])
+            if path:
+                print(digest.full_list_line(str(path), self.lang), file=sys.stderr)
+            print(message, file=sys.stderr)
         else:
             for p in problems:
                 print(f"  - {p['message']}", file=sys.stderr)
@@ -143,6 +197,21 @@ class Output:
                     print(f"  ibhxh print {paper_for} --out ho-so-{paper_for}.pdf "
                           f'--reason "{offer.reason(self.lang)}"', file=sys.stderr)
         return exc.exit_code
+
+
+    def _write_full_list(self, lines: list[str]) -> Path | None:
+        """Every problem, one a line, in the data folder's reports/ (None when there is
+        no data folder open, or it cannot be written)."""
+        if self.report_dir is None:
+            return None
+        name = f"{t('report_suffix', 'vi')}-{datetime.now():%Y%m%d-%H%M%S}.txt"
+        try:
+            self.report_dir.mkdir(parents=True, exist_ok=True)
+            path = self.report_dir / name
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        except OSError:
+            return None
+        return path
 
 
 def _paper_offer(exc: UserError):
@@ -203,8 +272,14 @@ def cmd_workers(app: App, args: argparse.Namespace, out: Output) -> int:
     if args.action == "add":
         values = {k: v for k, v in vars(args).items()
                   if k in workers._FIELDS and v is not None}
-        w = workers.add(app, values)
-        out.result(_worker_dict(w), t("worker_added", out.lang, id=w.id, name=w.full_name))
+        try:
+            w = workers.add(app, values, replace_stored=args.replace)
+        except UserError as exc:
+            if exc.code not in ("worker_conflict", "worker_exists"):
+                raise
+            return _refused_worker(exc, out)
+        done = "worker_saved" if args.replace else "worker_added"
+        out.result(_worker_dict(w), t(done, out.lang, id=w.id, name=w.full_name))
         return 0
     if args.action == "import":
         return _import_workers(app, args, out)
@@ -227,21 +302,74 @@ def cmd_workers(app: App, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def _refused_worker(exc: UserError, out: Output) -> int:
+    """A worker whose number is stored already: both versions when they are two people,
+    and how to overwrite the stored one."""
+    conflict = exc.params.get("conflict")
+    if out.json:
+        print(json.dumps({"ok": False, "error": exc.code, "message": exc.message(out.lang),
+                          "conflict": conflict.to_dict() if conflict else None},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(exc.message(out.lang), file=sys.stderr)
+        print(t("replace_hint", out.lang), file=sys.stderr)
+    return exc.exit_code
+
+
+def _rows_arg(values: list[str] | None) -> list[int]:
+    """Row numbers from repeated options, each "12" or "12,40"."""
+    rows = []
+    for text in values or []:
+        for part in text.replace(";", ",").split(","):
+            if part.strip():
+                if not part.strip().isdigit():
+                    raise UserError("bad_value", exit_code=2, value=part.strip())
+                rows.append(int(part))
+    return rows
+
+
 def _import_workers(app: App, args: argparse.Namespace, out: Output) -> int:
-    """Exit 1 when a row failed (the valid ones are saved unless --all-or-nothing)."""
+    """Exit 1 when a row failed (the valid ones are saved unless --all-or-nothing); a row
+    that disagrees with a stored worker on the person fails unless --take-row names it."""
     result = importing_service.import_workers(
         app, Path(args.file), sheet=args.sheet, mapping=args.mapping,
-        all_or_nothing=args.all_or_nothing, report=args.report)
+        all_or_nothing=args.all_or_nothing, report=args.report,
+        take=_rows_arg(args.take_row))
+
+    problems = result.problems
+    many = len(problems) > digest.SCREENFUL
+    if many and result.report is None and not out.json:
+        result.report = _default_report(app, Path(args.file), result)
 
     def human() -> None:
         for note in result.notes:
             print(f"  * {note.message(out.lang)}", file=sys.stderr)
-        for issue in result.problems:
-            print(f"  - {issue.message(out.lang)}", file=sys.stderr)
+        if many:
+            for line in digest.summary(problems, lambda i: i.where_field(out.lang), out.lang,
+                                       rows_checked=len(result.rows)):
+                print(line, file=sys.stderr)
+        else:
+            for issue in problems:
+                print(f"  - {issue.message(out.lang)}", file=sys.stderr)
         print(result.summary(out.lang), file=sys.stderr if result.failed else sys.stdout)
+        if result.conflicts:
+            print(t("take_row_hint", out.lang, row=result.conflicts[0].row), file=sys.stderr)
 
     out.result(result.to_dict(out.lang), human)
     return result.exit_code
+
+
+def _default_report(app: App, source: Path, result: Any) -> Path:
+    """Where the full error report goes when the terminal shows only a summary: beside
+    the imported file, or in the data folder when that folder cannot be written."""
+    name = f"{source.stem}-{t('report_suffix', 'vi')}.xlsx"
+    for folder in (source.parent, app.data_dir / "reports"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return importing_service.write_error_report(app, result, folder / name)
+        except (OSError, UserError):
+            continue
+    raise UserError("file_unwritable", path=str(source.parent / name), detail="-")
 
 
 def _line_requests(args: argparse.Namespace) -> list[declarations.LineRequest]:
@@ -446,7 +574,7 @@ def _diagnose(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
-def cmd_tokens(app: App, args: argparse.Namespace, out: Output) -> int:
+def cmd_tokens(app: App | None, args: argparse.Namespace, out: Output) -> int:
     report = signing_service.token_report(args.module, out.lang)
 
     def human() -> None:
@@ -457,8 +585,9 @@ def cmd_tokens(app: App, args: argparse.Namespace, out: Output) -> int:
             elif not entry["tokens"]:
                 print(f"  {t('no_tokens', out.lang)}")
             for tok in entry["tokens"]:
-                print(f"  [{tok['slot']}] {tok['label']}  serial {tok['serial']}  "
-                      f"{tok['manufacturer']} {tok['model']}  PIN {tok['pin']}")
+                print(f"  [{tok['slot']}] {tok['label']}  {t('serial', out.lang)} "
+                      f"{tok['serial']}  {tok['manufacturer']} {tok['model']}")
+                print(f"    PIN: {tok['pin_text']}")
                 for c in tok["certificates"]:
                     left = t("days_left", out.lang, days=c["days_to_expiry"])
                     print(f"    {c['subject']}")
@@ -470,27 +599,30 @@ def cmd_tokens(app: App, args: argparse.Namespace, out: Output) -> int:
 
 
 def _pin_source(args: argparse.Namespace, out: Output):
-    """Asks for the PIN after the token's flags were read, warning first when few tries
-    are left. The PIN is returned to the library and kept nowhere else."""
+    """Asks for the PIN after the token's flags were read, saying first what they report
+    (a wrong PIN earlier, or the final try). Only the final try needs a confirmation
+    (--confirm-low-pin, or "y" at the prompt). The PIN is returned to the library and
+    kept nowhere else."""
     import getpass
     import os
 
-    from .signing import PinStatus, Preflight, pin_message
+    from .signing import Preflight, pin_message
 
     def ask(pf: Preflight) -> str | None:
         for warning in pf.warnings:
             print(warning.message(out.lang), file=sys.stderr)
-        low = pf.pin_status in (PinStatus.COUNT_LOW, PinStatus.FINAL_TRY)
-        if low:
-            print(pin_message(pf.pin_status, out.lang), file=sys.stderr)
+        status = pf.pin_status
+        if args.pin_env and status.needs_confirmation and not args.confirm_low_pin:
+            raise UserError("pin_low_needs_confirm", exit_code=3)
+        if status.needs_warning:
+            print(pin_message(status, out.lang), file=sys.stderr)
         if args.pin_env:
-            if low and not args.confirm_low_pin:
-                raise UserError("pin_low_needs_confirm", exit_code=3)
             value = os.environ.get(args.pin_env)
             if value is None:
                 raise UserError("missing_fields", exit_code=2, fields=args.pin_env)
             return value
-        if low and input("Tiếp tục? / Continue? [y/N] ").strip().lower() not in ("y", "c"):
+        if status.needs_confirmation and \
+                input("Tiếp tục? / Continue? [y/N] ").strip().lower() not in ("y", "c"):
             return None
         return getpass.getpass(f"PIN ({pf.token.label}): ") or None
 
@@ -573,6 +705,96 @@ def cmd_login(app: App, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def _registration_signer(app: App, args: argparse.Namespace, out: Output):
+    """The signer the options name; a token or file that fails is the registration's
+    failure (no paper dossier is offered for it)."""
+    try:
+        return _signer(app, args, out, args.pkcs12_password_env)
+    except UserError as exc:
+        raise registration_service.RegistrationError.wrap(exc, exc.exit_code) from None
+
+
+def _registration_kind(args: argparse.Namespace) -> str:
+    return "change" if args.change else "stop" if args.stop else "register"
+
+
+def _print_registration(app: App, args: argparse.Namespace, out: Output, kind: str,
+                        stop_date: date | None) -> int:
+    """The paper form; with --demo-cert or --pkcs12 its certificate lines are filled."""
+    signer = _registration_signer(app, args, out) if args.demo_cert or args.pkcs12 else None
+    try:
+        done = registration_service.print_form(
+            app, kind, Path(args.print_to), certificate=signer.certificate if signer else None,
+            stop_date=stop_date, stop_reason=args.reason or "")
+    finally:
+        if signer is not None:
+            signer.close()
+    out.result(done, t("registration_printed", out.lang, **done))
+    return 0
+
+
+def _registration_human(state: dict[str, Any], lang: str) -> Callable[[], None]:
+    def human() -> None:
+        if state["state"] != "unregistered":
+            print(t("registration_now", lang, state=state["state_name"],
+                    gateway=state["gateway"], unit=state["unit_code"],
+                    method=state["method_name"], reference=state["reference"],
+                    since=state["since"]))
+        else:
+            print(state["state_name"])
+        for key in ("pending", "refused"):
+            item = state.get(key)
+            if item:
+                print(t("registration_waiting", lang, id=item["id"], form=item["form"],
+                        gateway=item["gateway"], status=item["status_name"])
+                      if key == "pending" else f"  ! {item['form']} (#{item['id']}): "
+                      f"{item['last_error_message']}")
+    return human
+
+
+def cmd_register(app: App, args: argparse.Namespace, out: Output) -> int:
+    """Register for electronic filing (04_DK-IVAN), change (05) or stop (06) it."""
+    kind = _registration_kind(args)
+    try:
+        stop_date = parse_day(args.stop_date) if args.stop_date else None
+    except ValueError:
+        raise UserError("bad_date", exit_code=2, value=args.stop_date) from None
+    if kind == "stop" and stop_date is None:
+        stop_date = date.today()
+    if args.print_to:
+        return _print_registration(app, args, out, kind, stop_date)
+    if args.status or args.discard:
+        state = registration_service.discard(app) if args.discard \
+            else registration_service.state(app)
+        if args.discard:
+            out.result(state, t("registration_dropped", out.lang))
+        else:
+            out.result(state, _registration_human(state, out.lang))
+        return 0
+    if args.resend:
+        state = registration_service.resend(app)
+    else:
+        signer = None if args.trial else _registration_signer(app, args, out)
+        try:
+            state = registration_service.register(
+                app, kind, gateway=args.gateway, ca_file=args.ca, signer=signer,
+                stop_date=stop_date, stop_reason=args.reason or "")
+        finally:
+            if signer is not None:
+                signer.close()
+    done = {"register": "registered", "change": "registration_changed",
+            "stop": "registration_ended"}[state["kind"]]
+
+    def human() -> None:
+        print(t(done, out.lang, unit=state["unit_code"], login=state["login"],
+                method=state["method_name"], reference=state["reference"]))
+        if state.get("trial_password_issued"):
+            print(t("trial_issued", out.lang))
+
+    out.result(state, human)
+    return 0
+
+
 def cmd_submit(app: App, args: argparse.Namespace, out: Output) -> int:
     signer = _gateway_signer(app, args, out)
     try:
@@ -580,13 +802,16 @@ def cmd_submit(app: App, args: argparse.Namespace, out: Output) -> int:
     finally:
         if signer is not None:
             signer.close()
-    out.result(item, t("sent", out.lang, id=item["dossier_id"], number=item["dossier_number"]))
+    out.result(item, t("sent", out.lang, id=item["dossier_id"], number=item["dossier_number"],
+                       forms=counted(item.get("receipt", {}).get("forms", []))))
     return 0
 
 
 def _print_tracking(item: dict[str, Any], lang: str) -> None:
     print(f"  {item.get('dossier_number') or '-'}  {state_name(item['outbox'], lang)}  "
           f"{item['gateway']}")
+    if item.get("receipt"):
+        print("  " + t("receipt_forms", lang, forms=counted(item["receipt"]["forms"])))
     if item.get("last_error_message"):
         print(f"  ! {item['last_error_message']}")
     for reason in item.get("reasons", []):
@@ -714,6 +939,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all-or-nothing", action="store_true",
                    help="không lưu gì nếu có dòng lỗi / save nothing if a row fails")
     p.add_argument("--report", help="báo cáo lỗi .xlsx / error report .xlsx (import)")
+    p.add_argument("--take-row", action="append", metavar="ROW",
+                   help="dùng bản trong tệp cho dòng khác người đã lưu / use the file's "
+                        "version of a row that disagrees with a stored worker (import)")
+    p.add_argument("--replace", action="store_true",
+                   help="ghi đè người đã lưu có cùng mã số / overwrite the stored worker "
+                        "with the same number (add)")
     p.add_argument("--out", help="tệp .xlsx (export)")
     p.add_argument("--search")
     p.add_argument("--limit", type=int)
@@ -792,7 +1023,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cert", help="vân tay SHA-256 của chứng thư / certificate fingerprint")
     p.add_argument("--pin-env", help="biến môi trường chứa PIN (không thì hỏi)")
     p.add_argument("--confirm-low-pin", action="store_true",
-                   help="vẫn gửi PIN khi còn ít lần thử / send the PIN when few tries are left")
+                   help="gửi PIN cả khi token báo lần thử cuối cùng / send the PIN "
+                        "even when the token reports the final try")
     p.add_argument("--pkcs12", help="tệp chứng thư .p12/.pfx / certificate file")
     p.add_argument("--password-env", help="biến môi trường chứa mật khẩu tệp .p12")
     p.add_argument("--demo-cert", action="store_true",
@@ -818,6 +1050,32 @@ def build_parser() -> argparse.ArgumentParser:
                    help="biến môi trường chứa mật khẩu dùng thử (không thì hỏi)")
     p.add_argument("--certificate", action="store_true",
                    help="đăng nhập bằng chữ ký số / log in with the certificate")
+    signer_options(p)
+
+    p = command("register", cmd_register, "đăng ký giao dịch điện tử / register for "
+                "electronic filing (04_DK-IVAN; --change 05_SD-IVAN; --stop 06_NG-IVAN)")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--change", action="store_true",
+                      help="thay đổi thông tin đăng ký (05_SD-IVAN) / change it")
+    what.add_argument("--stop", action="store_true",
+                      help="ngừng giao dịch điện tử (06_NG-IVAN) / stop electronic filing")
+    what.add_argument("--resend", action="store_true",
+                      help="gửi lại tờ khai đang chờ trả lời / send the waiting file again")
+    what.add_argument("--discard", action="store_true",
+                      help="bỏ tờ khai đang chờ / drop the waiting file")
+    what.add_argument("--status", action="store_true",
+                      help="tình trạng đăng ký / the registration's state")
+    p.add_argument("--gateway", metavar="URL",
+                   help="cổng tiếp nhận (mặc định: cổng đã cài đặt) / the gateway")
+    p.add_argument("--ca", metavar="PEM", help="CA của cổng (sandbox: ca.pem) / gateway CA")
+    p.add_argument("--trial", action="store_true",
+                   help="đơn vị chưa có chữ ký số: xin mật khẩu dùng thử / a unit without a "
+                        "certificate: ask for a trial password")
+    p.add_argument("--stop-date", metavar="DD/MM/YYYY",
+                   help="ngừng từ ngày (mặc định hôm nay) / stops from (default today)")
+    p.add_argument("--reason", help="lý do ngừng / why it stops (--stop)")
+    p.add_argument("--print", dest="print_to", metavar="FILE.pdf",
+                   help="in tờ khai giấy, không gửi / print the paper form, send nothing")
     signer_options(p)
 
     p = command("submit", cmd_submit, "gửi hồ sơ / send a signed dossier")
@@ -917,13 +1175,14 @@ def _run(argv: list[str] | None) -> int:
             return _restore_key(args, out)
         if args.command in ("restore", "diagnose"):
             return args.fn(args, out)
-        if args.command in ("verify", "calc"):
+        if args.command in ("verify", "calc", "tokens"):  # no data folder needed
             return args.fn(None, args, out)
         if args.command == "sandbox":  # no database: the sandbox keeps its own state
             from .gateway.sandbox import cli as sandbox_cli
 
             return sandbox_cli.run(args, args.data_dir, args.lang)
         app = open_app(args.data_dir, lang=args.lang, create=_creates_data(args))
+        out.report_dir = app.data_dir / "reports"
         if args.command == "employer" and args.action == "set" and not args.file:
             raise UserError("missing_fields", exit_code=2, fields="--file")
         if args.command == "workers" and args.action == "import" and not args.file:

@@ -55,6 +55,7 @@ __all__ = [
     "World",
     "empty_softhsm",
     "fake_token",
+    "install_fake_module",
     "softhsm_world",
     "unit_ca",
 ]
@@ -479,3 +480,25 @@ def fake_token(ca: DemoCA, label: str = "FAKE", serial: str = "FAKE0001", *,
     fake = token.add(cert, key, b"\x01")
     assert fake is not None
     return token, cert, fake
+
+
+def install_fake_module(monkeypatch: pytest.MonkeyPatch, folder: Path, lib: FakeLib,
+                        name: str = "fake-ca-pkcs11.dll") -> str:
+    """A module file at ``folder/name`` that the program loads as ``lib``.
+
+    The program loads a module with ``pkcs11.lib(path)``; for this one path that call
+    returns the fake (any other path loads the real library), so the command line and the
+    window meet the flags SoftHSM2 never sets (FINAL_TRY, LOCKED) through their own code.
+    """
+    import pkcs11
+
+    path = folder / name
+    path.write_bytes(b"not a real PKCS#11 library")
+    wanted = os.path.realpath(path)
+    real = pkcs11.lib
+
+    def load(module_path: str) -> Any:
+        return lib if os.path.realpath(module_path) == wanted else real(module_path)
+
+    monkeypatch.setattr(pkcs11, "lib", load)
+    return str(path)

@@ -69,6 +69,11 @@ def test_employer_set_from_toml_and_json(cli, tmp_path):
     ('unit_code = "AB12345"\nname = "X"\ntax_code = "0312345673"\ncolour = "red"\n',
      "colour"),
     ('tax_code = ["0312345673"]\n', "tax_code"),
+    # 099 is no province: no agency has such a code.
+    ('unit_code = "AB12345"\nname = "X"\ntax_code = "0312345673"\nagency_code = "09906"\n',
+     "Mã cơ quan BHXH quản lý: Ba số đầu của mã cơ quan BHXH phải là mã tỉnh"),
+    ('unit_code = "AB12345"\nname = "X"\ntax_code = "0312345673"\nagency_code = "7906"\n',
+     "Mã cơ quan BHXH phải gồm đúng 5 chữ số"),
 ])
 def test_broken_employer_file_changes_nothing(cli, demo, tmp_path, content, expected):
     before = cli("--json", "employer", "show").json

@@ -172,3 +172,22 @@ def test_small_lists():
     for code in by_code("unit_types.csv"):
         assert 2 <= len(code) <= 4 and code.isupper(), code
     assert {"QD", "HD", "GCN", "TB", "GK", "CCCD", "KHAC"} <= set(by_code("document_types.csv"))
+
+
+def test_identifier_province_codes_are_the_province_lists():
+    # The identifier checks keep their province codes as data in domain/ids.py (the
+    # domain reads no files): they must be the code lists' provinces, old and new.
+    from ibhxh_client.domain import ids
+
+    old, new = set(by_code("provinces_old.csv")), set(by_code("provinces.csv"))
+    assert ids.KCB_PROVINCES_OLD == old and ids.KCB_PROVINCES_NEW == new
+    assert ids.CCCD_PROVINCES == {f"0{code}" for code in old | new}
+    # A CCCD, a KCB code and an agency code start with a province of the lists, and
+    # with no other code.
+    for n in range(100):
+        code = f"{n:02d}"
+        known = code in old | new
+        assert (ids.check_cccd(f"0{code}185012345") is None) == known, code
+        assert (ids.check_kcb(f"{code}001") is None) == known, code
+        assert (ids.check_agency_code(f"0{code}06") is None) == known, code
+    assert ids.check_agency_code("10001") == "province"  # not 0 and a province

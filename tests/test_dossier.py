@@ -9,11 +9,12 @@ import pytest
 
 from ibhxh_client.catalog import load_catalog
 from ibhxh_client.domain.model import Declaration, DeclarationLine, Period
+from ibhxh_client.domain.values import is_empty
 from ibhxh_client.dossier.build import build_dossier
 from ibhxh_client.dossier.envelope import read_envelope
 from ibhxh_client.dossier.records import lines_from_form
 from ibhxh_client.dossier.safexml import UnsafeXmlError, parse
-from ibhxh_client.dossier.xmlform import form_from_element
+from ibhxh_client.dossier.xmlform import form_from_bytes, form_from_element
 from ibhxh_client.services.demo import demo_employer, demo_workers
 
 PERIOD = Period(2026, 3)
@@ -78,6 +79,34 @@ def test_round_trip_gives_the_same_declaration(catalog):
         assert wvals["full_name"] == w.full_name
         assert wvals.get("bhxh_number", "") == w.bhxh_number
         assert wvals["birth_date"] == w.birth_date
+
+
+def test_every_form_reads_back_as_written(catalog):
+    """TK1-TS (one file, a row per new worker) and D01-TS in the exchange's layout read back
+    to the values they were written from, as a tree and as a stream; a value the exchange
+    has no element for (TK1-TS [11]) is the one thing not carried."""
+    employer, workers, decl = make(20)  # workers 10 and 20 have no BHXH number
+    decl.lines[0].from_month = Period(2026, 1)
+    decl.lines[0].decision_number = "15/QĐ-SM"
+    decl.lines[0].decision_date = date(2026, 1, 2)
+    result = build_dossier(catalog, employer, workers, decl)
+    assert result.ok, [p.message() for p in result.problems]
+    assert [f.file_name for f in result.files] == ["D02-TS-595.xml", "TK1-TS-595.xml",
+                                                   "D01-TS-595.xml"]
+    assert len(result.forms[1].rows) == 2
+    for data, f in zip(result.forms, result.files, strict=True):
+        sent = {fl.name: fl for group in data.spec.groups() for fl in group.fields if fl.xml}
+
+        def kept(record, sent=sent):  # what the XML carries (no empty optional value)
+            return {k: v for k, v in record.items()
+                    if k in sent and not is_empty(sent[k].type, v, sent[k].required)}
+
+        for back in (form_from_element(data.spec, parse(f.content)),
+                     form_from_bytes(data.spec, f.content)):
+            assert kept(back.header) == kept(data.header), f.file_name
+            assert [kept(r) for r in back.rows] == [kept(r) for r in data.rows], f.file_name
+    tk1 = form_from_bytes(result.forms[1].spec, result.files[1].content)
+    assert "nhan_ket_qua" not in tk1.rows[0] and result.forms[1].rows[0]["nhan_ket_qua"] == "1"
 
 
 def test_late_lines_bring_d01(catalog):

@@ -6,6 +6,7 @@ import pytest
 from lxml import etree
 
 from ibhxh_client.catalog import CatalogError, load_catalog, load_catalog_from
+from ibhxh_client.domain.formspec import STATUSES
 from ibhxh_client.domain.messages import MESSAGES, placeholders
 from ibhxh_client.dossier.xsd import load_schema, schema_for
 
@@ -97,3 +98,44 @@ def test_messages_have_the_same_placeholders_in_both_languages():
     for code, entry in MESSAGES.items():
         assert set(entry) >= {"vi", "en"}, code
         assert placeholders(entry["vi"]) == placeholders(entry["en"]), code
+
+
+def test_every_definition_names_its_file_signature_and_sources(catalog):
+    """File names, version suffixes and signature places are data, each with a status
+    (law / seen / check) and a source, as forms/rates.toml holds its rows."""
+    files = {code: (spec.file_name, spec.version, spec.signature)
+             for code, spec in catalog.forms.items()}
+    assert files == {"D02-LT": ("D02-TS-595.xml", "595", "Cky"),
+                     "TK1-TS": ("TK1-TS-595.xml", "595", "Cky"),
+                     "D01-TS": ("D01-TS-595.xml", "595", "Cky"),
+                     "TK3-TS": ("TK3-TS.xml", "", "Cky")}
+    for spec in [*catalog.forms.values(), catalog.envelope]:
+        p = spec.provenance
+        assert p.file_status in STATUSES and p.layout_status in STATUSES
+        assert p.file_source and p.layout_source
+    # No public source shows the D02-TS XML: ours, to be checked.
+    assert catalog.form("D02-LT").provenance.layout_status == "check"
+    assert catalog.form("TK1-TS").provenance.layout_status == "seen"
+    assert (catalog.envelope.file_name, catalog.envelope.signature_path) == \
+        ("BHXHDienTu.xml", "/Hoso/CKy_Dvi")
+
+
+def test_files_of_the_layout_before_are_known_by_their_names(catalog):
+    spec, layout = catalog.layout_of("TK1-TS_12.xml")
+    assert spec is catalog.form("TK1-TS") and layout.header.element == "ThongTinCaNhan"
+    assert catalog.layout_of("D02-TS.xml") == (catalog.form("D02-LT"), catalog.form("D02-LT"))
+    assert catalog.layout_of("TK1-TS_x.xml") is None and catalog.layout_of("TK1-TS.xml") is None
+    assert catalog.signature_place("TK1-TS-595.xml") == "Cky"
+    assert catalog.signature_place("M01B-HSB.xml") is None
+
+
+def test_a_status_that_is_not_law_seen_or_check_stops_the_catalogue(tmp_path: Path):
+    import shutil
+
+    dst = tmp_path / "forms"
+    shutil.copytree(load_catalog().root, dst)
+    path = dst / "D02-LT" / "form.toml"
+    path.write_text(path.read_text("utf-8").replace('layout_status = "check"',
+                                                    'layout_status = "maybe"'), "utf-8")
+    with pytest.raises(CatalogError, match="'maybe'"):
+        load_catalog_from(dst)

@@ -165,15 +165,16 @@ def test_worker_increased_twice_in_a_period_is_rejected_with_reasons(
     reasons = track["reasons"]
     assert len(reasons) == 25 and {r["code"] for r in reasons} == {"increase_twice"}
     assert [r["row"] for r in reasons] == list(range(1, 26))
-    assert reasons[0]["form"] == "D02-TS" and reasons[0]["field"] == "PhuongAn"
+    # The gateway says D02-TS (the exchange code); the officer reads D02-LT, the paper's name.
+    assert reasons[0]["form"] == "D02-LT" and reasons[0]["field"] == "PhuongAn"
     first_number = submission.tracking(demo_app, first)["dossier_number"]
     assert first_number in reasons[0]["message"]
     # The reasons reach the officer: in the history (Vietnamese) and in English on asking.
     detail = declarations.status(demo_app, second.id)["history"][-1]["detail"]
-    assert detail.startswith("Bị từ chối") and "D02-TS dòng 1, PhuongAn" in detail
+    assert detail.startswith("Bị từ chối") and "D02-LT dòng 1, PhuongAn" in detail
     demo_app.lang = "en"
     english = submission.tracking(demo_app, second.id)["reasons"][0]["message"]
-    assert english.startswith("D02-TS row 1, PhuongAn: The worker was already increased")
+    assert english.startswith("D02-LT row 1, PhuongAn: The worker was already increased")
     # No personal value in the history: the officer finds the worker by the row.
     workers = repo.search_workers(demo_app.db.engine.connect())
     assert not any(w.bhxh_number and w.bhxh_number in detail for w in workers)

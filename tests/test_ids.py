@@ -14,6 +14,7 @@ from ibhxh_client.domain.ids import (
     MESSAGES,
     TAX_WEIGHTS,
     cccd_birth,
+    cccd_birth_digits,
     cccd_for,
     check_agency_code,
     check_bhxh,
@@ -67,6 +68,15 @@ def test_fixed_digits(check, good, length):
     assert check("\u0661" * length) == "digits"  # nor are Arabic-Indic ones
 
 
+def test_agency_code_starts_with_a_province_code():
+    # 07906: 079 TP. Hồ Chí Minh; 08907: 089 An Giang; 00101: 001 Hà Nội.
+    for good in ("07906", "08907", "00101", "09600"):
+        assert check_agency_code(good) is None, good
+    for bad in ("99999", "10001", "00301", "09706", "00000", "79060"):
+        assert check_agency_code(bad) == "province", bad
+    assert describe("province", "agency_code").startswith("Ba số đầu của mã cơ quan BHXH")
+
+
 # --- CCCD -------------------------------------------------------------------------------
 
 
@@ -90,18 +100,36 @@ def test_cccd_examples():
 def test_cccd_centuries():
     for digit, (year, gender) in {"0": (1950, "M"), "1": (1950, "F"), "2": (2010, "M"),
                                   "3": (2010, "F"), "4": (2150, "M"), "5": (2150, "F"),
-                                  "6": (2250, "M"), "7": (2250, "F"), "8": (1850, "M"),
-                                  "9": (1850, "F")}.items():
+                                  "6": (2250, "M"), "7": (2250, "F"), "8": (2350, "M"),
+                                  "9": (2350, "F")}.items():
         number = f"001{digit}{year % 100:02d}000001"
         assert check_cccd(number, birth_year=year, gender=gender) is None
         assert cccd_for("001", gender, year, 1) == number
+        assert cccd_birth(number[3:6]) == (gender, year)
+
+
+@pytest.mark.parametrize("digit", ["8", "9"])
+def test_cccd_century_digit_8_or_9_is_the_2300s(digit):
+    # As the public validators read it: 8/9 are born 2300–2399, so such a number agrees
+    # with no real birth date (it used to be read as the 1800s).
+    number = f"079{digit}85000001"
+    gender = "M" if digit == "8" else "F"
+    assert check_cccd(number) is None  # well formed on its own
+    assert cccd_birth(number[3:6]) == (gender, 2385)
+    for year in (1885, 1985, 2085):
+        assert check_cccd(number, birth_year=year, gender=gender) == "century"
+    assert describe("century", "cccd").startswith("Chữ số thứ 4 của số CCCD")
+    assert "2300–2399" in describe("century", "cccd")
+    assert cccd_birth_digits(1885, gender) is None  # no digit codes the 1800s any more
+    with pytest.raises(ValueError):
+        cccd_for("079", gender, 1885, 1)
 
 
 cccds = st.builds(
     lambda p, g, y, s: (cccd_for(p, g, y, s), g, y),
     st.sampled_from(sorted(CCCD_PROVINCES)),
     st.sampled_from(["M", "F"]),
-    st.integers(min_value=1800, max_value=2299),
+    st.integers(min_value=1900, max_value=2399),
     st.integers(min_value=0, max_value=999_999),
 )
 
@@ -147,7 +175,9 @@ def test_cccd_for_refuses_bad_input():
     with pytest.raises(ValueError):
         cccd_for("001", "X", 1990, 1)
     with pytest.raises(ValueError):
-        cccd_for("001", "M", 1799, 1)
+        cccd_for("001", "M", 1899, 1)
+    with pytest.raises(ValueError):
+        cccd_for("001", "M", 2400, 1)
     with pytest.raises(ValueError):
         cccd_for("001", "M", 1990, 1_000_000)
 
@@ -349,3 +379,84 @@ def test_one_of_matches_exactly_its_codes():
     assert {f"{n:03d}" for n in range(1000) if pattern.fullmatch(f"{n:03d}")} == \
         set(CCCD_PROVINCES)
     assert re.fullmatch(one_of(["7"]), "7") and not re.fullmatch(one_of(["ab", "ac"]), "ad")
+
+
+# --- leading zeros a spreadsheet dropped ------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "digits", "restored"), [
+    ("bhxh", "123456789", "0123456789"),
+    ("bhxh", "7912345678", None),  # not short: nothing to restore
+    ("bhxh", "12345678", None),  # would start 00: no BHXH number does
+    ("bhxh", "12345", None),  # not "0000012345"
+    ("bhxh", "012345678", None),  # a number's digits never start with 0
+    ("cccd", "79201001234", "079201001234"),
+    ("cccd", "1185012345", "001185012345"),  # Hà Nội 001: both zeros were dropped
+    ("cccd", "97185012345", None),  # 097 is no province
+    ("cccd", "3185012345", None),  # nor is 003
+    ("cccd", "190000042", None),  # 000…: three zeros, never a CCCD
+    ("cmnd", "12345678", "012345678"),
+    ("cmnd", "1234567", None),
+    ("tax_code", "312345673", "0312345673"),
+    ("tax_code", "312345678", None),  # the check digit does not hold with the zero back
+    ("tax_code", "10000003", None),  # 0010000003: two zeros, none issued
+    ("kcb", "1001", "01001"),
+    ("kcb", "3001", None),  # 03 is no province
+    ("kcb", "999", None),
+    ("phone", "912345678", "0912345678"),
+    ("phone", "12345678", None),
+    ("agency_code", "7906", "07906"),
+    ("agency_code", "101", "00101"),  # Hà Nội 001
+    ("agency_code", "9906", None),  # 099 is no province
+    ("agency_code", "99", None),
+    ("email", "1", None),  # not an identifier that is ever a number
+])
+def test_restore_zeros(kind, digits, restored):
+    assert ids.restore_zeros(kind, digits) == restored
+
+
+def valid_identifiers(kind):
+    """Valid values of ``kind`` that start with a zero."""
+    if kind == "cccd":
+        return cccds.map(lambda made: made[0]).filter(lambda v: v[0] == "0")
+    if kind == "tax_code":
+        return valid_first9.filter(lambda d: d[0] == "0" and d[1] != "0").map(make_tax_code)
+    if kind == "agency_code":
+        return st.builds(lambda p, n: f"{p}{n:02d}", st.sampled_from(sorted(CCCD_PROVINCES)),
+                         st.integers(0, 99))
+    if kind == "kcb":
+        return st.builds(lambda p, n: f"{p}{n:03d}",
+                         st.sampled_from(sorted(p for p in KCB_PROVINCES_OLD if p[0] == "0")),
+                         st.integers(0, 999))
+    if kind == "phone":
+        return st.builds(lambda d, n: f"0{d}{n:08d}", st.sampled_from("23456789"),
+                         st.integers(0, 99_999_999))
+    length = ids.ZEROS_LOST[kind][0]
+    return st.builds(lambda first, rest: "0" + first + rest, st.sampled_from("123456789"),
+                     st.text(alphabet="0123456789", min_size=length - 2, max_size=length - 2))
+
+
+@SETTINGS
+@given(st.data())
+def test_a_number_that_lost_its_zeros_gets_them_back(data):
+    kind = data.draw(st.sampled_from(sorted(ids.ZEROS_LOST)))
+    value = data.draw(valid_identifiers(kind))
+    assert ALL_CHECKS[kind](value) is None
+    assert ids.restore_zeros(kind, str(int(value))) == value
+
+
+@SETTINGS
+@given(st.data())
+def test_zeros_are_never_invented(data):
+    # Digits a few short of the identifier's length: what comes back is those digits
+    # after no more zeros than the identifier can start with, and passes its check.
+    kind = data.draw(st.sampled_from(sorted(ids.ZEROS_LOST)))
+    length, most = ids.ZEROS_LOST[kind]
+    size = data.draw(st.integers(1, length))
+    digits = str(data.draw(st.integers(10 ** (size - 1), 10**size - 1)))
+    restored = ids.restore_zeros(kind, digits)
+    if length - len(digits) > most or len(digits) == length:
+        assert restored is None
+    if restored is not None:
+        assert len(restored) == length and restored.lstrip("0") == digits
+        assert ALL_CHECKS[kind](restored) is None

@@ -46,7 +46,11 @@ def cccds():
     good = st.builds(ids.cccd_for, st.sampled_from(["001", "079", "096"]),
                      st.sampled_from("MF"), st.integers(1950, 2010),
                      st.integers(0, 999_999))
-    return st.one_of(good, digits(12), digits(9), st.just(""), st.just("07919001234A"))
+    # Any century digit after a real province: 8 and 9 (the 2300s) agree with no birth.
+    coded = st.builds(lambda p, d, n: f"{p}{d}{n:08d}", st.sampled_from(["001", "079", "096"]),
+                      st.sampled_from("0123456789"), st.integers(0, 99_999_999))
+    return st.one_of(good, coded, digits(12), digits(9), st.just(""),
+                     st.just("07919001234A"))
 
 
 births = st.one_of(st.none(), st.builds(PartialDate, st.integers(1940, 2015)),
@@ -100,6 +104,21 @@ def test_columns_give_what_each_row_gives(batch, first):
     expected = {k: CHECKER.check(w, rows[k]) for k, w in enumerate(batch)}
     assert CHECKER.check_columns(columns_of(batch), rows) == \
         {k: p for k, p in expected.items() if p}
+
+
+def test_a_cccd_of_the_2300s_disagrees_with_a_real_birth_date():
+    # Digit 4 of a CCCD: 8 is a man, 9 a woman, born 2300–2399 as the public validators
+    # read it; with any real birth year that is a disagreement, by row and by column.
+    batch = [Worker("Nguyễn Văn A", "M", PartialDate(1985), cccd="079885000001"),
+             Worker("Trần Thị B", "F", PartialDate(1985, 3), cccd="001985000002"),
+             Worker("Lê Văn C", "M", PartialDate(1885), cccd="079885000003")]
+    for k, w in enumerate(batch, start=1):
+        problems = CHECKER.check(w, k)
+        assert [(p.field, p.code) for p in problems] == [("cccd", "century")]
+        assert problems == check_worker(CATALOG, w, k)
+        assert "2300–2399" in problems[0].message()
+    assert CHECKER.check_columns(columns_of(batch), [1, 2, 3]) == \
+        {k - 1: CHECKER.check(w, k) for k, w in enumerate(batch, start=1)}
 
 
 def test_columns_with_empty_cells_and_missing_columns():

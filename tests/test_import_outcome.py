@@ -150,7 +150,12 @@ def test_conflicts_and_duplicates_are_row_errors(app, tmp_path):
             ["Người C", "0100000003", ids.cccd_for("001", "M", 1980, 3), "1980", "Nam"]]
     result = imp.import_workers(app, write_xlsx(tmp_path / "c.xlsx", {"S": rows}))
     codes = [[i.code for i in r.issues] for r in result.rows]
-    assert codes == [["import_conflict"], ["import_other_bhxh"], [],
+    # A's CCCD with another BHXH number disagrees with A on the person: a conflict that
+    # shows both numbers (tests/test_import_conflicts.py has the rest of that story).
+    assert codes == [["import_conflict"], ["import_person_conflict"], [],
                      ["import_duplicate_row"]]
+    assert result.rows[1].conflict.fields == ("bhxh_number",)
+    assert "0100000001" in result.rows[1].issues[0].message()
+    assert "0100000009" in result.rows[1].issues[0].message()
     assert "dòng 4" in result.rows[3].issues[0].message()
     assert result.added == 1 and len(stored(app)) == 3

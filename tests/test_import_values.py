@@ -8,12 +8,18 @@ import unicodedata
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ibhxh_client.catalog import load_catalog
 from ibhxh_client.domain import ids
 from ibhxh_client.domain.model import PartialDate, Period
 from ibhxh_client.domain.text import unicode_to_tcvn3, unicode_to_vni
+from ibhxh_client.importing.columns import Target
 from ibhxh_client.importing.convert import (
+    ID_LENGTHS,
+    as_is_for,
+    bulk_for,
     clean_text,
     code_reader,
     date_reader,
@@ -23,6 +29,7 @@ from ibhxh_client.importing.convert import (
     money_reader,
     month_reader,
     partial_date_reader,
+    read_column,
 )
 from ibhxh_client.services import importing as imp
 from tests.test_import_files import stored, write_csv, write_xls, write_xlsx
@@ -145,6 +152,55 @@ def test_leading_zeros_restored_only_when_the_padded_value_passes():
     card = idcard_reader()
     assert card(12345678)[0] == ("cmnd", "012345678")
     assert card(int(number))[0] == ("cccd", number)
+
+
+def test_zeros_restored_only_where_excel_could_have_dropped_them():
+    # Excel takes from a number only the zeros it starts with: one for a BHXH number
+    # (its province code is never 00), so 12345 is an error, not 0000012345.
+    bhxh = id_reader("bhxh")
+    assert bhxh(12345) == ("12345", None)
+    assert bhxh(12345678) == ("12345678", None)
+    assert bhxh("012345678") == ("012345678", None)  # text that kept a zero lost a digit
+    assert ids.check_bhxh(bhxh(12345)[0]) == "length"
+    # A CCCD: 0 and a province code first; 11 digits get one zero back only when they
+    # make one (079 yes, 097 no), and Hà Nội's 001 both of its zeros.
+    cccd = id_reader("cccd")
+    hcm = ids.cccd_for("079", "M", 2001, 1234)
+    assert cccd(int(hcm)) == (hcm, ("import_zeros_restored", {"value": hcm}, "warning"))
+    assert cccd(97185012345) == ("97185012345", None)
+    assert cccd(3185012345) == ("3185012345", None)
+    assert ids.check_cccd(cccd(97185012345)[0]) == "length"
+    # A tax code gets its zero back only when the check digit then holds.
+    tax = id_reader("tax_code")
+    assert tax(312345673) == ("0312345673", ("import_zeros_restored",
+                                             {"value": "0312345673"}, "warning"))
+    assert tax(312345678) == ("312345678", None)
+    assert tax("0312345673-001") == ("0312345673-001", None)
+    cmnd, kcb = id_reader("cmnd"), id_reader("kcb")
+    assert cmnd(1234567) == ("1234567", None)
+    assert kcb(3001) == ("3001", None)
+    card = idcard_reader()
+    assert card(1234567) == (("cccd", "1234567"), None)  # neither: left for the check
+
+
+ID_CELLS = st.one_of(
+    st.integers(0, 10**13), st.integers(-5, 5),
+    st.integers(0, 10**13).map(float), st.sampled_from([1.5, 1e20, float("inf")]),
+    st.text(alphabet="0123456789", max_size=13), st.sampled_from(["", " ", "12 345", "x"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(ID_LENGTHS)), st.lists(ID_CELLS, max_size=30))
+def test_a_column_read_at_once_is_read_as_cell_by_cell(check, cells):
+    # The bulk reading of a column of identifiers (whole numbers turned into digits at
+    # once, zeros put back) gives what each cell gives on its own.
+    read = id_reader(check)
+    target = Target("x", "id", {"vi": "x", "en": "x"}, (), ("workers",), check=check)
+    values, issues = read_column(read, cells, bulk_for(target), as_is=as_is_for(target))
+    one_by_one = [read(c) for c in cells]
+    assert values == [v for v, _ in one_by_one]
+    assert issues == {k: i for k, (_, i) in enumerate(one_by_one) if i}
 
 
 def test_numbers_stored_without_zeros_in_a_real_file(app, tmp_path):

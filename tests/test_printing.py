@@ -249,7 +249,9 @@ def test_first_registration_and_a_late_change_print_tk3_ts_and_d01_ts(demo_app, 
     result = print_dossier(demo_app, decl.id, reason=REASON, out=out)
     assert [d["form"] for d in result.documents] == ["D02-LT", "D01-TS"]
     text = pdf_text(out)
-    assert "DANH MỤC HỒ SƠ, TÀI LIỆU KÈM THEO" in text and "QĐ-15/2026" in text
+    assert "BẢNG KÊ THÔNG TIN" in text and "QĐ-15/2026" in text  # D01-TS, the portal's name
+    # The exchange's D01-TS holds no unit; its page names it all the same.
+    assert "Mã đơn vị: TZH490L" in pdf_text(out, result.pages)
     assert worker.full_name in text and "Quyết định" in text
     # A first registration adds the unit's own declaration.
     with demo_app.db.reading() as conn:

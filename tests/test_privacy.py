@@ -283,9 +283,11 @@ def test_database_written_before_encryption_is_sealed_without_losing_a_value(dat
             "'F', '1991-07-15', '7912345678', '079191001234', '', 'VN', '01', '0912345678', "
             "'bich@example.vn', 'Phường Bến Thành', '79', '12 Lê Lợi, Quận 1', '79', "
             "'Kế toán', 8765432, 500000, '79001', '1', 'active', '2024-01-01 00:00:00')"))
+        # Signed: its envelope is kept by every migration (0004 drops a draft's or a
+        # validated dossier's, to be made again in the exchange's layout).
         conn.execute(text("INSERT INTO declarations (id, procedure, period, first_registration,"
                           " state, created, updated_at) VALUES (1, '600', '2024-01', 0, "
-                          "'validated', '2024-01-05', '2024-01-05 00:00:00')"))
+                          "'signed', '2024-01-05', '2024-01-05 00:00:00')"))
         conn.execute(text(
             "INSERT INTO declaration_lines (declaration_id, seq, worker_id, plan, from_month, "
             "salary, position, coefficient, allowances, leave_days, decision_number, "

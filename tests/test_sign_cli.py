@@ -11,12 +11,15 @@ import subprocess
 import pytest
 from lxml import etree
 
+from ibhxh_client.domain.messages import say
 from ibhxh_client.services.demo import demo_employer
-from ibhxh_client.signing import strip_dossier_signatures
+from ibhxh_client.signing import PinStatus, pin_message, pin_state, strip_dossier_signatures
 from ibhxh_client.signing.demo import DemoCA
-from tests.pkcs11_fixtures import USER_PIN, SoftHsm
+from tests.pkcs11_fixtures import USER_PIN, FakeLib, SoftHsm, fake_token, install_fake_module
 
 LABEL = "SAOMAI"
+WRONG_BEFORE = pin_message(PinStatus.COUNT_LOW, "vi")  # "… đã nhập sai PIN ít nhất một lần …"
+FINAL_TRY = pin_message(PinStatus.FINAL_TRY, "vi")  # "… lần thử cuối cùng …"
 
 
 @pytest.fixture(scope="module")
@@ -113,18 +116,108 @@ def test_sign_with_the_token_then_verify_with_xmlsec1(cli, signed_setup, tmp_pat
     assert cli("verify", path, "--trusted-ca", token["ca"]).code == 1
 
 
+def unsigned(cli, decl_id=1) -> bool:
+    """Nothing signed is stored for the dossier."""
+    return cli("export", decl_id, "--signed", "--out", "x.xml").code == 1
+
+
 def test_wrong_pin_leaves_the_dossier_as_it_was(cli, signed_setup, monkeypatch):
     token = signed_setup
     monkeypatch.setenv("BAD_PIN", "0000")
     r = cli("sign", 1, "--module", token["module"], "--token-label", LABEL, "--cert",
             token["fp"], "--pin-env", "BAD_PIN")
-    assert r.code == 3 and "PIN" in r.err
-    assert state(cli) == "draft"
-    assert cli("export", 1, "--signed", "--out", "x.xml").code == 1
-    # The right PIN still works afterwards (SoftHSM2 counts the failure, no lock yet).
+    assert r.code == 3 and "Mã PIN không đúng." in r.err
+    assert WRONG_BEFORE in r.err  # what the token now reports, and no count of tries
+    assert state(cli) == "draft" and unsigned(cli)
+    # `tokens` names the state with the same sentence (SoftHSM2 set COUNT_LOW).
+    assert f"PIN: {WRONG_BEFORE}" in cli("tokens", "--module", token["module"]).out
+    (tok,) = next(m for m in cli("--json", "tokens", "--module", token["module"]).json
+                  if m["module"] == token["module"])["tokens"]
+    assert tok["pin"] == "COUNT_LOW" and tok["pin_text"] == WRONG_BEFORE
+    # The right PIN signs with no extra flag; what the token reported is said first.
     r = cli("sign", 1, "--module", token["module"], "--token-label", LABEL, "--cert",
-            token["fp"], "--pin-env", "TOKEN_PIN", "--confirm-low-pin")
+            token["fp"], "--pin-env", "TOKEN_PIN")
     assert r.code == 0, r.err
+    assert WRONG_BEFORE in r.err and FINAL_TRY not in r.err
+    assert state(cli) == "signed" and not unsigned(cli)
+    # The good login cleared the flag.
+    r = cli("tokens", "--module", token["module"])
+    assert f"PIN: {pin_state(PinStatus.OK, 'vi')}" in r.out and WRONG_BEFORE not in r.out
+
+
+@pytest.fixture
+def fake_module(cli, monkeypatch, tmp_path):
+    """The demo data, and a fake token (for the flags SoftHSM2 never sets) holding the demo
+    company's certificate, loaded by the program from a module path."""
+    assert cli("demo", "--workers", "12").code == 0
+
+    def make(tries_left: int):
+        ca = DemoCA.create("IBHXH FAKE CA")
+        fake, _, _ = fake_token(ca, "FAKE-CA", "FAKE0001", tries_left=tries_left,
+                                tax_code=demo_employer().tax_code)
+        monkeypatch.setenv("FAKE_PIN", fake.pin)
+        return install_fake_module(monkeypatch, tmp_path, FakeLib(fake)), fake
+
+    return make
+
+
+def test_final_try_refuses_without_confirmation(cli, fake_module):
+    module, fake = fake_module(tries_left=1)
+    assert f"PIN: {FINAL_TRY}" in cli("tokens", "--module", module).out
+    r = cli("sign", 1, "--module", module, "--pin-env", "FAKE_PIN")
+    assert r.code == 3
+    assert say("pin_low_needs_confirm", "vi") in r.err
+    assert "lần thử cuối cùng" in r.err and "--confirm-low-pin" in r.err
+    r = cli("--json", "sign", 1, "--module", module, "--pin-env", "FAKE_PIN")
+    assert r.code == 3 and r.json["error"] == "pin_low_needs_confirm"
+    assert r.json["offer_paper"] is False  # fixed now, not by paper
+    assert fake.login_attempts == 0 and fake.tries_left == 1  # the PIN was never sent
+    assert state(cli) == "draft" and unsigned(cli)
+    # Confirmed: the PIN is sent and the dossier signed.
+    r = cli("sign", 1, "--module", module, "--pin-env", "FAKE_PIN", "--confirm-low-pin")
+    assert r.code == 0, r.err
+    assert FINAL_TRY in r.err
+    assert fake.login_attempts == 1 and state(cli) == "signed" and not unsigned(cli)
+
+
+def test_final_try_at_the_prompt_asks_first_count_low_does_not(cli, fake_module,
+                                                               monkeypatch):
+    import getpass
+
+    module, fake = fake_module(tries_left=1)
+    questions: list[str] = []
+
+    def answer(reply: str):
+        def ask(prompt: str = "") -> str:
+            questions.append(prompt)
+            return reply
+        return ask
+
+    def no_pin(prompt: str = "") -> str:
+        raise AssertionError("the PIN must not be asked for")
+
+    monkeypatch.setattr("builtins.input", answer("n"))
+    monkeypatch.setattr(getpass, "getpass", no_pin)
+    r = cli("sign", 1, "--module", module)
+    assert r.code == 3 and "Đã hủy nhập mã PIN" in r.err and FINAL_TRY in r.err
+    assert len(questions) == 1 and fake.login_attempts == 0 and state(cli) == "draft"
+    # One typo earlier (COUNT_LOW): said, no question, the PIN is asked and signs.
+    fake.tries_left = 2
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": fake.pin)
+    r = cli("sign", 1, "--module", module)
+    assert r.code == 0, r.err
+    assert WRONG_BEFORE in r.err and len(questions) == 1
+    assert fake.login_attempts == 1 and state(cli) == "signed"
+
+
+def test_locked_pin_refuses_even_when_confirmed(cli, fake_module):
+    module, fake = fake_module(tries_left=0)
+    assert f"PIN: {pin_message(PinStatus.LOCKED, 'vi')}" in cli("tokens", "--module",
+                                                                module).out
+    r = cli("sign", 1, "--module", module, "--pin-env", "FAKE_PIN", "--confirm-low-pin")
+    assert r.code == 3 and pin_message(PinStatus.LOCKED, "vi") in r.err
+    assert fake.login_attempts == 0
+    assert state(cli) == "draft" and unsigned(cli)
 
 
 def test_expired_certificate_is_refused_before_the_pin(cli, signed_setup, monkeypatch):

@@ -17,6 +17,7 @@ from ibhxh_client.signing.pin import (
     CKF_USER_PIN_LOCKED,
     PinStatus,
     pin_message,
+    pin_state,
     pin_status_from_flags,
 )
 from ibhxh_client.signing.signer import verify_signature
@@ -64,6 +65,29 @@ def test_flags_to_status() -> None:
         PinStatus.LOCKED
     assert PinStatus.COUNT_LOW.needs_warning and PinStatus.FINAL_TRY.needs_warning
     assert not PinStatus.OK.needs_warning and not PinStatus.LOCKED.needs_warning
+    # Only the final try is worth a confirmation; a wrong PIN earlier is not.
+    assert [s for s in PinStatus if s.needs_confirmation] == [PinStatus.FINAL_TRY]
+
+
+def test_the_count_flags_are_worded_as_pkcs11_defines_them() -> None:
+    """COUNT_LOW: a wrong PIN since the last good login, not "few tries left"; FINAL_TRY:
+    the next wrong PIN locks. PKCS#11 gives no count, so no sentence names one."""
+    low_vi, low_en = (pin_message(PinStatus.COUNT_LOW, lang) for lang in ("vi", "en"))
+    assert "đã nhập sai PIN ít nhất một lần" in low_vi
+    assert "at least once since the last successful login" in low_en
+    assert "khóa" not in low_vi and "lock" not in low_en  # nothing about locking
+    assert "ít" not in low_vi.replace("ít nhất", "") and "few" not in low_en
+    final_vi, final_en = (pin_message(PinStatus.FINAL_TRY, lang) for lang in ("vi", "en"))
+    assert "lần thử cuối cùng" in final_vi and "khóa" in final_vi
+    assert "final try" in final_en and "lock" in final_en
+    for text in (low_vi, low_en, final_vi, final_en):
+        assert not any(ch.isdigit() for ch in text)
+    # A token list says the same sentences; OK says the token reports no wrong PIN.
+    assert pin_state(PinStatus.COUNT_LOW, "vi") == low_vi
+    assert pin_state(PinStatus.FINAL_TRY, "en") == final_en
+    assert pin_state(PinStatus.LOCKED) == pin_message(PinStatus.LOCKED)
+    assert pin_state(PinStatus.OK, "vi") == "Token không báo lần nhập sai mã PIN nào."
+    assert pin_state(PinStatus.OK, "en") == "The token reports no wrong PIN entry."
 
 
 # --------------------------------------------------------------------------- before the PIN
@@ -84,30 +108,46 @@ def test_locked_pin_is_reported_without_sending_it(unit_ca: DemoCA) -> None:
     assert pin_message(PinStatus.LOCKED, "vi") in err.value.message("vi")
 
 
-@pytest.mark.parametrize(("tries_left", "status"), [(2, PinStatus.COUNT_LOW),
-                                                     (1, PinStatus.FINAL_TRY)])
-def test_count_low_and_final_try_are_warned_before_the_pin_is_sent(
-        unit_ca: DemoCA, tries_left: int, status: PinStatus) -> None:
-    token, _, _ = fake_token(unit_ca, tries_left=tries_left)
+def test_count_low_is_said_but_the_right_pin_goes_through_unconfirmed(unit_ca: DemoCA) -> None:
+    """One typo earlier (COUNT_LOW): the PIN is sent without any acknowledgement."""
+    token, _, _ = fake_token(unit_ca, tries_left=2)
     lib = FakeLib(token)
     pf = preflight(PATH, loader=lib.loader)
-    assert pf.pin_status is status
-    # A PIN string without acknowledging the warning is not sent.
-    with pytest.raises(E.PinError) as err:
-        open_signer(PATH, pin=PIN, loader=lib.loader)
-    assert err.value.code == E.PIN_NOT_CONFIRMED and err.value.pin_status is status
-    assert pin_message(status, "vi") in err.value.message("vi")
-    assert token.login_attempts == 0
-    if status is PinStatus.FINAL_TRY:  # acknowledging a lesser warning is not enough
-        with pytest.raises(E.PinError):
-            open_signer(PATH, pin=PIN, acknowledged=PinStatus.COUNT_LOW, loader=lib.loader)
-        assert token.login_attempts == 0
-    # The callable form gets the status with the question.
+    assert pf.pin_status is PinStatus.COUNT_LOW
+    with open_signer(PATH, pin=PIN, loader=lib.loader) as signer:
+        assert verify_signature(signer.certificate, signer.sign(b"d"), b"d")
+    assert token.login_attempts == 1
+    assert preflight(PATH, loader=lib.loader).pin_status is PinStatus.OK  # counter reset
+    # The callable form gets the status with the question, to say it.
+    token.tries_left = 2
+    statuses = []
+    with open_signer(PATH, pin=lambda p: statuses.append(p.pin_status) or PIN,
+                     loader=lib.loader) as signer:
+        assert signer.sign(b"d")
+    assert statuses == [PinStatus.COUNT_LOW] and token.login_attempts == 2
+
+
+def test_final_try_is_not_sent_without_confirmation(unit_ca: DemoCA) -> None:
+    token, _, _ = fake_token(unit_ca, tries_left=1)
+    lib = FakeLib(token)
+    pf = preflight(PATH, loader=lib.loader)
+    assert pf.pin_status is PinStatus.FINAL_TRY
+    # A PIN string without acknowledging the final try is not sent.
+    for acknowledged in (PinStatus.OK, PinStatus.COUNT_LOW):
+        with pytest.raises(E.PinError) as err:
+            open_signer(PATH, pin=PIN, acknowledged=acknowledged, loader=lib.loader)
+        assert err.value.code == E.PIN_NOT_CONFIRMED
+        assert err.value.pin_status is PinStatus.FINAL_TRY
+    assert err.value.message("vi") == (pin_message(PinStatus.FINAL_TRY, "vi") + " "
+                                       "Mã PIN chưa được gửi; hãy xác nhận chắc chắn mã PIN "
+                                       "đúng rồi thử lại.")
+    assert token.login_attempts == 0 and token.tries_left == 1
+    # The callable form gets the status with the question (the caller confirms there).
     statuses = []
     with open_signer(PATH, pin=lambda p: statuses.append(p.pin_status) or PIN,
                      loader=lib.loader) as signer:
         assert verify_signature(signer.certificate, signer.sign(b"d"), b"d")
-    assert statuses == [status]
+    assert statuses == [PinStatus.FINAL_TRY]
     assert token.login_attempts == 1
 
 
@@ -128,8 +168,10 @@ def test_wrong_pins_walk_down_to_locked(unit_ca: DemoCA) -> None:
     with pytest.raises(E.PinError) as err:
         open_signer(PATH, pin="1111", loader=lib.loader)
     assert err.value.code == E.PIN_INCORRECT and err.value.tries_left is PinStatus.COUNT_LOW
-    with pytest.raises(E.PinError) as err:
-        open_signer(PATH, pin="1111", acknowledged=PinStatus.COUNT_LOW, loader=lib.loader)
+    assert err.value.message("vi").startswith(
+        pin_message(PinStatus.INCORRECT, "vi") + " " + pin_message(PinStatus.COUNT_LOW, "vi"))
+    with pytest.raises(E.PinError) as err:  # COUNT_LOW: sent without acknowledgement
+        open_signer(PATH, pin="1111", loader=lib.loader)
     assert err.value.code == E.PIN_INCORRECT and err.value.tries_left is PinStatus.FINAL_TRY
     assert pin_message(PinStatus.FINAL_TRY, "en") in err.value.message("en")
     with pytest.raises(E.PinError) as err:

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from ibhxh_client.signing import errors as E
-from ibhxh_client.signing.pin import PinStatus
+from ibhxh_client.signing.pin import PinStatus, pin_message
 from ibhxh_client.signing.signer import verify_signature
 from ibhxh_client.signing.token import (
     ENV_VAR,
@@ -282,29 +282,30 @@ def test_cancelled_pin(softhsm_world: World) -> None:
     assert info.value.code == E.PIN_CANCELLED
 
 
-def test_wrong_pin_then_count_low_then_confirmed_retry(softhsm_world: World) -> None:
+def test_wrong_pin_then_count_low_then_the_right_pin_signs_unconfirmed(
+        softhsm_world: World) -> None:
     serial = softhsm_world.serial("PINTEST")
     with pytest.raises(E.PinError) as info:
         open_signer(softhsm_world.module, pin="9999", token_serial=serial)
     err = info.value
     assert err.code == E.PIN_INCORRECT
     assert err.pin_status is PinStatus.INCORRECT
-    # SoftHSM2 raises CKF_USER_PIN_COUNT_LOW after a wrong PIN; the error says so.
+    # SoftHSM2 raises CKF_USER_PIN_COUNT_LOW after a wrong PIN; the error says so, and
+    # only that: a wrong PIN was entered, not that few tries are left.
     assert err.tries_left is PinStatus.COUNT_LOW
-    assert "Mã PIN không đúng" in err.message("vi") and "khóa" in err.message("vi")
+    assert err.message("vi").startswith("Mã PIN không đúng. " +
+                                        pin_message(PinStatus.COUNT_LOW, "vi"))
+    assert "đã nhập sai PIN ít nhất một lần" in err.message("vi")
     assert "9999" not in err.message("vi") and "9999" not in repr(err.params)
-    # The next attempt must acknowledge the warning before the PIN is sent.
+    # Listing and preflight read the same state from the flags.
+    (listed,) = [t for t in list_tokens(softhsm_world.module) if t.serial == serial]
+    assert listed.pin_status is PinStatus.COUNT_LOW
     assert preflight(softhsm_world.module, token_serial=serial).pin_status is \
         PinStatus.COUNT_LOW
-    with pytest.raises(E.PinError) as info:
-        open_signer(softhsm_world.module, pin=USER_PIN, token_serial=serial)
-    assert info.value.code == E.PIN_NOT_CONFIRMED
-    assert info.value.pin_status is PinStatus.COUNT_LOW
-    with open_signer(softhsm_world.module, pin=USER_PIN, token_serial=serial,
-                     acknowledged=PinStatus.COUNT_LOW) as signer:
-        assert signer.sign(b"ok")
+    # The right PIN signs with no acknowledgement, and the good login clears the flag.
+    with open_signer(softhsm_world.module, pin=USER_PIN, token_serial=serial) as signer:
+        assert verify_signature(signer.certificate, signer.sign(b"ok"), b"ok")
     assert preflight(softhsm_world.module, token_serial=serial).pin_status is PinStatus.OK
-
 
 
 def test_two_signers_on_one_token_at_once(softhsm_world: World) -> None:

@@ -77,38 +77,44 @@ def make_form(rows: int = 3, *, root: str = "D02-TS", cky: str = "<Cky/>",
     return "".join(parts).encode("utf-8")
 
 
+def b64len(data: bytes) -> int:
+    """DoDaiFile as the exchange counts it: the length of the base64 text."""
+    return len(base64.b64encode(data))
+
+
 def make_envelope(*forms: tuple[str, bytes], attachment: bytes | None = None) -> bytes:
-    """An envelope as in DOMAIN.md §5 around ``forms`` ((code, xml) pairs)."""
+    """An envelope shaped as docs/exchange-format.md §2 around ``forms`` ((code, xml)
+    pairs); each file is named ``{code}-595.xml``."""
     entries = []
     for code, xml in forms:
         entries.append(
             f"<FileToKhai><MaToKhai>{code}</MaToKhai><MoTaToKhai>Tờ khai {code}</MoTaToKhai>"
-            f"<TenFile>{code}.xml</TenFile><LoaiFile>xml</LoaiFile>"
-            f"<DoDaiFile>{len(xml)}</DoDaiFile>"
+            f"<TenFile>{code}-595.xml</TenFile><LoaiFile>.xml</LoaiFile>"
+            f"<DoDaiFile>{b64len(xml)}</DoDaiFile>"
             f"<NoiDungFile>{base64.b64encode(xml).decode()}</NoiDungFile></FileToKhai>")
     if attachment is not None:
         entries.append(
-            "<FileToKhai><MaToKhai>PL</MaToKhai><MoTaToKhai>Phụ lục</MoTaToKhai>"
-            "<TenFile>PL.pdf</TenFile><LoaiFile>pdf</LoaiFile>"
-            f"<DoDaiFile>{len(attachment)}</DoDaiFile>"
+            "<FileToKhai><MaToKhai>CT-DK</MaToKhai><MoTaToKhai>Phụ lục</MoTaToKhai>"
+            "<TenFile>PL.pdf</TenFile><LoaiFile>.pdf</LoaiFile>"
+            f"<DoDaiFile>{b64len(attachment)}</DoDaiFile>"
             f"<NoiDungFile>{base64.b64encode(attachment).decode()}</NoiDungFile></FileToKhai>")
     xml = (
         "<?xml version='1.0' encoding='UTF-8'?>\n<Hoso><NoiDung>"
         "<ThongTinIVAN><MaIVAN>IVAN01</MaIVAN><TenIVAN>ibhxh-client</TenIVAN></ThongTinIVAN>"
         "<ThongTinDonVi><TenDoiTuong>CÔNG TY TNHH ABC</TenDoiTuong><MaSoBHXH>TZH490L</MaSoBHXH>"
-        f"<MaSoThue>{TAX_ABC}</MaSoThue><LoaiDoiTuong>1</LoaiDoiTuong><NguoiKy>Nguyễn Văn A"
+        f"<LoaiDoiTuong>1</LoaiDoiTuong><MaSoThue>{TAX_ABC}</MaSoThue><NguoiKy>Nguyễn Văn A"
         "</NguoiKy><DienThoai>0281234567</DienThoai><CoQuanQuanLy>07906</CoQuanQuanLy>"
         "</ThongTinDonVi><ThongTinHoSo><TenThuTuc>Đăng ký, điều chỉnh đóng BHXH</TenThuTuc>"
         "<MaThuTuc>600</MaThuTuc><KyKeKhai>01/2026</KyKeKhai><NgayLap>15/01/2026</NgayLap>"
-        f"<SoLuongFile>{len(entries)}</SoLuongFile><ToKhais>{''.join(entries)}</ToKhais>"
-        "</ThongTinHoSo></NoiDung><CKy_Dvi/></Hoso>")
+        f"<SoLuongFile>{len(entries)}</SoLuongFile><QuyTrinhISO/>"
+        f"<ToKhais>{''.join(entries)}</ToKhais></ThongTinHoSo></NoiDung><CKy_Dvi/></Hoso>")
     return xml.encode("utf-8")
 
 
 def forms_of(envelope: bytes) -> dict[str, bytes]:
     tree = parse_xml(envelope)
     return {e.findtext("MaToKhai"): base64.b64decode(e.findtext("NoiDungFile"))
-            for e in tree.getroot().iter("FileToKhai") if e.findtext("LoaiFile") == "xml"}
+            for e in tree.getroot().iter("FileToKhai") if e.findtext("LoaiFile") == ".xml"}
 
 
 # --------------------------------------------------------------------------- signers, xmlsec1
@@ -195,7 +201,7 @@ def test_dossier_signed_on_the_token_verified_by_us_and_by_xmlsec1(
     result = verify_dossier(signed, trusted_cas=[softhsm_world.ca.certificate])
     assert result.valid, result.messages("en")
     assert result.envelope.trusted and [f.name for f in result.forms] == \
-        ["D02-TS.xml", "TK1-TS.xml"]
+        ["D02-TS-595.xml", "TK1-TS-595.xml"]
     assert all(f.declared_length == f.actual_length for f in result.forms)
     assert result.message("vi") == "Chữ ký hợp lệ."
     assert result.same_signer and result.tax_code_matches is True
@@ -327,12 +333,49 @@ def test_changed_form_inside_a_signed_dossier(file_signer: Pkcs12Signer,
     assert not result.envelope.valid and not result.forms[0].verification.valid
     assert result.forms[0].verification.code == "content_changed"
     text = " ".join(result.messages("vi"))
-    assert "D02-TS.xml" in text and "thay đổi" in text
+    assert "D02-TS-595.xml" in text and "thay đổi" in text
     # A wrong DoDaiFile is caught on its own.
-    wrong_length = signed.replace(f"<DoDaiFile>{len(form)}<".encode(), b"<DoDaiFile>1<")
+    wrong_length = signed.replace(f"<DoDaiFile>{b64len(form)}<".encode(), b"<DoDaiFile>1<")
     result = verify_dossier(wrong_length)
     assert not result.valid and result.forms[0].verification.valid
     assert any(m.key == "verify.form_length" for m in result.problems)
+
+
+def test_do_dai_file_is_the_length_of_the_base64_text(file_signer: Pkcs12Signer) -> None:
+    """The exchange's DoDaiFile counts the base64 text (4 × ceil(n / 3)), not the bytes:
+    signing writes it so, and the byte length this program wrote before is taken only
+    when asked (``byte_lengths``: files made then still verify as they were made)."""
+    signed = sign_dossier(make_envelope(("D02-TS", make_form(3))), file_signer,
+                          signing_time=SIGNED_AT)
+    form = forms_of(signed)["D02-TS"]
+    declared = int(parse_xml(signed).getroot().findtext(".//DoDaiFile"))
+    assert declared == b64len(form) == 4 * -(-len(form) // 3) != len(form)
+    result = verify_dossier(signed)
+    assert result.valid and result.forms[0].declared_length == declared
+    # A dossier signed as this program signed before: DoDaiFile the form's bytes.
+    signed_form = sign_xml(make_form(3), file_signer, container="Cky",
+                           signing_time=SIGNED_AT, signature_id="sig-D02-TS")
+    envelope = make_envelope(("D02-TS", signed_form)).replace(
+        f"<DoDaiFile>{b64len(signed_form)}<".encode(), f"<DoDaiFile>{len(signed_form)}<".encode())
+    as_before = sign_xml(envelope, file_signer, container="/Hoso/CKy_Dvi",
+                         signing_time=SIGNED_AT, signature_id="sig-Hoso")
+    assert [m.key for m in verify_dossier(as_before).problems] == ["verify.form_length"]
+    assert verify_dossier(as_before, byte_lengths=True).valid
+
+
+def test_each_form_is_signed_where_its_definition_says(file_signer: Pkcs12Signer) -> None:
+    """``place_of`` gives each form's signature element by its exact file name; a file
+    no definition names is refused before anything is signed, as the exchange's signer
+    refuses an unknown name."""
+    places = {"D02-TS-595.xml": "Ky"}
+    envelope = make_envelope(("D02-TS", make_form(2, cky="<Ky/>")))
+    signed = sign_dossier(envelope, file_signer, signing_time=SIGNED_AT, place_of=places.get)
+    assert verify_dossier(signed, place_of=places.get).valid
+    assert b"<Ky><Signature" in forms_of(signed)["D02-TS"]
+    with pytest.raises(E.SigningError) as err:
+        sign_dossier(make_envelope(("D05-TS", make_form(1, root="D05-TS"))), file_signer,
+                     signing_time=SIGNED_AT, place_of=places.get)
+    assert err.value.code == "bad_envelope" and "D05-TS-595.xml" in err.value.message("vi")
 
 
 # --------------------------------------------------------------------------- safety
@@ -391,9 +434,10 @@ def test_signing_a_dossier_never_changes_its_content(file_signer: Pkcs12Signer) 
     tree = parse_xml(signed)
     lengths = {e.findtext("MaToKhai"): int(e.findtext("DoDaiFile"))
                for e in tree.getroot().iter("FileToKhai")}
-    assert lengths == {"D02-TS": len(after["D02-TS"]), "D01-TS": len(after["D01-TS"]),
-                       "PL": len(pdf)}
-    pl = next(e for e in tree.getroot().iter("FileToKhai") if e.findtext("MaToKhai") == "PL")
+    assert lengths == {"D02-TS": b64len(after["D02-TS"]), "D01-TS": b64len(after["D01-TS"]),
+                       "CT-DK": b64len(pdf)}
+    pl = next(e for e in tree.getroot().iter("FileToKhai")
+              if e.findtext("MaToKhai") == "CT-DK")
     assert base64.b64decode(pl.findtext("NoiDungFile")) == pdf
     assert verify_dossier(signed).valid
 

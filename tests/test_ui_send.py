@@ -8,17 +8,18 @@ import re
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QCheckBox, QPushButton
 
+from ibhxh_client.signing import PinStatus, pin_message
 from tests import test_ui_fixtures as fx
-from tests.pkcs11_fixtures import USER_PIN, SoftHsm
+from tests.pkcs11_fixtures import USER_PIN, FakeLib, SoftHsm, fake_token, install_fake_module
 
 ctx, prefs, window, demo_window = fx.ctx, fx.prefs, fx.window, fx.demo_window
 LABEL = "SAOMAI-UI"
 
 
 @pytest.fixture(scope="module")
-def token(tmp_path_factory):
+def softhsm(tmp_path_factory):
     """A SoftHSM2 token holding a key made on it and the demo company's certificate."""
     from ibhxh_client.services.demo import demo_employer
     from ibhxh_client.signing.demo import DemoCA
@@ -31,7 +32,13 @@ def token(tmp_path_factory):
     hsm.store_certificate(LABEL, ca.issue(public, company_name=e.name, tax_code=e.tax_code),
                           b"\x01")
     hsm.lib()
-    return hsm.module_path
+    return hsm
+
+
+@pytest.fixture(scope="module")
+def token(softhsm):
+    """The module path of that token."""
+    return softhsm.module_path
 
 
 @pytest.fixture
@@ -81,6 +88,9 @@ def test_sign_with_the_token_and_send_until_the_receipt_shows(demo_window, qtbot
     qtbot.waitUntil(lambda: screen.pages.currentIndex() == RECEIPT, timeout=30_000)
     text = screen.receipt_label.text()
     assert re.search(r"\d+/\d{4}/\d+", text), text  # the dossier number, like 00001/2026/07906
+    # The forms by the names on paper (the gateway's receipt says D02-TS); one TK1-TS file
+    # holding both demo workers without a BHXH number, as the exchange carries it.
+    assert "D02-LT, TK1-TS<" in text and "TK1-TS ×" not in text and "D02-TS" not in text, text
     decl, _ = decls.load(app, app.demo_id)
     assert str(decl.state) == "sent"
     # Tracking asks the gateway in the background until the result is there
@@ -89,6 +99,8 @@ def test_sign_with_the_token_and_send_until_the_receipt_shows(demo_window, qtbot
     assert demo_window.current_name() == "tracking"
     number = re.search(r"\d+/\d{4}/\d+", text).group(0)
     assert number in tracking.details.toHtml()
+    details = tracking.details.toPlainText()
+    assert "D02-LT, TK1-TS" in details and "TK1-TS ×" not in details  # one TK1-TS file
 
     def accepted():
         if tracking._job is None:
@@ -121,6 +133,145 @@ def test_a_wrong_pin_leaves_the_dossier_as_it_was(demo_window, qtbot, token, gat
     assert not screen.paper_button.isVisible()  # fixed now, not by paper
     decl, _ = decls.load(app, app.demo_id)
     assert str(decl.state) == "draft"
+
+
+def start_signing(qtbot, demo_window, module):
+    """The Send wizard on the demo dossier with the token of ``module``, up to the PIN
+    dialog (or to a failure before it)."""
+    demo_window.ctx.prefs.set("token_module", module)
+    screen = demo_window.go("send")
+    to_certificate_page(qtbot, screen, demo_window.ctx.app.demo_id)
+    qtbot.mouseClick(screen.next_button, Qt.MouseButton.LeftButton)  # Sign and send
+    return screen
+
+
+def test_a_typo_earlier_is_said_and_the_right_pin_signs_unconfirmed(demo_window, qtbot,
+                                                                     softhsm, gateway):
+    """SoftHSM2 sets COUNT_LOW after a wrong PIN: the dialog says a wrong PIN was entered
+    earlier, asks for no confirmation, and the right PIN signs and sends."""
+    from pkcs11 import exceptions as X
+
+    from ibhxh_client.services import declarations as decls
+    from ibhxh_client.ui.send import RECEIPT
+
+    with pytest.raises(X.PinIncorrect):  # one typo, outside the program
+        softhsm.token(LABEL).open(user_pin="0000")
+    screen = start_signing(qtbot, demo_window, softhsm.module_path)
+    qtbot.waitUntil(lambda: screen.pin_dialog is not None and screen.pin_dialog.isVisible(),
+                    timeout=10_000)
+    dialog = screen.pin_dialog
+    said = pin_message(PinStatus.COUNT_LOW, "vi")
+    assert "đã nhập sai PIN ít nhất một lần" in said
+    assert dialog.warning.isVisible() and said in dialog.warning.text()
+    assert "lần thử cuối cùng" not in dialog.warning.text()
+    assert dialog.confirm is None and dialog.findChild(QCheckBox) is None
+    assert dialog.ok.isEnabled()
+    qtbot.keyClicks(dialog.field, USER_PIN)
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.pages.currentIndex() == RECEIPT, timeout=30_000)
+    assert str(decls.load(demo_window.ctx.app, demo_window.ctx.app.demo_id)[0].state) == "sent"
+
+
+@pytest.fixture
+def fake_module(monkeypatch, tmp_path):
+    """A fake token (for the flags SoftHSM2 never sets) with the demo company's
+    certificate, loaded by the window from a module path."""
+    from ibhxh_client.services.demo import demo_employer
+    from ibhxh_client.signing.demo import DemoCA
+
+    def make(tries_left: int):
+        fake, _, _ = fake_token(DemoCA.create("IBHXH UI FAKE CA"), "FAKE-CA", "FAKE0001",
+                                tries_left=tries_left, tax_code=demo_employer().tax_code)
+        return install_fake_module(monkeypatch, tmp_path, FakeLib(fake)), fake
+
+    return make
+
+
+def test_final_try_asks_for_the_tick_box_before_the_pin_is_sent(demo_window, qtbot, gateway,
+                                                                 fake_module):
+    from ibhxh_client.services import declarations as decls
+    from ibhxh_client.ui.send import RECEIPT
+
+    module, fake = fake_module(tries_left=1)
+    screen = start_signing(qtbot, demo_window, module)
+    qtbot.waitUntil(lambda: screen.pin_dialog is not None and screen.pin_dialog.isVisible(),
+                    timeout=10_000)
+    dialog = screen.pin_dialog
+    assert pin_message(PinStatus.FINAL_TRY, "vi") in dialog.warning.text()
+    assert dialog.confirm is not None and dialog.confirm.isVisible()
+    assert not dialog.confirm.isChecked() and not dialog.ok.isEnabled()
+    qtbot.keyClicks(dialog.field, fake.pin)
+    qtbot.keyClick(dialog.field, Qt.Key.Key_Return)  # Enter does not skip the tick box
+    assert dialog.isVisible() and fake.login_attempts == 0
+    dialog.confirm.click()
+    assert dialog.ok.isEnabled()
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.pages.currentIndex() == RECEIPT, timeout=30_000)
+    assert fake.login_attempts == 1 and fake.tries_left == fake.max_tries
+    assert str(decls.load(demo_window.ctx.app, demo_window.ctx.app.demo_id)[0].state) == "sent"
+
+
+def test_final_try_cancelled_leaves_the_dossier_unsigned(demo_window, qtbot, fake_module):
+    from ibhxh_client.services import declarations as decls
+    from ibhxh_client.ui.send import FAILED
+
+    module, fake = fake_module(tries_left=1)
+    screen = start_signing(qtbot, demo_window, module)
+    qtbot.waitUntil(lambda: screen.pin_dialog is not None and screen.pin_dialog.isVisible(),
+                    timeout=10_000)
+    qtbot.mouseClick(screen.pin_dialog.findChild(QPushButton, "pin_cancel"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.pages.currentIndex() == FAILED, timeout=20_000)
+    assert "Đã hủy nhập mã PIN" in screen.fail_label.text()
+    assert fake.login_attempts == 0
+    assert str(decls.load(demo_window.ctx.app, demo_window.ctx.app.demo_id)[0].state) == "draft"
+
+
+def test_locked_pin_is_refused_before_any_pin_dialog(demo_window, qtbot, fake_module):
+    from ibhxh_client.services import declarations as decls
+    from ibhxh_client.ui.send import FAILED
+
+    module, fake = fake_module(tries_left=0)
+    screen = start_signing(qtbot, demo_window, module)
+    qtbot.waitUntil(lambda: screen.pages.currentIndex() == FAILED, timeout=20_000)
+    assert screen.pin_dialog is None
+    assert pin_message(PinStatus.LOCKED, "vi") in screen.fail_label.text()
+    assert fake.login_attempts == 0
+    assert str(decls.load(demo_window.ctx.app, demo_window.ctx.app.demo_id)[0].state) == "draft"
+
+
+@pytest.mark.parametrize("tries_left", [3, 2, 1])
+def test_the_confirmation_is_asked_only_on_the_final_try(window, qtbot, tries_left):
+    """OK (3 tries), one typo earlier (COUNT_LOW) and the final try, as the dialog shows
+    them: only the final try has the tick box and a disabled Sign button."""
+    from ibhxh_client.signing import preflight
+    from ibhxh_client.signing.demo import DemoCA
+    from ibhxh_client.ui.pin import PinDialog
+
+    fake, _, _ = fake_token(DemoCA.create("IBHXH UI FAKE CA"), tries_left=tries_left)
+    pf = preflight("fake.dll", loader=FakeLib(fake).loader)
+    dialog = PinDialog(pf, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    final = pf.pin_status is PinStatus.FINAL_TRY
+    assert pf.pin_status is {3: PinStatus.OK, 2: PinStatus.COUNT_LOW, 1: PinStatus.FINAL_TRY
+                             }[tries_left]
+    assert (dialog.findChild(QCheckBox, "pin_confirm") is not None) == final
+    assert dialog.ok.isEnabled() == (not final)
+    said = [s for s in (PinStatus.COUNT_LOW, PinStatus.FINAL_TRY)
+            if pin_message(s, "vi") in dialog.warning.text()]
+    assert said == ([] if pf.pin_status is PinStatus.OK else [pf.pin_status])
+    if final:
+        assert dialog.confirm.text() == ("Tôi &chắc chắn mã PIN đúng: gửi mã PIN ở lần thử "
+                                         "cuối cùng này")
+        dialog.accept()  # not ticked: nothing happens
+        assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
+        dialog.confirm.setChecked(True)
+        assert dialog.ok.isEnabled()
+    qtbot.keyClicks(dialog.field, fake.pin)
+    with qtbot.waitSignal(dialog.accepted, timeout=2_000):
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert dialog.take_pin() == fake.pin and fake.login_attempts == 0  # the dialog sends nothing
 
 
 def test_gateway_down_offers_the_paper_dossier_printed_to_pdf(demo_window, qtbot, gateway,

@@ -147,3 +147,58 @@ def test_model_opens_and_filters_100000_workers(tmp_path, qapp):
     assert 0 < model.rowCount() < 1000
     assert all("nguyen van an" in model.idx.keys[i] for i in model.rows)
     app.close()
+
+
+def test_saving_a_new_worker_with_a_stored_number_asks_and_changes_nothing_if_declined(
+        demo_window, qtbot):
+    from sqlalchemy import select
+
+    from ibhxh_client.storage.schema import workers
+    from ibhxh_client.ui import adapters
+    from ibhxh_client.ui.conflicts import GIVEN, STORED
+
+    app = demo_window.ctx.app
+    screen = demo_window.go("workers")
+    wait_loaded(qtbot, screen, 25)
+    stored = adapters.get_worker(app, screen.model.idx.ids[0])
+
+    def raw():
+        with app.db.reading() as conn:
+            return conn.execute(select(workers).order_by(workers.c.id)).all()
+
+    before = raw()
+    editor = screen.editor
+    screen.new_worker()
+    typed = {**GOOD, "full_name": "Hà Thị Khác", "gender": stored.gender,
+             "birth_date": str(stored.birth_date), "cccd": stored.cccd}
+    type_into(qtbot, editor.panel, typed)
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.conflict_dialog is not None
+                    and editor.conflict_dialog.isVisible(), timeout=5_000)
+    dialog = editor.conflict_dialog
+    model = dialog.model
+    assert model.headerData(GIVEN, Qt.Orientation.Horizontal) == "Bản vừa nhập"
+    assert f"≠ họ tên: {stored.full_name}" in model.data(model.index(0, STORED))
+    assert "≠ họ tên: Hà Thị Khác" in model.data(model.index(0, GIVEN))
+    assert f"số CCCD: {stored.cccd}" in model.data(model.index(0, GIVEN))
+    assert dialog.choice_text(0) == "Giữ bản đã lưu"
+    assert "Bản đã lưu" in editor.status.text() and "Bản mới" in editor.status.text()
+    qtbot.mouseClick(dialog.findChild(type(dialog.ok), "conflict_cancel"),
+                     Qt.MouseButton.LeftButton)
+    assert editor.conflict_dialog is None
+    assert raw() == before  # declined: nothing changed
+    assert editor.panel.values()["full_name"] == "Hà Thị Khác"  # what was typed is kept
+    # Asked again, the officer uses the version typed here: the stored worker takes it.
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.conflict_dialog is not None
+                    and editor.conflict_dialog.isVisible(), timeout=5_000)
+    dialog = editor.conflict_dialog
+    dialog.choose(0, True)
+    assert dialog.choice_text(0) == "Dùng bản vừa nhập"
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    wait_loaded(qtbot, screen, 25)
+    after = adapters.get_worker(app, stored.id)
+    assert (after.full_name, after.cccd, after.salary) == ("Hà Thị Khác", stored.cccd,
+                                                           9_000_000)
+    assert len(raw()) == len(before)
+    assert "Hà Thị Khác" in editor.status.text()

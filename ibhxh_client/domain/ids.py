@@ -5,13 +5,14 @@ caller turns into a sentence through ``MESSAGES`` (or ``describe``, which knows 
 identifier was checked). Nothing is stripped or upper-cased here: the caller passes the
 cleaned string, and a value with a space in it is an error ("digits").
 
-Province code lists are data at the top of the module so they are easy to correct.
+Province code lists are data at the top of the module so they are easy to correct (a test
+holds them to forms/codelists/provinces*.csv).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .messages import word
 
@@ -24,6 +25,7 @@ __all__ = [
     "MESSAGES",
     "SHAPES",
     "TAX_WEIGHTS",
+    "ZEROS_LOST",
     "cccd_birth_digits",
     "cccd_for",
     "check_agency_code",
@@ -39,6 +41,7 @@ __all__ = [
     "describe",
     "make_tax_code",
     "one_of",
+    "restore_zeros",
     "tax_check_digit",
 ]
 
@@ -51,12 +54,14 @@ CCCD_PROVINCES: frozenset[str] = frozenset("""
 """.split())
 
 # Digit 4 of a CCCD: (first year of the century, gender). Even digits male, odd female.
+# 8 and 9 are the 2300s, as the public validators read them (not the 1800s: nobody alive
+# was born then), so a CCCD with 8 or 9 there agrees with no real birth date.
 CCCD_CENTURY: dict[str, tuple[int, str]] = {
     "0": (1900, "M"), "1": (1900, "F"),
     "2": (2000, "M"), "3": (2000, "F"),
     "4": (2100, "M"), "5": (2100, "F"),
     "6": (2200, "M"), "7": (2200, "F"),
-    "8": (1800, "M"), "9": (1800, "F"),
+    "8": (2300, "M"), "9": (2300, "F"),
 }
 
 # First two digits of an initial clinic (KCB) code: the 34 provinces since 1 Jul 2025 and
@@ -74,6 +79,22 @@ KCB_PROVINCES: frozenset[str] = KCB_PROVINCES_NEW | KCB_PROVINCES_OLD
 
 # Tax code check digit weights over digits 1–9 [seen].
 TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
+# An identifier typed into a spreadsheet as a number loses its leading zeros, and no
+# more than its first digits can hold: (its length, how many zeros it can have lost).
+# The province code it starts with decides that: 2 digits 01–96 (BHXH number [check],
+# CMND, tax code, KCB code) can lose one zero; 3 digits 001–096 (CCCD; an agency code,
+# 0 and the province's 2 digits) can lose two (001 Hà Nội …) and the province check then
+# says whether they really were zeros; a phone number's 0 comes before a 2–9.
+ZEROS_LOST: dict[str, tuple[int, int]] = {
+    "bhxh": (10, 1),
+    "cccd": (12, 2),
+    "cmnd": (9, 1),
+    "tax_code": (10, 1),
+    "kcb": (5, 1),
+    "phone": (10, 1),
+    "agency_code": (5, 2),
+}
 
 # Generic sentences, one per code: what a caller that only knows the code shows.
 MESSAGES: dict[str, dict[str, str]] = {
@@ -144,6 +165,12 @@ MESSAGES.update({
         "vi": "Ba số đầu của số CCCD không phải là mã tỉnh, thành phố hợp lệ.",
         "en": "The first three digits of the citizen ID are not a valid province code.",
     },
+    "cccd.century": {
+        "vi": "Chữ số thứ 4 của số CCCD (thế kỷ sinh: 0, 1 là 1900–1999; 2, 3 là "
+              "2000–2099 …; 8, 9 là 2300–2399) không khớp với năm sinh.",
+        "en": "The 4th digit of the citizen ID (century of birth: 0, 1 for 1900–1999; 2, 3 "
+              "for 2000–2099 …; 8, 9 for 2300–2399) does not match the year of birth.",
+    },
     "cmnd.digits": {
         "vi": "Số CMND chỉ được gồm chữ số.",
         "en": "The old ID card number may contain digits only.",
@@ -211,6 +238,12 @@ MESSAGES.update({
         "vi": "Mã cơ quan BHXH phải gồm đúng 5 chữ số, ví dụ 07906.",
         "en": "The social security agency code must have exactly 5 digits, e.g. 07906.",
     },
+    "agency_code.province": {
+        "vi": "Ba số đầu của mã cơ quan BHXH phải là mã tỉnh, thành phố (ví dụ 079 của "
+              "07906 là TP. Hồ Chí Minh).",
+        "en": "The first three digits of the social security agency code must be a "
+              "province code (e.g. 079 of 07906 is Ho Chi Minh City).",
+    },
     "phone.digits": {
         "vi": "Số điện thoại chỉ được gồm chữ số (có thể bắt đầu bằng +84), không có "
               "khoảng trắng hay dấu chấm.",
@@ -266,8 +299,17 @@ def check_cmnd(s: str) -> str | None:
 
 
 def check_agency_code(s: str) -> str | None:
-    """A social security agency code: exactly 5 digits, e.g. 07906."""
-    return _digits(s, 5)
+    """A social security agency code: 5 digits, the first three the province code of a
+    CCCD (0 and the province's 2 digits), e.g. 07906 in TP. Hồ Chí Minh (079).
+
+    No list of the agencies themselves is published as data, so the last two digits are
+    not checked."""
+    error = _digits(s, 5)
+    if error:
+        return error
+    if s[:3] not in CCCD_PROVINCES:
+        return "province"
+    return None
 
 
 def check_cccd(
@@ -297,7 +339,7 @@ def check_cccd(
 
 
 def cccd_birth_digits(birth_year: int, gender: str) -> str | None:
-    """Digits 4–6 of the CCCD of a person born in ``birth_year`` (1800–2299) with
+    """Digits 4–6 of the CCCD of a person born in ``birth_year`` (1900–2399) with
     ``gender`` "M" or "F": the century-and-gender digit and the year's last two digits;
     None when no digit codes them."""
     for digit, (century, coded_gender) in CCCD_CENTURY.items():
@@ -319,7 +361,7 @@ def cccd_for(province: str, gender: str, birth_year: int, serial: int) -> str:
     """Make a well-formed CCCD, for demo data and tests.
 
     ``province`` is a 3-digit code from ``CCCD_PROVINCES``, ``gender`` "M" or "F",
-    ``birth_year`` 1800–2299, ``serial`` 0–999999 (the last six digits).
+    ``birth_year`` 1900–2399, ``serial`` 0–999999 (the last six digits).
     """
     if province not in CCCD_PROVINCES:
         raise ValueError(f"not a CCCD province code: {province!r}")
@@ -354,7 +396,7 @@ SHAPES: dict[str, str] = {
     "bhxh": "[0-9]{10}",
     "cmnd": "[0-9]{9}",
     "cccd": one_of(CCCD_PROVINCES) + "[0-9]{9}",
-    "agency_code": "[0-9]{5}",
+    "agency_code": one_of(CCCD_PROVINCES) + "[0-9]{2}",
     "phone": r"0[2-9][0-9]{8}|\+84[2-9][0-9]{8}",
 }
 
@@ -494,3 +536,26 @@ def check_email(s: str) -> str | None:
     if len(s.partition("@")[0]) > 64:
         return "format"
     return None
+
+
+# The checks of the identifiers a spreadsheet may have typed as numbers (``ZEROS_LOST``).
+_NUMBER_CHECKS: dict[str, Callable[[str], str | None]] = {
+    "bhxh": check_bhxh, "cccd": check_cccd, "cmnd": check_cmnd, "tax_code": check_tax_code,
+    "kcb": check_kcb, "phone": check_phone, "agency_code": check_agency_code,
+}
+
+
+def restore_zeros(kind: str, digits: str) -> str | None:
+    """The identifier of ``kind`` whose leading zeros a spreadsheet dropped to leave
+    ``digits``, or None when none could have: the digits must be short by no more zeros
+    than the identifier can start with (``ZEROS_LOST``), and pass its check once the
+    zeros are back. 123456789 is the BHXH number 0123456789; 12345 is no BHXH number (it
+    would start with 00000); 11 digits make a CCCD only when 0 and their first two are
+    a province code, and 9 digits a tax code only when the check digit then holds. A
+    number's digits never start with 0, so digits that do were not shortened that way."""
+    length, most = ZEROS_LOST.get(kind, (0, 0))
+    if not (length - most <= len(digits) < length and digits.isascii() and digits.isdigit()
+            and digits[0] != "0"):
+        return None
+    padded = digits.zfill(length)
+    return padded if _NUMBER_CHECKS[kind](padded) is None else None

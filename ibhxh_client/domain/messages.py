@@ -68,6 +68,37 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "there is no procedure '{value}' (known: {allowed})."},
     "bad_period": {"vi": "kỳ kê khai '{value}' không hợp lệ, cần dạng mm/yyyy.",
                    "en": "period '{value}' is not valid; use mm/yyyy."},
+    # The forms a procedure takes and needs (forms/procedures.toml), one per condition
+    "form_not_taken": {"vi": "thủ tục {procedure} không nhận tờ khai {form} (nhận: {allowed}).",
+                       "en": "procedure {procedure} does not take form {form} (it takes: "
+                             "{allowed})."},
+    "form_missing_always": {"vi": "thiếu tờ khai {form}: thủ tục {procedure} luôn cần tờ "
+                                  "khai này.",
+                            "en": "form {form} is missing: procedure {procedure} always "
+                                  "needs it."},
+    "form_missing_worker_without_bhxh": {
+        "vi": "thiếu tờ khai {form}: thủ tục {procedure} cần tờ khai này cho {count} người "
+              "lao động chưa có mã số BHXH ({lines_form} dòng {rows}).",
+        "en": "form {form} is missing: procedure {procedure} needs it for the {count} "
+              "worker(s) without a social insurance number ({lines_form} rows {rows})."},
+    "form_missing_late_or_retroactive": {
+        "vi": "thiếu tờ khai {form}: thủ tục {procedure} cần tờ khai này khi kê khai muộn "
+              "hoặc truy thu ({lines_form} dòng {rows}).",
+        "en": "form {form} is missing: procedure {procedure} needs it for late or "
+              "retroactive rows ({lines_form} rows {rows})."},
+    "form_missing_first_registration": {
+        "vi": "thiếu tờ khai {form}: thủ tục {procedure} cần tờ khai này khi đơn vị đăng ký "
+              "lần đầu.",
+        "en": "form {form} is missing: procedure {procedure} needs it for a unit's first "
+              "registration."},
+    # The envelope's file entries, derived as the exchange derives them (dossier.procedure_check)
+    "file_count": {"vi": "ghi {declared} tệp nhưng hồ sơ có {actual} tệp.",
+                   "en": "says {declared} files but the dossier holds {actual}."},
+    "unknown_file_name": {"vi": "'{value}' không phải tên tệp của tờ khai nào (có: {allowed}).",
+                          "en": "'{value}' is no form's file name (known: {allowed})."},
+    "derived_mismatch": {"vi": "tệp {file} ghi '{value}', đúng ra là '{expected}'.",
+                         "en": "file {file} says '{value}', where it should say "
+                               "'{expected}'."},
     "below_floor_note": {"vi": "mức lương thấp hơn lương tối thiểu vùng, tính theo {floor}.",
                          "en": "salary below the regional minimum; computed on {floor}."},
     # Use cases (services and the command line)
@@ -108,6 +139,26 @@ MESSAGES: dict[str, dict[str, str]] = {
                                                                  "valid."},
     "worker_exists": {"vi": "Đã có người lao động với mã '{value}'.",
                       "en": "A worker with '{value}' already exists."},
+    "worker_conflict": {"vi": "{key} đã thuộc về người lao động #{worker} nhưng khác "
+                              "{fields}. Bản đã lưu: {stored}. Bản mới: {incoming}. Chưa có "
+                              "gì thay đổi.",
+                        "en": "{key} already belongs to worker #{worker}, whose {fields} "
+                              "differ. Stored: {stored}. New: {incoming}. Nothing was "
+                              "changed."},
+    "worker_two_owners": {"vi": "Các mã số này thuộc về hai người lao động khác nhau đã lưu "
+                                "(#{first} và #{second}). Chưa có gì thay đổi.",
+                          "en": "These numbers belong to two different stored workers "
+                                "(#{first} and #{second}). Nothing was changed."},
+    # One person's identity, as two versions of it are compared
+    "person_full_name": {"vi": "họ tên", "en": "full name"},
+    "person_birth_date": {"vi": "ngày sinh", "en": "date of birth"},
+    "person_bhxh_number": {"vi": "mã số BHXH", "en": "BHXH number"},
+    "person_cccd": {"vi": "số CCCD", "en": "citizen ID"},
+    "person_cmnd": {"vi": "số CMND", "en": "old ID number"},
+    "person_and": {"vi": "và", "en": "and"},
+    # The unit's field that no form field holds (it goes into the envelope)
+    "employer_agency_code": {"vi": "Mã cơ quan BHXH quản lý",
+                             "en": "Managing social security agency code"},
     "no_dossier": {"vi": "Không có hồ sơ số {value}.", "en": "There is no dossier {value}."},
     "not_editable": {"vi": "Hồ sơ {value} đang ở trạng thái {state}: không sửa được nữa.",
                      "en": "Dossier {value} is {state}: it can no longer be changed."},
@@ -191,13 +242,31 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "The file {path} holds no PEM certificate."},
     "signature_bad": {"vi": "Chữ ký không hợp lệ: {detail}",
                       "en": "The signature is not valid: {detail}"},
-    "pin_low_needs_confirm": {"vi": "Số lần nhập PIN còn lại rất ít; chạy lại với "
-                                    "--confirm-low-pin nếu chắc chắn PIN đúng.",
-                              "en": "Few PIN tries are left; run again with --confirm-low-pin "
-                                    "if you are sure the PIN is right."},
+    # Only CKF_USER_PIN_FINAL_TRY needs this; a wrong PIN earlier (COUNT_LOW) does not.
+    "pin_low_needs_confirm": {"vi": "Token báo đây là lần thử cuối cùng: nếu nhập sai mã PIN "
+                                    "lần nữa, token sẽ bị khóa. Mã PIN chưa được gửi; chỉ chạy "
+                                    "lại với --confirm-low-pin khi chắc chắn mã PIN đúng.",
+                              "en": "The token reports that this is the final try: one more "
+                                    "wrong PIN will lock the token. The PIN was not sent; run "
+                                    "again with --confirm-low-pin only if you are sure the "
+                                    "PIN is right."},
     # Where a problem is
     "at_row": {"vi": "{form} dòng {row}", "en": "{form} row {row}"},
     "at_header": {"vi": "{form}", "en": "{form}"},
+}
+
+
+# The envelope's own elements (DOMAIN.md §5) as a problem names them: the officer's words,
+# and the element to look for in the file.
+ELEMENT_LABELS: dict[str, dict[str, str]] = {
+    "MaThuTuc": {"vi": "Mã thủ tục (MaThuTuc)", "en": "Procedure code (MaThuTuc)"},
+    "KyKeKhai": {"vi": "Kỳ kê khai (KyKeKhai)", "en": "Period (KyKeKhai)"},
+    "MaToKhai": {"vi": "Mã tờ khai (MaToKhai)", "en": "Form code (MaToKhai)"},
+    "ToKhais": {"vi": "Danh sách tờ khai (ToKhais)", "en": "Forms (ToKhais)"},
+    "SoLuongFile": {"vi": "Số lượng tệp (SoLuongFile)", "en": "Number of files (SoLuongFile)"},
+    "TenFile": {"vi": "Tên tệp (TenFile)", "en": "File name (TenFile)"},
+    "LoaiFile": {"vi": "Loại tệp (LoaiFile)", "en": "File type (LoaiFile)"},
+    "DoDaiFile": {"vi": "Độ dài tệp (DoDaiFile)", "en": "File length (DoDaiFile)"},
 }
 
 
@@ -228,6 +297,17 @@ STATE_NAMES: dict[str, dict[str, str]] = {
     "left": {"vi": "Đã nghỉ việc", "en": "Left"},
     # the gateway's own state before its result
     "received": {"vi": "Đã tiếp nhận", "en": "Received"},
+    # the unit's registration for electronic filing, and its registration files
+    "unregistered": {"vi": "Chưa đăng ký giao dịch điện tử",
+                     "en": "Not registered for electronic filing"},
+    "registered": {"vi": "Đã đăng ký giao dịch điện tử", "en": "Registered for electronic filing"},
+    "stopped": {"vi": "Đã ngừng giao dịch điện tử", "en": "Stopped electronic filing"},
+    "register": {"vi": "Đăng ký (04_DK-IVAN)", "en": "Registration (04_DK-IVAN)"},
+    "change": {"vi": "Thay đổi (05_SD-IVAN)", "en": "Change (05_SD-IVAN)"},
+    "stop": {"vi": "Ngừng (06_NG-IVAN)", "en": "Stop (06_NG-IVAN)"},
+    "ready": {"vi": "Chờ gửi", "en": "Waiting to be sent"},
+    "answered": {"vi": "Cổng đã trả lời", "en": "Answered by the gateway"},
+    "dropped": {"vi": "Đã bỏ, không gửi", "en": "Dropped, not sent"},
 }
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "TONE_MARKS",
     "VIETNAMESE_LETTERS",
     "clean_name",
+    "counted",
     "detect_legacy",
     "detect_legacy_many",
     "fix_legacy",
@@ -534,3 +535,17 @@ def vnd(amount: int) -> str:
         raise TypeError(f"amount must be an int, not {type(amount).__name__}")
     sign = "-" if amount < 0 else ""
     return sign + f"{abs(amount):,}".replace(",", ".")
+
+
+# ---------------------------------------------------------------------------------------
+# Lists
+# ---------------------------------------------------------------------------------------
+
+
+def counted(names: Iterable[str]) -> str:
+    """Each name once, in the order first met, with its count when more than one:
+    "D02-LT, TK1-TS × 3" (a dossier's forms, one TK1-TS per new worker)."""
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return ", ".join(f"{name} × {n}" if n > 1 else name for name, n in counts.items())

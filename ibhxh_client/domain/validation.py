@@ -53,6 +53,11 @@ class Problem:
             place += ", " + (self.label.get(lang) or self.label["vi"])
         return place
 
+    def where_field(self, lang: str = "vi") -> str:
+        """The form and field, without the row: what problems of one kind share."""
+        label = (self.label.get(lang) or self.label["vi"]) if self.label else self.field
+        return f"{self.form}, {label}" if label else self.form
+
     def text(self, lang: str = "vi") -> str:
         """The sentence alone, without the place."""
         kind = self.params.get("kind")

@@ -16,6 +16,7 @@ from lxml import etree
 
 from ..catalog import Catalog
 from ..domain import contributions as contrib
+from ..domain import needs
 from ..domain.model import (
     Declaration,
     DeclarationLine,
@@ -26,7 +27,7 @@ from ..domain.model import (
 )
 from ..domain.validation import FormData, Problem, RuleContext, validate_form
 from .envelope import DossierFile, envelope_element
-from .records import Totals, build_forms
+from .records import Totals, build_forms, need_facts
 from .xmlform import form_element, to_bytes
 from .xsd import load_schema, schema_errors
 
@@ -96,7 +97,10 @@ def check_declaration(catalog: Catalog, employer: Employer, workers: Mapping[int
                       ) -> BuildResult:
     """The forms' values, the totals and every problem, without writing any XML: what the
     editor shows after each edit, and what printing draws from."""
-    procedure = catalog.procedure(decl.procedure)
+    procedure = catalog.procedures.get(decl.procedure)
+    if procedure is None:  # a dossier stored under a procedure the catalogue no longer has
+        return BuildResult(forms=[], problems=needs.head_problems(
+            catalog.procedures, decl.procedure, str(decl.period)))
     try:
         salaries = [line_salary(catalog.rates, decl, line) for line in decl.lines]
         summary = summarise(catalog, employer, decl, salaries)
@@ -112,28 +116,39 @@ def check_declaration(catalog: Catalog, employer: Employer, workers: Mapping[int
     return result
 
 
+def fit_problems(catalog: Catalog, workers: Mapping[int, Worker], decl: Declaration,
+                 forms: list[FormData]) -> list[Problem]:
+    """The forms against what the procedure takes and needs: the rule every envelope is
+    held to, the one received (dossier.procedure_check) as the one made here."""
+    lines = catalog.lines_form()
+    facts = need_facts(decl, workers, lines.code if lines else "")
+    return needs.form_problems(catalog.procedure(decl.procedure),
+                               [data.spec.code for data in forms], facts)
+
+
 def build_dossier(catalog: Catalog, employer: Employer, workers: Mapping[int, Worker],
                   decl: Declaration,
                   status_of: Callable[[dict[str, Any]], WorkerStatus | None] | None = None,
                   ) -> BuildResult:
     """Check the declaration and, when it passes, write its forms and envelope."""
     result = check_declaration(catalog, employer, workers, decl, status_of)
+    if result.ok:
+        result.problems += fit_problems(catalog, workers, decl, result.forms)
     if not result.ok:
         return result
-    per_form: dict[str, int] = {}
-    for data in result.forms:
+    for data in result.forms:  # one file per form, named as the exchange names it
         root = form_element(data)
         spec = data.spec
         result.problems += schema_problems(catalog.xsd_path(spec.code), spec.code, root)
-        stt = per_form[spec.code] = per_form.get(spec.code, 0) + 1
-        result.files.append(DossierFile(spec.root, spec.title["vi"],
-                                        spec.file_name.format(stt=stt), to_bytes(root)))
+        result.files.append(DossierFile(spec.root, spec.title["vi"], spec.file_name,
+                                        to_bytes(root)))
         del root  # one form's tree at a time: they are the largest thing held
     if not result.ok:
         result.files = []
         return result
     procedure = catalog.procedure(decl.procedure)
-    envelope = envelope_element(employer, decl, procedure.name["vi"], result.files)
+    envelope = envelope_element(employer, decl, procedure.name["vi"], result.files,
+                                catalog.envelope)
     errors = schema_problems(catalog.envelope_xsd_path(), "Hoso", envelope)
     if errors:
         result.problems += errors

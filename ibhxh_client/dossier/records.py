@@ -7,7 +7,7 @@ form is written by hand here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -19,6 +19,7 @@ from ..domain.model import (
     SupportingDocument,
     Worker,
 )
+from ..domain.needs import NeedFacts, needed
 from ..domain.validation import FormData
 from ..domain.values import is_empty
 
@@ -58,19 +59,22 @@ def late_lines(decl: Declaration) -> list[DeclarationLine]:
     return [line for line in decl.lines if line.from_month < decl.period]
 
 
-CONDITIONS: dict[str, Callable[[Declaration, Mapping[int, Worker]], bool]] = {
-    "always": lambda decl, workers: True,
-    "worker_without_bhxh": lambda decl, workers: any(
-        not workers[line.worker_id].bhxh_number for line in decl.lines),
-    "first_registration": lambda decl, workers: decl.first_registration,
-    "late_or_retroactive": lambda decl, workers: bool(late_lines(decl)),
-}
+def need_facts(decl: Declaration, workers: Mapping[int, Worker],
+               lines_form: str = "") -> NeedFacts:
+    """What procedures.toml's conditions ask about this declaration."""
+    return NeedFacts(
+        lines_form=lines_form,
+        without_bhxh=tuple(row for row, line in enumerate(decl.lines, start=1)
+                           if not workers[line.worker_id].bhxh_number),
+        late=tuple(row for row, line in enumerate(decl.lines, start=1)
+                   if line.from_month < decl.period),
+        first_registration=decl.first_registration)
 
 
 def needed_forms(procedure: Procedure, decl: Declaration,
                  workers: Mapping[int, Worker]) -> list[str]:
     """The form codes this declaration needs, by the procedure's rules (procedures.toml)."""
-    return [need.form for need in procedure.forms if CONDITIONS[need.when](decl, workers)]
+    return needed(procedure, need_facts(decl, workers))
 
 
 def derive_documents(decl: Declaration, employer: Employer) -> list[SupportingDocument]:
@@ -86,33 +90,42 @@ def derive_documents(decl: Declaration, employer: Employer) -> list[SupportingDo
     ]
 
 
+class _About:
+    """What a field may say about its own form ("form.title") or the dossier it is in
+    ("dossier.other_forms": the forms it goes with, as D01-TS's KemTheo names them)."""
+
+    def __init__(self, **values: str) -> None:
+        self.__dict__.update(values)
+
+
+def _items(spec: FormSpec, decl: Declaration, employer: Employer,
+           workers: Mapping[int, Worker]) -> Iterable[Any]:
+    """The rows' objects, by where the definition says they come from."""
+    assert spec.rows is not None
+    if spec.rows.source == "documents":
+        return decl.documents or derive_documents(decl, employer)
+    if spec.rows.source == "new_workers":
+        return [line for line in decl.lines if not workers[line.worker_id].bhxh_number]
+    return decl.lines
+
+
 def build_forms(forms: Mapping[str, FormSpec], procedure: Procedure, employer: Employer,
                 workers: Mapping[int, Worker], decl: Declaration, totals: Totals) -> list[FormData]:
-    """The values of every form the declaration needs, in the procedure's order."""
+    """The values of every form the declaration needs, in the procedure's order: one file
+    per form, TK1-TS included (one row per worker without a BHXH number)."""
+    codes = needed_forms(procedure, decl, workers)
     base = {"employer": employer, "declaration": decl, "totals": totals}
     out = []
-    for code in needed_forms(procedure, decl, workers):
+    for code in codes:
         spec = forms[code]
-        if spec.per == "worker":
-            getters = _getters(spec.header)
-            for stt, line in enumerate(decl.lines, start=1):
-                worker = workers[line.worker_id]
-                if not worker.bhxh_number:
-                    header = _record(getters, {**base, "worker": worker, "line": line,
-                                               "row": _Row(stt)})
-                    out.append(FormData(spec, header))
-            continue
-        header = _record(_getters(spec.header), base)
+        about = {"form": _About(title=spec.title["vi"]),
+                 "dossier": _About(other_forms=", ".join(c for c in codes if c != code))}
+        header = _record(_getters(spec.header), {**base, **about})
         rows: list[dict[str, Any]] = []
         if spec.rows is not None:
             getters = _getters(spec.rows)
-            items: Iterable[Any]
-            if spec.rows.source == "documents":
-                items = decl.documents or derive_documents(decl, employer)
-            else:
-                items = decl.lines
-            for stt, item in enumerate(items, start=1):
-                objs = {**base, "row": _Row(stt)}
+            for stt, item in enumerate(_items(spec, decl, employer, workers), start=1):
+                objs = {**base, **about, "row": _Row(stt)}
                 if isinstance(item, DeclarationLine):
                     objs["line"] = item
                     objs["worker"] = workers[item.worker_id]

@@ -1,7 +1,9 @@
 """A form's values to its XML and back, driven by the form definition.
 
 Output is deterministic: the same values give the same bytes (UTF-8, fixed element order,
-no timestamps of its own). The signature placeholder <Cky/> is always the last child.
+no timestamps of its own). The signature placeholder the definition names (<Cky/>) is
+always the root's last child. A group's element and a list's container are paths from
+the root ("NoiDung/BangKe"); a field with no XML element (``xml = ""``) is never written.
 """
 
 from __future__ import annotations
@@ -14,30 +16,44 @@ from ..domain.formspec import FormSpec, GroupSpec
 from ..domain.validation import FormData
 from ..domain.values import from_text, is_empty, to_text
 
-SIGNATURE_ELEMENT = "Cky"
 
-
-def _fill(parent: etree._Element, group: GroupSpec, record: dict[str, Any]) -> None:
+def _fill(parent: etree._Element, group: GroupSpec, record: dict[str, Any],
+          write_empty: bool) -> None:
     sub = etree.SubElement
     for f in group.fields:
+        if not f.xml:
+            continue
         value = record.get(f.name)
         if is_empty(f.type, value, f.required):
-            if f.required:
-                sub(parent, f.xml)  # keep the element: the XSD names what is missing
+            if f.required or write_empty:
+                sub(parent, f.xml)  # a required one stays: the XSD names what is missing
             continue
-        sub(parent, f.xml).text = to_text(f.type, value)
+        text = to_text(f.type, value)
+        sub(parent, f.xml).text = f.exchange_text(text) if f.names else text
+
+
+def at_path(root: etree._Element, path: str) -> etree._Element:
+    """The element at ``path`` under ``root`` ("NoiDung/BangKe"), made where missing."""
+    node = root
+    for part in path.split("/"):
+        found = node.find(part)
+        node = found if found is not None else etree.SubElement(node, part)
+    return node
 
 
 def form_element(data: FormData) -> etree._Element:
     """The form's XML tree."""
     spec = data.spec
+    write_empty = spec.empty == "write"
     root = etree.Element(spec.root)
-    _fill(etree.SubElement(root, spec.header.element), spec.header, data.header)
+    if spec.header.element:
+        _fill(at_path(root, spec.header.element), spec.header, data.header, write_empty)
     if spec.rows is not None:
-        container = etree.SubElement(root, spec.rows.container)
+        container = at_path(root, spec.rows.container or spec.rows.element)
         for record in data.rows:
-            _fill(etree.SubElement(container, spec.rows.element), spec.rows, record)
-    etree.SubElement(root, SIGNATURE_ELEMENT)
+            _fill(etree.SubElement(container, spec.rows.element), spec.rows, record,
+                  write_empty)
+    etree.SubElement(root, spec.signature)
     return root
 
 
@@ -65,6 +81,8 @@ def _read(group: GroupSpec, element: etree._Element, row: int | None) -> dict[st
         if not text.strip():
             out[f.name] = None
             continue
+        if f.names:
+            text = f.from_exchange(text.strip())
         try:
             out[f.name] = from_text(f.type, text)
         except ValueError as exc:
@@ -74,7 +92,7 @@ def _read(group: GroupSpec, element: etree._Element, row: int | None) -> dict[st
 
 def form_from_element(spec: FormSpec, root: etree._Element) -> FormData:
     """A form's values from its (already schema-checked) XML tree."""
-    header_el = root.find(spec.header.element)
+    header_el = root.find(spec.header.element) if spec.header.element else None
     header = _read(spec.header, header_el, None) if header_el is not None else {}
     rows = []
     if spec.rows is not None:
@@ -93,12 +111,13 @@ def form_from_bytes(spec: FormSpec, content: bytes) -> FormData:
 
     header: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
-    tags = [spec.header.element] + ([spec.rows.element] if spec.rows else [])
+    header_tag = spec.header.element.rpartition("/")[2]
+    tags = ([header_tag] if header_tag else []) + ([spec.rows.element] if spec.rows else [])
     events = etree.iterparse(io.BytesIO(content), events=("end",), tag=tags,
                              resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=True)
     for _event, el in events:
-        if el.tag == spec.header.element:
+        if el.tag == header_tag:
             header = _read(spec.header, el, None)
         else:
             rows.append(_read(spec.rows, el, len(rows) + 1))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..domain.formspec import CodeList, FieldSpec, FormSpec, GroupSpec
+from ..domain.formspec import Block, CodeList, FieldSpec, FormSpec, GroupSpec
 
 XS = "http://www.w3.org/2001/XMLSchema"
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
@@ -42,41 +42,120 @@ def _x(tag: str) -> str:
     return f"{{{XS}}}{tag}"
 
 
-def _simple_type(parent: etree._Element, f: FieldSpec, codelists: dict[str, CodeList]) -> None:
+def _simple_type(parent: etree._Element, f: FieldSpec, codelists: dict[str, CodeList],
+                 empty: bool = False) -> None:
+    """The field's value type; ``empty``: an empty element is allowed too (an optional
+    field of a form that writes every element, as the exchange's serializer does)."""
     simple = etree.SubElement(parent, _x("simpleType"))
-    if f.type in ("int", "money"):
+    if f.type in ("int", "money") and not empty:
         r = etree.SubElement(simple, _x("restriction"), base="xs:nonNegativeInteger")
         etree.SubElement(r, _x("totalDigits"), value="15")
         if f.max is not None:
             etree.SubElement(r, _x("maxInclusive"), value=str(int(f.max)))
         return
-    if f.type == "decimal":
+    if f.type == "decimal" and not empty:
         r = etree.SubElement(simple, _x("restriction"), base="xs:decimal")
         etree.SubElement(r, _x("minInclusive"), value="0")
         if f.max is not None:
             etree.SubElement(r, _x("maxInclusive"), value=str(f.max))
         return
     r = etree.SubElement(simple, _x("restriction"), base="xs:string")
-    if f.type in ("text", "name"):
-        etree.SubElement(r, _x("minLength"), value="1")
+    optional = "?" if empty else ""
+    if f.type in ("int", "money"):
+        etree.SubElement(r, _x("pattern"), value=f"([0-9]{{1,15}}){optional}")
+    elif f.type == "decimal":
+        etree.SubElement(r, _x("pattern"), value=rf"([0-9]+(\.[0-9]+)?){optional}")
+    elif f.type in ("text", "name"):
+        if not empty:
+            etree.SubElement(r, _x("minLength"), value="1")
         if f.max_length:
             etree.SubElement(r, _x("maxLength"), value=str(f.max_length))
     elif f.type == "id":
-        etree.SubElement(r, _x("pattern"), value=ID_PATTERNS[f.check])
+        etree.SubElement(r, _x("pattern"), value=f"({ID_PATTERNS[f.check]}){optional}"
+                         if empty else ID_PATTERNS[f.check])
     elif f.type == "code":
+        if empty:
+            etree.SubElement(r, _x("enumeration"), value="")
         for code in codelists[f.codelist].entries:
-            etree.SubElement(r, _x("enumeration"), value=code)
+            etree.SubElement(r, _x("enumeration"), value=f.exchange_text(code))
     else:
-        etree.SubElement(r, _x("pattern"), value=PATTERNS[f.type])
+        etree.SubElement(r, _x("pattern"), value=f"({PATTERNS[f.type]}){optional}"
+                         if empty else PATTERNS[f.type])
 
 
-def _group(parent: etree._Element, group: GroupSpec, codelists: dict[str, CodeList]) -> None:
-    seq = etree.SubElement(etree.SubElement(parent, _x("complexType")), _x("sequence"))
+def _sequence(parent: etree._Element) -> etree._Element:
+    return etree.SubElement(etree.SubElement(parent, _x("complexType")), _x("sequence"))
+
+
+def _fields(seq: etree._Element, group: GroupSpec, codelists: dict[str, CodeList],
+            write_empty: bool) -> None:
     for f in group.fields:
+        if not f.xml:  # held and checked, not in the exchange file
+            continue
         attrs = {"name": f.xml}
         if not f.required:
             attrs["minOccurs"] = "0"
-        _simple_type(etree.SubElement(seq, _x("element"), attrs), f, codelists)
+        _simple_type(etree.SubElement(seq, _x("element"), attrs), f, codelists,
+                     write_empty and not f.required)
+    for block in group.unfilled:
+        _block(seq, block)
+
+
+def _block(seq: etree._Element, block: Block) -> None:
+    """Elements defined by the exchange that nothing here fills: optional, text only."""
+    attrs = {"name": block.element, "minOccurs": "0"}
+    if block.repeated:
+        attrs["maxOccurs"] = "unbounded"
+    inner = _sequence(etree.SubElement(seq, _x("element"), attrs))
+    for name in block.fields:
+        etree.SubElement(inner, _x("element"), name=name, type="xs:string", minOccurs="0")
+    for child in block.children:
+        _block(inner, child)
+
+
+class _Node:
+    """An element of the form's tree, with what it holds in order: fields, a list of
+    rows, or elements of its own."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.items: list[tuple[str, _Node | GroupSpec]] = []
+
+    def at(self, path: str) -> _Node:
+        node = self
+        for part in path.split("/"):
+            found = next((item for kind, item in node.items
+                          if kind == "node" and isinstance(item, _Node) and item.name == part),
+                         None)
+            if found is None:
+                found = _Node(part)
+                node.items.append(("node", found))
+            node = found
+        return node
+
+
+def _tree(spec: FormSpec) -> _Node:
+    root = _Node(spec.root)
+    if spec.header.element:
+        root.at(spec.header.element).items.append(("fields", spec.header))
+    if spec.rows is not None:
+        root.at(spec.rows.container or spec.rows.element).items.append(("rows", spec.rows))
+    return root
+
+
+def _emit(seq: etree._Element, node: _Node, codelists: dict[str, CodeList],
+          write_empty: bool) -> etree._Element:
+    inner = _sequence(etree.SubElement(seq, _x("element"), name=node.name))
+    for kind, item in node.items:
+        if isinstance(item, _Node):
+            _emit(inner, item, codelists, write_empty)
+        elif kind == "fields":
+            _fields(inner, item, codelists, write_empty)
+        else:
+            row = etree.SubElement(inner, _x("element"), name=item.element, minOccurs="0",
+                                   maxOccurs="unbounded")
+            _fields(_sequence(row), item, codelists, write_empty)
+    return inner
 
 
 def schema_for(spec: FormSpec, codelists: dict[str, CodeList]) -> bytes:
@@ -85,19 +164,9 @@ def schema_for(spec: FormSpec, codelists: dict[str, CodeList]) -> bytes:
                            attrib={"elementFormDefault": "qualified"})
     schema.append(etree.Comment(f" {spec.code}: generated from forms/{spec.code}/form.toml "
                                 "by python -m ibhxh_client.dossier.xsd; do not edit "))
-    root = etree.SubElement(schema, _x("element"), name=spec.root)
-    seq = etree.SubElement(etree.SubElement(root, _x("complexType")), _x("sequence"))
-    _group(etree.SubElement(seq, _x("element"), name=spec.header.element), spec.header,
-           codelists)
-    if spec.rows is not None:
-        container = etree.SubElement(seq, _x("element"), name=spec.rows.container)
-        inner = etree.SubElement(etree.SubElement(container, _x("complexType")), _x("sequence"))
-        row = etree.SubElement(inner, _x("element"), name=spec.rows.element, minOccurs="0",
-                               maxOccurs="unbounded")
-        _group(row, spec.rows, codelists)
-    cky = etree.SubElement(seq, _x("element"), name="Cky")
-    cky_seq = etree.SubElement(etree.SubElement(cky, _x("complexType")), _x("sequence"))
-    etree.SubElement(cky_seq, _x("any"), namespace=DSIG, processContents="skip",
+    root = _emit(schema, _tree(spec), codelists, spec.empty == "write")
+    cky = etree.SubElement(root, _x("element"), name=spec.signature)
+    etree.SubElement(_sequence(cky), _x("any"), namespace=DSIG, processContents="skip",
                      minOccurs="0")
     return etree.tostring(schema, pretty_print=True, xml_declaration=True, encoding="UTF-8")
 
@@ -116,13 +185,14 @@ def schema_errors(schema: etree.XMLSchema, root: etree._Element, limit: int = 50
 
 
 def write_all(root: Path | None = None) -> list[Path]:
-    """Rewrite every form's schema.xsd from its definition; returns the changed files."""
+    """Rewrite every form's schema.xsd (the registration files' too) from its definition;
+    returns the changed files."""
     from ..catalog import load_catalog_from
     from ..paths import forms_dir
 
     catalog = load_catalog_from(root or forms_dir())
     changed = []
-    for spec in catalog.forms.values():
+    for spec in [*catalog.forms.values(), *catalog.registrations.values()]:
         path = catalog.xsd_path(spec.code)
         text = schema_for(spec, catalog.codelists)
         if not path.exists() or path.read_bytes() != text:

@@ -277,6 +277,18 @@ class GatewayClient:
         return P.Result.from_json(self._call("GET", P.result_path(number),
                                              limit=RESULT_ANSWER))
 
+    def register(self, request: P.RegistrationRequest, idempotency_key: str, *,
+                 auth: bool = False) -> P.Registration:
+        """Hand in a registration file (04_DK-IVAN, 05_SD-IVAN, 06_NG-IVAN). The same key
+        again returns the first answer, so a retry is safe. ``auth``: within a session (a
+        unit without a certificate changes or stops its registration after logging in
+        with its trial password); a signed file needs none, its signature vouches for it."""
+        if not P.IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+            raise ValueError("bad idempotency key")
+        data = self._call("POST", P.REGISTRATIONS, body=request.to_json(), auth=auth,
+                          idempotency_key=idempotency_key)
+        return P.Registration.from_json(data)
+
     # -- the machinery ---------------------------------------------------------------
 
     def _call(self, method: str, path: str, *, body: dict[str, Any] | None = None,

@@ -82,10 +82,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                   "en": "The dossier is larger than the gateway accepts."},
     "unsupported_media": {"vi": "Cổng tiếp nhận không nhận định dạng dữ liệu đã gửi.",
                           "en": "The gateway does not accept the data format sent."},
-    "envelope_invalid": {"vi": "Cổng tiếp nhận từ chối hồ sơ khi kiểm tra (lược đồ, chữ ký "
-                               "hoặc chứng thư số).",
-                         "en": "The gateway refused the dossier at its checks (schema, "
-                               "signature or certificate)."},
+    "envelope_invalid": {"vi": "Cổng tiếp nhận từ chối hồ sơ khi kiểm tra (thủ tục và tờ "
+                               "khai, lược đồ, chữ ký hoặc chứng thư số).",
+                         "en": "The gateway refused the dossier at its checks (procedure and "
+                               "forms, schema, signature or certificate)."},
     "idempotency_key_missing": {"vi": "Yêu cầu gửi hồ sơ thiếu khóa chống trùng.",
                                 "en": "The submission lacks its idempotency key."},
     "rate_limited": {"vi": "Cổng tiếp nhận đang quá tải yêu cầu; hãy thử lại sau {wait} giây.",
@@ -95,6 +95,21 @@ MESSAGES: dict[str, dict[str, str]] = {
                                                             "error."},
     "unavailable": {"vi": "Cổng tiếp nhận tạm thời không phục vụ.",
                     "en": "The gateway is temporarily unavailable."},
+    "already_registered": {"vi": "Đơn vị đã đăng ký giao dịch điện tử với cổng tiếp nhận này; "
+                                 "muốn đổi thông tin thì lập tờ khai thay đổi (05_SD-IVAN).",
+                           "en": "The unit is registered for electronic filing at this gateway "
+                                 "already; to change its details, file a change "
+                                 "(05_SD-IVAN)."},
+    "not_registered": {"vi": "Đơn vị chưa đăng ký giao dịch điện tử với cổng tiếp nhận này "
+                             "(hoặc đã ngừng), nên không có gì để thay đổi hay ngừng. Hãy đăng "
+                             "ký trước (04_DK-IVAN).",
+                       "en": "The unit is not registered for electronic filing at this gateway "
+                             "(or has stopped), so there is nothing to change or stop. Register "
+                             "first (04_DK-IVAN)."},
+    "registration_stopped": {"vi": "Đơn vị đã ngừng giao dịch điện tử với cổng tiếp nhận này; "
+                                   "muốn gửi hồ sơ điện tử thì đăng ký lại (04_DK-IVAN).",
+                             "en": "The unit stopped electronic filing at this gateway; to "
+                                   "file electronically again, register again (04_DK-IVAN)."},
     # --- the use cases (services.submission) ---
     "gateway_not_configured": {"vi": "Chưa cấu hình cổng tiếp nhận. Hãy chạy 'ibhxh login "
                                      "--gateway URL --unit MÃ_ĐƠN_VỊ'.",
@@ -138,6 +153,39 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "in hồ sơ giấy.",
                          "en": "Dossier {id} will not be sent again automatically; correct "
                                "it, sign it again, or print the paper dossier."},
+    # --- registering for electronic filing (services.registration) ---
+    "registration_kept": {"vi": "Tờ khai đăng ký số {id} được giữ lại, chưa có trả lời; lệnh "
+                                "'ibhxh register --resend' (hoặc nút Gửi lại trong Cài đặt) gửi "
+                                "lại đúng tờ khai đó, cổng chỉ ghi nhận một lần.",
+                          "en": "Registration file {id} is kept, unanswered; 'ibhxh register "
+                                "--resend' (or Send again under Settings) sends the same file "
+                                "again, and the gateway records it once."},
+    "registration_refused": {"vi": "Tờ khai đăng ký số {id} bị từ chối; thông tin đăng ký của "
+                                   "đơn vị không thay đổi.",
+                             "en": "Registration file {id} was refused; the unit's registration "
+                                   "did not change."},
+    "registration_pending": {"vi": "Tờ khai {form} (số {id}) gửi tới {url} vẫn chờ trả lời. "
+                                   "Hãy gửi lại ('ibhxh register --resend') hoặc bỏ nó ('ibhxh "
+                                   "register --discard') trước khi lập tờ khai khác.",
+                             "en": "Registration file {form} (no. {id}) for {url} is still "
+                                   "unanswered. Send it again ('ibhxh register --resend') or "
+                                   "drop it ('ibhxh register --discard') before making "
+                                   "another."},
+    "no_pending_registration": {"vi": "Không có tờ khai đăng ký nào đang chờ gửi.",
+                                "en": "No registration file is waiting to be sent."},
+    "registration_unchanged": {"vi": "Thông tin đơn vị và chứng thư số giống hệt lần đăng ký "
+                                     "trước: không có gì để thay đổi. Hãy sửa thông tin đơn vị "
+                                     "trước, hoặc ký bằng chứng thư số mới.",
+                               "en": "The unit's details and certificate are the same as at "
+                                     "the last registration: there is nothing to change. Edit "
+                                     "the unit's details first, or sign with the new "
+                                     "certificate."},
+    "registration_no_gateway": {"vi": "Chưa biết gửi tờ khai đăng ký tới cổng tiếp nhận nào: "
+                                      "hãy cho địa chỉ cổng (--gateway URL).",
+                                "en": "No gateway to send the registration to: give its "
+                                      "address (--gateway URL)."},
+    "registration_changes_all": {"vi": "Cập nhật toàn bộ thông tin đăng ký giao dịch điện tử",
+                                 "en": "Update of every registration detail"},
     # --- what the officer reads in the history and in `status` ---
     "sent_detail": {"vi": "Số hồ sơ {number}", "en": "Dossier number {number}"},
     "accepted_detail": {"vi": "Đã được chấp nhận (hồ sơ {number})",

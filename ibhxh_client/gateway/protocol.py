@@ -27,6 +27,7 @@ CHALLENGE = f"{PREFIX}/auth/challenge"
 LOGIN_CERTIFICATE = f"{PREFIX}/auth/certificate"
 LOGIN_PASSWORD = f"{PREFIX}/auth/password"
 DOSSIERS = f"{PREFIX}/dossiers"
+REGISTRATIONS = f"{PREFIX}/registrations"
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 VERSION_HEADER = "X-Ibhxh-Protocol"
@@ -57,6 +58,9 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_MEDIA = "unsupported_media"  # 415: not application/json, unknown encoding
     ENVELOPE_INVALID = "envelope_invalid"  # 422: schema, signature or certificate problems
     IDEMPOTENCY_KEY_MISSING = "idempotency_key_missing"  # 428
+    ALREADY_REGISTERED = "already_registered"  # 409: registers again while registered
+    NOT_REGISTERED = "not_registered"  # 409: a change or a stop of a unit not registered
+    REGISTRATION_STOPPED = "registration_stopped"  # 403: the unit stopped electronic filing
     RATE_LIMITED = "rate_limited"  # 429, with Retry-After
     INTERNAL = "internal"  # 500
     UNAVAILABLE = "unavailable"  # 503, maybe with Retry-After
@@ -71,6 +75,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.UNSUPPORTED_MEDIA: 415, ErrorCode.ENVELOPE_INVALID: 422,
     ErrorCode.IDEMPOTENCY_KEY_MISSING: 428, ErrorCode.RATE_LIMITED: 429,
     ErrorCode.INTERNAL: 500, ErrorCode.UNAVAILABLE: 503,
+    ErrorCode.ALREADY_REGISTERED: 409, ErrorCode.NOT_REGISTERED: 409,
+    ErrorCode.REGISTRATION_STOPPED: 403,
 }
 
 
@@ -84,6 +90,24 @@ class DossierStatus(StrEnum):
     @property
     def final(self) -> bool:
         return self is not DossierStatus.RECEIVED
+
+
+class RegistrationKind(StrEnum):
+    """What a registration file asks: 04_DK-IVAN, 05_SD-IVAN or 06_NG-IVAN."""
+
+    REGISTER = "register"
+    CHANGE = "change"
+    STOP = "stop"
+
+
+class RegistrationStatus(StrEnum):
+    """A unit's registration for electronic filing at the gateway."""
+
+    REGISTERED = "registered"
+    STOPPED = "stopped"
+
+
+LOGIN_METHODS = ("certificate", "password")
 
 
 class ProtocolError(ValueError):
@@ -271,6 +295,50 @@ class Submission(Message):
     def validate(self) -> None:
         if not re.fullmatch(r"[0-9a-f]{64}", self.sha256):
             raise ProtocolError("sha256 must be 64 lower-case hex digits")
+
+
+@dataclasses.dataclass(frozen=True)
+class RegistrationRequest(Message):
+    """POST /registrations (with Idempotency-Key): a registration file (base64 of its
+    bytes: signed in Hoso/CKy_Dvi, or unsigned from a unit without a certificate, which
+    asks for a trial password), its SHA-256, and what it asks (``RegistrationKind``)."""
+
+    kind: str
+    file: str
+    sha256: str
+
+    def validate(self) -> None:
+        if self.kind not in set(RegistrationKind):
+            raise ProtocolError(f"bad registration kind {self.kind!r}")
+        if not re.fullmatch(r"[0-9a-f]{64}", self.sha256):
+            raise ProtocolError("sha256 must be 64 lower-case hex digits")
+
+
+@dataclasses.dataclass(frozen=True)
+class Registration(Message):
+    """The answer to a registration: the unit's account as it now stands. ``login`` is
+    the account's login name, ``method`` how it logs in; ``trial_password`` is issued to a
+    unit that registered without a certificate, in this answer only (again in a replay).
+    ``replayed``: the idempotency key had been seen, this is the first answer again."""
+
+    reference: str
+    kind: str
+    status: str
+    unit_code: str
+    login: str
+    method: str
+    tax_code: str
+    received_at: str
+    trial_password: str | None = None
+    replayed: bool = False
+
+    def validate(self) -> None:
+        if self.kind not in set(RegistrationKind):
+            raise ProtocolError(f"bad registration kind {self.kind!r}")
+        if self.status not in set(RegistrationStatus):
+            raise ProtocolError(f"bad registration status {self.status!r}")
+        if self.method not in LOGIN_METHODS:
+            raise ProtocolError(f"bad login method {self.method!r}")
 
 
 def _check_number_and_status(number: str, status: str) -> None:

@@ -50,7 +50,7 @@ NOTE_NOT_CHECKED = ("Chuỗi chứng thư số của đơn vị chưa được k
 class FormEntry:
     """One form listed on the receipt."""
 
-    code: str
+    code: str  # MaToKhai, the exchange code (D02-TS); shown as Catalog.form_name gives it
     file_name: str
     length: int
 

@@ -19,6 +19,7 @@ from operator import is_
 from typing import Any
 
 from ..catalog import Catalog
+from ..domain import ids
 from ..domain.formspec import CodeList
 from ..domain.model import PartialDate, Period, PeriodError
 from ..domain.text import (
@@ -38,7 +39,7 @@ Issue = tuple[str, dict[str, Any], str]  # (message code, params, "error" | "war
 Reader = Callable[[Any], tuple[Any, Issue | None]]
 
 # The length each identifier has when Excel has not eaten its leading zeros.
-ID_LENGTHS = {"bhxh": 10, "cccd": 12, "cmnd": 9, "kcb": 5, "phone": 10, "agency_code": 5}
+ID_LENGTHS = {kind: length for kind, (length, _) in ids.ZEROS_LOST.items()}
 
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
@@ -102,8 +103,9 @@ def _digits_of(value: Any, check: str | None) -> tuple[str | None, str]:
 
 def id_reader(check: str) -> Reader:
     """An identifier (BHXH number, CCCD, phone …): digits as text, with the leading zeros
-    that Excel dropped from a number restored only when the padded value passes the
-    identifier's own check (1234567890 is a valid BHXH number and stays as it is)."""
+    that Excel dropped from a number restored only where it could have dropped them
+    (``ids.restore_zeros``: 123456789 is the BHXH number 0123456789, 12345 is left as it
+    is for the check to refuse; 1234567890 is a valid BHXH number and stays as it is)."""
     length = ID_LENGTHS.get(check)
     restore = zeros_restorer(check)
 
@@ -124,16 +126,17 @@ def id_reader(check: str) -> Reader:
 
 
 def zeros_restorer(check: str) -> Callable[[str], tuple[str, Issue | None]]:
-    """The digits of an identifier with the leading zeros a number lost put back, when
-    the padded value passes the identifier's check and the digits alone do not."""
+    """The digits of an identifier with the leading zeros a number lost put back (a
+    warning), when Excel could have dropped them and the digits alone do not pass the
+    identifier's check (``ids.restore_zeros``); else the digits as they are."""
     validate = ID_CHECKS[check]
     length = ID_LENGTHS.get(check)
 
     def restore(digits: str) -> tuple[str, Issue | None]:
         if length is None or len(digits) >= length or validate(digits) is None:
             return digits, None
-        padded = digits.zfill(length)
-        if validate(padded) is None:
+        padded = ids.restore_zeros(check, digits)
+        if padded is not None:
             return padded, ("import_zeros_restored", {"value": padded}, "warning")
         return digits, None
 

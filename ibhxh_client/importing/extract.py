@@ -66,13 +66,19 @@ class RowIssue:
         from ..domain.messages import say
 
         place = say("import_report_row", lang) + f" {self.row}"
+        where_field = self.where_field(lang)
+        return f"{place}, {where_field}" if where_field else place
+
+    def where_field(self, lang: str = "vi") -> str:
+        """The column (letter and header) or the field the issue is in; "" for a row."""
+        from ..domain.messages import say
+
         if self.column is not None:
             header = self.column.header or self.column.letter
-            place += f", {say('import_report_column', lang).lower()} {self.column.letter} "
-            place += f"({header})"
-        elif self.label:
-            place += ", " + (self.label.get(lang) or self.label["vi"])
-        return place
+            return f"{say('import_report_column', lang).lower()} {self.column.letter} ({header})"
+        if self.label:
+            return self.label.get(lang) or self.label["vi"]
+        return ""
 
     def message(self, lang: str = "vi") -> str:
         return f"{self.where(lang)}: {self.text(lang)}"

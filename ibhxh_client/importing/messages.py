@@ -22,6 +22,41 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import_not_found": {
         "vi": "Không tìm thấy tệp {path}.",
         "en": "The file {path} was not found."},
+    "import_not_spreadsheet": {
+        "vi": "Tệp {path} không phải là bảng tính (có vẻ là {kind}). {hint}",
+        "en": "The file {path} is not a spreadsheet (it looks like {kind}). {hint}"},
+    "import_hint_copy": {
+        "vi": "Nếu danh sách nằm trong tệp này, hãy chép bảng sang Excel, lưu thành tệp "
+              ".xlsx rồi nhập tệp đó; nếu không, hãy chọn đúng tệp bảng tính ({allowed}).",
+        "en": "If the list is in this file, copy the table into Excel, save it as an .xlsx "
+              "file and import that; otherwise choose the right spreadsheet ({allowed})."},
+    "import_hint_resave": {
+        "vi": "Hãy mở tệp bằng Excel, lưu lại dưới dạng Sổ làm việc Excel (.xlsx) rồi nhập "
+              "tệp đó.",
+        "en": "Open it in Excel, save it as an Excel Workbook (.xlsx) and import that "
+              "file."},
+    "import_hint_extract": {
+        "vi": "Hãy giải nén rồi nhập tệp bảng tính ở bên trong.",
+        "en": "Extract it and import the spreadsheet inside."},
+    "import_hint_choose": {
+        "vi": "Hãy chọn đúng tệp bảng tính ({allowed}).",
+        "en": "Choose the right spreadsheet file ({allowed})."},
+    # What a file that is no spreadsheet looks like (importing/sniff.py)
+    "file_kind_word": {"vi": "tài liệu Word", "en": "a Word document"},
+    "file_kind_odt": {"vi": "văn bản OpenDocument", "en": "an OpenDocument text"},
+    "file_kind_powerpoint": {"vi": "bản trình chiếu PowerPoint",
+                             "en": "a PowerPoint presentation"},
+    "file_kind_odp": {"vi": "bản trình chiếu OpenDocument",
+                      "en": "an OpenDocument presentation"},
+    "file_kind_pdf": {"vi": "tài liệu PDF", "en": "a PDF document"},
+    "file_kind_html": {"vi": "trang web HTML", "en": "an HTML web page"},
+    "file_kind_zip": {"vi": "tệp nén ZIP", "en": "a ZIP archive"},
+    "file_kind_rar": {"vi": "tệp nén RAR", "en": "a RAR archive"},
+    "file_kind_7z": {"vi": "tệp nén 7z", "en": "a 7z archive"},
+    "file_kind_image": {"vi": "hình ảnh", "en": "an image"},
+    "file_kind_program": {"vi": "tệp chương trình", "en": "a program file"},
+    "file_kind_binary": {"vi": "dữ liệu nhị phân không rõ loại",
+                         "en": "binary data of an unknown kind"},
     "import_no_sheet": {
         "vi": "Tệp không có trang tính '{value}'. Các trang có trong tệp: {allowed}.",
         "en": "The file has no sheet '{value}'. Its sheets: {allowed}."},
@@ -97,10 +132,16 @@ MESSAGES: dict[str, dict[str, str]] = {
               "nhau đã có trong chương trình (#{first} và #{second}).",
         "en": "the BHXH number and the ID number on this row belong to two different "
               "workers already in the program (#{first} and #{second})."},
-    "import_other_bhxh": {
-        "vi": "số CCCD/CMND này đã thuộc về người lao động #{other} có mã số BHXH khác.",
-        "en": "this ID number already belongs to worker #{other}, who has another BHXH "
-              "number."},
+    "import_person_conflict": {
+        "vi": "{key} là của người lao động #{worker} đã lưu nhưng khác {fields}. Bản đã "
+              "lưu: {stored}. Bản trong tệp: {incoming}. Người lao động này chưa thay đổi.",
+        "en": "{key} is stored worker #{worker}'s, but the {fields} differ. Stored: "
+              "{stored}. In the file: {incoming}. This worker was not changed."},
+    "import_person_taken": {
+        "vi": "{key} là của người lao động #{worker} đã lưu nhưng khác {fields}; đã chọn "
+              "dùng bản trong tệp. Bản cũ: {stored}. Bản mới: {incoming}.",
+        "en": "{key} is stored worker #{worker}'s, but the {fields} differed; the file's "
+              "version was chosen. Before: {stored}. Now: {incoming}."},
     "import_unknown_worker": {
         "vi": "chưa có người lao động '{value}' trong chương trình; hãy nhập danh sách "
               "người lao động trước (ibhxh workers import).",
@@ -122,6 +163,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import_report_written": {
         "vi": "Báo cáo lỗi: {path} (sửa các ô tô đỏ rồi nhập lại tệp này).",
         "en": "Error report: {path} (fix the cells marked red, then import that file)."},
+    "import_conflicts": {
+        "vi": "{count} dòng khác với người lao động đã lưu (họ tên, ngày sinh hoặc mã số): "
+              "các dòng {rows}; những người này chưa thay đổi.",
+        "en": "{count} rows disagree with stored workers (name, date of birth or an ID "
+              "number): rows {rows}; those workers were not changed."},
+    "import_taken": {
+        "vi": "Đã dùng bản trong tệp cho các dòng {rows}.",
+        "en": "The file's version was used for rows {rows}."},
     "import_done": {
         "vi": "Đã nhập {rows} dòng: {added} người mới, {updated} người cập nhật, "
               "{unchanged} không đổi.",
@@ -139,6 +188,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import_report_problems": {"vi": "Lỗi cần sửa", "en": "Problems to fix"},
     "import_sheet_errors": {"vi": "Dòng lỗi", "en": "Rows with errors"},
     "import_sheet_results": {"vi": "Kết quả từng dòng", "en": "Result per row"},
+    "import_sheet_conflicts": {"vi": "Khác bản đã lưu", "en": "Unlike the stored"},
+    "import_report_worker": {"vi": "Người lao động", "en": "Worker"},
+    "import_report_field": {"vi": "Thông tin", "en": "Detail"},
+    "import_report_stored": {"vi": "Bản đã lưu", "en": "Stored version"},
+    "import_report_file": {"vi": "Bản trong tệp", "en": "The file's version"},
+    "import_report_stored_value": {"vi": "Bản đã lưu: {value}", "en": "Stored: {value}"},
     "template_lists": {"vi": "Danh mục", "en": "Code lists"},
     "template_hint": {
         "vi": "Mỗi dòng một người. Ngày: dd/mm/yyyy (ngày sinh có thể chỉ ghi mm/yyyy hoặc "

@@ -2,6 +2,10 @@
 
 A sheet comes back as rows of Python values, as calamine gives them (str, int, float,
 bool, date, datetime, time); CSV cells are strings. Nothing is interpreted here.
+
+A file is opened by what it holds (``sniff``), not only by its name: a Word document, a
+PDF or a zip named .xlsx is said to be no spreadsheet, and a workbook saved under another
+workbook's suffix (an .xls named .xlsx) is read all the same.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.text import fold, looks_vietnamese, nfc
+from .messages import text
+from .sniff import NOT_SPREADSHEETS, SPREADSHEETS, SUFFIX_KINDS, kind_of
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt")
@@ -24,12 +30,34 @@ Merged = list[tuple[tuple[int, int], tuple[int, int]]]
 
 
 class ReadError(Exception):
-    """The file cannot be read: ``code`` and ``params`` make the officer's message."""
+    """The file cannot be read: ``code`` and ``params`` make the officer's message, or
+    ``texts`` (language → sentence) when part of it is itself worded per language."""
 
-    def __init__(self, code: str, **params: object) -> None:
+    def __init__(self, code: str, texts: dict[str, str] | None = None,
+                 **params: object) -> None:
         super().__init__(code)
         self.code = code
+        self.texts = texts
         self.params = params
+
+
+# What to do with a file that is not a spreadsheet, by what it is.
+_HINTS = {"word": "import_hint_copy", "odt": "import_hint_copy",
+          "powerpoint": "import_hint_copy", "odp": "import_hint_copy",
+          "pdf": "import_hint_copy", "html": "import_hint_resave",
+          "zip": "import_hint_extract", "rar": "import_hint_extract",
+          "7z": "import_hint_extract"}
+
+
+def not_a_spreadsheet(path: Path, kind: str) -> ReadError:
+    """The error for a file that holds ``kind`` (one of ``sniff.NOT_SPREADSHEETS``):
+    "Tệp X không phải là bảng tính (có vẻ là tài liệu Word) …", with what to do."""
+    hint = _HINTS.get(kind, "import_hint_choose")
+    texts = {lang: text("import_not_spreadsheet", lang, path=path.name,
+                        kind=text(f"file_kind_{kind}", lang),
+                        hint=text(hint, lang, allowed=", ".join(SUFFIXES)))
+             for lang in ("vi", "en")}
+    return ReadError("import_not_spreadsheet", texts=texts, path=path.name, kind=kind)
 
 
 @dataclass
@@ -40,7 +68,7 @@ class Sheet:
     name: str
     rows: list[list[Any]]
     merged: Merged = field(default_factory=list)
-    encoding: str | None = None  # CSV only: utf-8, utf-8-sig, cp1258 or cp1252
+    encoding: str | None = None  # CSV only: utf-8, utf-8-sig, utf-16, cp1258 or cp1252
 
 
 def check_suffix(path: Path) -> str:
@@ -50,10 +78,15 @@ def check_suffix(path: Path) -> str:
     return suffix
 
 
-def _workbook(path: Path):
+def _workbook(path: Path, by_content: bool = False):
+    """The workbook in ``path``, its format told by the suffix, or by the content when
+    ``by_content`` (a workbook saved under another workbook's suffix)."""
     from python_calamine import CalamineWorkbook
 
     try:
+        if by_content:
+            with path.open("rb") as f:
+                return CalamineWorkbook.from_filelike(f)
         return CalamineWorkbook.from_path(str(path))
     except OSError as exc:
         raise ReadError("import_unreadable", path=str(path),
@@ -70,8 +103,13 @@ class Book:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._text = check_suffix(path) in TEXT_SUFFIXES
-        self._wb = None if self._text else _workbook(path)
+        suffix = check_suffix(path)
+        kind = kind_of(path)
+        if kind in NOT_SPREADSHEETS:
+            raise not_a_spreadsheet(path, kind)
+        self._text = suffix in TEXT_SUFFIXES and kind not in SPREADSHEETS
+        by_content = kind in SPREADSHEETS and kind != SUFFIX_KINDS.get(suffix)
+        self._wb = None if self._text else _workbook(path, by_content)
         self.names: list[str] = [CSV_SHEET] if self._text else list(self._wb.sheet_names)
         self._parsed: dict[str, Any] = {}  # sheet name → calamine's parsed sheet
 
@@ -125,11 +163,14 @@ def find_sheet(names: list[str], wanted: str) -> str:
 def decode_text(raw: bytes) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was read with.
 
-    UTF-8 (with or without BOM) first. Otherwise Windows-1258, the Vietnamese code page,
-    unless the words it gives are not Vietnamese: then the file was typed with a TCVN3 or
-    VNI font, whose bytes are read as Windows-1252 (the reading the legacy tables use) and
-    converted column by column later.
+    UTF-16 with its byte order mark (Excel's "Unicode Text"), then UTF-8 (with or without
+    BOM). Otherwise Windows-1258, the Vietnamese code page, unless the words it gives are
+    not Vietnamese: then the file was typed with a TCVN3 or VNI font, whose bytes are read
+    as Windows-1252 (the reading the legacy tables use) and converted column by column
+    later.
     """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace"), "utf-16"
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     try:

@@ -216,14 +216,29 @@ class ReportRow:
     messages: list[str]  # every message of the row, place included
 
 
+@dataclass
+class ConflictLine:
+    """One identity field of a row that disagrees with a stored worker: both versions."""
+
+    row: int  # 1-based row in the source sheet
+    worker: str  # the stored worker, "#12"
+    label: str  # the field's name
+    stored: str
+    given: str  # the file's version
+    severity: str  # error (the stored version kept) | warning (the file's taken) | ""
+
+
 def write_report(out: Path, headers: list[str], text_columns: set[int],
-                 rows: list[ReportRow], lang: str = "vi") -> None:
+                 rows: list[ReportRow], lang: str = "vi",
+                 conflicts: Sequence[ConflictLine] = ()) -> None:
     """The report an officer fixes and imports again.
 
     Sheet 1 holds the rows that failed, with the same columns as the source: each bad
     cell red (yellow for a warning) with its message in a comment, and the row's messages
     and its row number in the source in two last columns, which the importer ignores when
-    the corrected sheet comes back. Sheet 2 lists every row's result.
+    the corrected sheet comes back. Sheet 2 lists every row's result. When rows disagree
+    with stored workers on the person, sheet 3 shows both versions side by side, the
+    fields that differ marked.
     """
     wb = Workbook()
     ws = wb.active
@@ -254,4 +269,22 @@ def write_report(out: Path, headers: list[str], text_columns: set[int],
         if item.status != "imported":
             cell.fill = RED if item.status == "error" else YELLOW
         put(results, r, 3, "\n".join(item.messages))
+    if conflicts:
+        _conflict_sheet(wb.create_sheet(say("import_sheet_conflicts", lang)[:31]),
+                        conflicts, lang)
     save(wb, out)
+
+
+def _conflict_sheet(ws: Worksheet, lines: Sequence[ConflictLine], lang: str) -> None:
+    _header(ws, 1, [say(code, lang) for code in (
+        "import_report_row", "import_report_worker", "import_report_field",
+        "import_report_stored", "import_report_file")])
+    _widths(ws, [8, 14, 18, 40, 40])
+    for r, line in enumerate(lines, start=2):
+        put(ws, r, 1, line.row)
+        put(ws, r, 2, line.worker)
+        put(ws, r, 3, line.label)
+        for col, value in ((4, line.stored), (5, line.given)):
+            cell = put(ws, r, col, value, text=True)
+            if line.severity:
+                cell.fill = RED if line.severity == "error" else YELLOW

@@ -60,7 +60,7 @@ class Document(ABC):
 
     def footer(self, index: int) -> None:
         values = self.values(page=index + 1, pages=self.pages)
-        footer(self.c, self.area, fill(self.settings.footer, values),
+        footer(self.c, self.area, fill(self.layout.footer or self.settings.footer, values),
                fill(self.settings.page_number, values))
 
     def date_line(self, day: date | None = None) -> str:

@@ -107,8 +107,15 @@ def render(device: Any, forms: Sequence[FormData], info: DossierInfo, catalog: C
     for data in forms:
         layout = layouts.form(data.spec.code)
         area = areas[layout.orientation]
-        kind = ListDocument if layout.is_list else RecordDocument
-        docs.append(kind(c, area, layouts.page, layout, ctx, data, catalog.codelists))
+        if layout.is_list:
+            docs.append(ListDocument(c, area, layouts.page, layout, ctx, data,
+                                     catalog.codelists))
+        elif data.spec.per == "row":  # TK1-TS: one file, one printed declaration per worker
+            docs += [RecordDocument(c, area, layouts.page, layout, ctx, data,
+                                    catalog.codelists, row) for row in data.rows]
+        else:
+            docs.append(RecordDocument(c, area, layouts.page, layout, ctx, data,
+                                       catalog.codelists))
     entries = _entries(docs)
     if cover:
         lay = layouts.cover

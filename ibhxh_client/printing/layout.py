@@ -77,6 +77,7 @@ class FormLayout:
     summary: tuple[str, ...] = ()
     date_field: str = ""
     signatures: tuple[Signature, ...] = ()
+    footer: str = ""  # the page footer, when not the dossier's ([page] footer)
 
     @property
     def is_list(self) -> bool:
@@ -113,10 +114,11 @@ class Layouts:
     page: PageSettings
     cover: CoverLayout
     forms: dict[str, FormLayout]
+    registrations: dict[str, FormLayout] = field(default_factory=dict)  # 04_DK-IVAN …
 
     def form(self, code: str) -> FormLayout:
         try:
-            return self.forms[code]
+            return self.forms.get(code) or self.registrations[code]
         except KeyError:
             raise LayoutError(f"no print layout for form {code} "
                               f"(forms/{code}/print.toml)") from None
@@ -209,6 +211,7 @@ def _common(raw: dict[str, Any], where: str, default_title: tuple[str, ...]) -> 
         "section": raw.get("section", ""),
         "numbered": bool(raw.get("numbered", False)),
         "signatures": _signatures(raw.get("signatures", []), where),
+        "footer": _check_template(where, raw.get("footer", "")),
     }
 
 
@@ -233,22 +236,26 @@ def form_layout(path: Path, spec: FormSpec) -> FormLayout:
     show = dict(raw.get("show", {}))
     if columns and spec.rows is None:
         raise LayoutError(f"{where}: columns given, but {spec.code} has no list of rows")
-    if spec.rows is not None and not columns:
+    if spec.rows is not None and not columns and spec.per != "row":
         raise LayoutError(f"{where}: {spec.code} is a list; its print layout needs columns")
+    # A form whose every row is a declaration of its own (TK1-TS) prints a page per row,
+    # from the header's fields and the row's.
+    record = header | rows if spec.per == "row" and not columns else header
     _check_names(where, "columns", [c.field for c in columns], rows)
-    _check_names(where, "unit_fields", common["unit_fields"], header)
+    _check_names(where, "unit_fields", [n for n in common["unit_fields"] if "{" not in n],
+                 header)
     _check_names(where, "summary", raw.get("summary", []), header)
-    _check_names(where, "lines", [n for line in lines for n in line], header)
+    _check_names(where, "lines", [n for line in lines for n in line], record)
     _check_names(where, "upper", raw.get("upper", []), header | rows)
-    _check_names(where, "show", show, header)
+    _check_names(where, "show", show, record)
     for name, value in show.items():
         _choice(where, f"show.{name}", value, SHOWS)
     date_field = raw.get("date_field", "")
     if date_field:
-        _check_names(where, "date_field", [date_field], header)
-        if spec.header.field(date_field).type != "date":
+        _check_names(where, "date_field", [date_field], record)
+        if spec.find_field(date_field).type != "date":  # type: ignore[union-attr]
             raise LayoutError(f"{where}: date_field '{date_field}' is not a date")
-    names = header | {"contact", "signer", ""}
+    names = record | {"contact", "signer", ""}
     _check_names(where, "signatures", [s.name for s in common["signatures"]], names)
     for col in columns:
         ftype = spec.rows.field(col.field).type  # type: ignore[union-attr]
@@ -293,7 +300,9 @@ def load_layouts_from(catalog: Catalog) -> Layouts:
     settings, cover = cover_layout(catalog.root / COVER_DIR / "print.toml")
     forms = {code: form_layout(catalog.root / code / "print.toml", spec)
              for code, spec in catalog.forms.items()}
-    return Layouts(settings, cover, forms)
+    registrations = {code: form_layout(catalog.root / code / "print.toml", spec)
+                     for code, spec in catalog.registrations.items()}
+    return Layouts(settings, cover, forms, registrations)
 
 
 _CACHE: dict[Path, Layouts] = {}

@@ -1,12 +1,15 @@
-"""A declaration form without rows (TK1-TS for one worker, TK3-TS for the unit): numbered
-"label: value" lines on one page, the date and the signature blocks. An empty value is
-printed as a dotted line, to be filled in by hand."""
+"""A declaration on one page (TK1-TS for one worker, TK3-TS for the unit): numbered
+"label: value" lines, the date and the signature blocks. An empty value is printed as a
+dotted line, to be filled in by hand. A form whose every row is a declaration (TK1-TS, one
+row per worker in its one file) gives one such page per row."""
 
 from __future__ import annotations
 
-from ..domain.formspec import CodeList
+from typing import Any
+
+from ..domain.formspec import CodeList, FieldSpec
 from ..domain.validation import FormData
-from .blocks import Area, signatures, signatures_height, unit_line
+from .blocks import Area, fill, signatures, signatures_height, unit_line
 from .canvas import Canvas
 from .cells import formatter
 from .document import Context, Document
@@ -21,23 +24,30 @@ class RecordDocument(Document):
     """One form's header fields, one per line (or side by side as the layout says)."""
 
     def __init__(self, c: Canvas, area: Area, settings: PageSettings, layout: FormLayout,
-                 ctx: Context, data: FormData, codelists: dict[str, CodeList]) -> None:
+                 ctx: Context, data: FormData, codelists: dict[str, CodeList],
+                 row: dict[str, Any] | None = None) -> None:
         super().__init__(c, area, settings, layout, ctx)
         spec = data.spec
         self.form = spec.code
         self.title = spec.title["vi"]
         self.data = data
-        header = data.header
+        header = {**data.header, **row} if row is not None else data.header
+
+        def field(name: str) -> FieldSpec:
+            found = spec.find_field(name)
+            assert found is not None  # the layout was checked against the form
+            return found
 
         def text(name: str, upper: bool = True) -> str:
-            fspec = spec.header.field(name)
-            fmt = formatter(fspec, codelists, layout.show.get(name, "label"),
+            fmt = formatter(field(name), codelists, layout.show.get(name, "label"),
                             upper and name in layout.upper)
             return fmt(header.get(name))
 
-        self.lines = [[(spec.header.field(n).label_in("vi"), text(n)) for n in line]
+        self.lines = [[(field(n).label_in("vi"), text(n)) for n in line]
                       for line in layout.lines]
-        self.unit_lines = [unit_line(spec.header.field(n).label_in("vi"), text(n))
+        values = self.values()
+        self.unit_lines = [fill(n, values) if "{" in n else unit_line(field(n).label_in("vi"),
+                                                                         text(n))
                            for n in layout.unit_fields]
         self.names = dict(ctx.names)
         for block in layout.signatures:

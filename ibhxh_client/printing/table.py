@@ -180,7 +180,9 @@ class ListDocument(Document):
             self.summary.append(unit_line(fspec.label_in("vi"), text))
         self.end_h = (c.mm(4) + len(self.summary) * fonts.body.line * 1.3 + c.mm(4)
                       + signatures_height(c, fonts, settings))
-        self.unit_lines = [unit_line(spec.header.field(n).label_in("vi"),
+        values = self.values()
+        self.unit_lines = [fill(n, values) if "{" in n else  # a text of the layout's own
+                           unit_line(spec.header.field(n).label_in("vi"),
                                      formatter(spec.header.field(n), codelists)(header.get(n)))
                            for n in layout.unit_fields]
         self._paginate()

@@ -16,7 +16,9 @@ from typing import Any
 from ..catalog import Catalog, derived
 from ..domain import ids
 from ..domain.formspec import FieldSpec
+from ..domain.messages import say
 from ..domain.model import Employer, PartialDate, Period, Worker
+from ..domain.text import nfc
 from ..domain.validation import ID_CHECKS, Problem, check_record, field_checker
 from ..domain.values import is_empty
 
@@ -39,12 +41,20 @@ def fields_of(catalog: Catalog, owner: str) -> dict[str, FieldSpec]:
 
 
 def check_employer(catalog: Catalog, e: Employer) -> list[Problem]:
-    """Problems with the unit's data (field names are Employer attributes)."""
+    """Problems with the unit's data (field names are Employer attributes): the fields of
+    the forms that carry them, and the managing agency's code, which no form field holds
+    (the envelope does) but which must start with a province code all the same."""
     specs = fields_of(catalog, "employer")
     checkers = [(f, attr, f.type, attr in EMPLOYER_REQUIRED,
                  field_checker(f, catalog.codelists)) for attr, f in specs.items()]
     record = {attr: getattr(e, attr, None) for attr in specs}
-    return check_record("TK3-TS", None, record, checkers)
+    problems = check_record("TK3-TS", None, record, checkers)
+    code = ids.check_agency_code(e.agency_code) if e.agency_code else None
+    if code:
+        label = {lang: say("employer_agency_code", lang) for lang in ("vi", "en")}
+        problems.append(Problem("TK3-TS", None, "agency_code", code,
+                                {"value": e.agency_code, "kind": "agency_code"}, label))
+    return problems
 
 
 def worker_checker(catalog: Catalog) -> WorkerChecker:
@@ -288,3 +298,111 @@ class WorkerChecker:
         if not verdicts:
             return {}
         return {k: verdicts[v] for k, v in enumerate(values) if v in verdicts}
+
+
+# -- the same person? ----------------------------------------------------------------------
+
+# What makes a worker the person they are: a file or a typed form may add to these, never
+# silently change them (issue 13). The name and birth date, then the identifiers in the
+# order workers are matched by.
+PERSON_FIELDS = ("full_name", "birth_date", "bhxh_number", "cccd", "cmnd")
+IDENTIFIERS = ("bhxh_number", "cccd", "cmnd")
+
+
+def name_key(name: str) -> str:
+    """A name as compared for the same person: NFC, case and spacing ignored, diacritics
+    kept ("Nguyễn Văn A" and "NGUYỄN  văn a" agree; "Nguyen Van A" does not)."""
+    return " ".join(nfc(nfc(name).casefold()).split())
+
+
+def same_value(attr: str, stored: Any, given: Any) -> bool:
+    """Whether a given value agrees with the stored one: an empty side has nothing to
+    disagree with; a value that is not of the field's type (a cell that could not be read,
+    reported already) is not compared."""
+    if not stored or not given or stored == given:
+        return True
+    if attr == "full_name":
+        return given.__class__ is not str or name_key(stored) == name_key(given)
+    if attr == "birth_date":
+        return given.__class__ is not PartialDate
+    return given.__class__ is not str
+
+
+def identity_differences(stored: Worker, given: Mapping[str, Any]) -> tuple[str, ...]:
+    """The identity fields (``PERSON_FIELDS``) on which ``given`` disagrees with ``stored``."""
+    return tuple(attr for attr in PERSON_FIELDS if attr in given
+                 and not same_value(attr, getattr(stored, attr), given[attr]))
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class IdentityConflict:
+    """A stored worker found by one identifier whose person another version disagrees
+    with: both versions, and what storing the other version would make of the worker."""
+
+    matched_by: str  # the identifier it was found by: bhxh_number | cccd | cmnd
+    fields: tuple[str, ...]  # the identity fields that differ
+    before: Worker  # the stored worker, as it was read
+    after: Worker  # the stored worker with the other version over it
+
+    @property
+    def worker_id(self) -> int:
+        assert self.before.id is not None
+        return self.before.id
+
+    @property
+    def stored(self) -> dict[str, str]:
+        """The stored version's identity fields, as shown."""
+        return {attr: _shown(getattr(self.before, attr)) for attr in PERSON_FIELDS}
+
+    @property
+    def given(self) -> dict[str, str]:
+        """The other version's identity fields, as shown (what it leaves empty: the
+        stored value, which it would keep)."""
+        return {attr: _shown(getattr(self.after, attr)) for attr in PERSON_FIELDS}
+
+    def lines(self, lang: str = "vi") -> list[tuple[str, str, str, bool]]:
+        """(field's name, stored, other version, whether they differ) per identity field
+        either version has: the two versions side by side."""
+        stored, given = self.stored, self.given
+        return [(say(f"person_{attr}", lang), stored[attr], given[attr], attr in self.fields)
+                for attr in PERSON_FIELDS if stored[attr] or given[attr]]
+
+    def params(self, lang: str = "vi") -> dict[str, Any]:
+        """The placeholders of the conflict messages (``worker_conflict`` …)."""
+        key = getattr(self.before, self.matched_by)
+        return {"key": f"{say(f'person_{self.matched_by}', lang)} {key}",
+                "worker": self.worker_id,
+                "fields": _listed([say(f"person_{a}", lang) for a in self.fields], lang),
+                "stored": describe(self.stored, lang), "incoming": describe(self.given, lang)}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"worker_id": self.worker_id, "matched_by": self.matched_by,
+                "fields": list(self.fields), "stored": self.stored, "given": self.given}
+
+
+def _listed(words: list[str], lang: str) -> str:
+    """"a", "a và b", "a, b và c"."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {say('person_and', lang)} {words[-1]}"
+
+
+def describe(version: Mapping[str, str], lang: str = "vi") -> str:
+    """One version of a person in a line: the name, then each other identity field with
+    its name ("Nguyễn Văn A, ngày sinh 01/02/1980, mã số BHXH 0100000001")."""
+    parts = [version["full_name"]] if version.get("full_name") else []
+    parts += [f"{say(f'person_{attr}', lang)} {version[attr]}" for attr in PERSON_FIELDS[1:]
+              if version.get(attr)]
+    return ", ".join(parts) or "-"
+
+
+def identity_conflict(stored: Worker, given: Mapping[str, Any], matched_by: str,
+                      after: Worker) -> IdentityConflict | None:
+    """The conflict between a stored worker and another version of them (``given``: the
+    values that version has), or None when it agrees on the person."""
+    differ = identity_differences(stored, given)
+    return IdentityConflict(matched_by, differ, stored, after) if differ else None

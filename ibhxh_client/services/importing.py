@@ -8,14 +8,19 @@ Two steps, so a window can ask the officer about the columns in between:
 
 The command line does both at once (``import_workers(app, path, mapping=FILE)``). Every row
 is checked with the same field checks as a worker typed in by hand; workers already known
-(by BHXH number, then CCCD, then CMND) are updated, never added twice.
+(by BHXH number, then CCCD, then CMND) are updated, never added twice; but a row that
+disagrees with the stored worker on the person (name, birth date, another identifier) is a
+conflict, which changes nothing unless the officer takes the row's version
+(``take=[row, …]``, or ``take_rows`` after the import).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from itertools import compress
+from operator import attrgetter, ne
 from pathlib import Path
 from typing import Any, overload
 
@@ -42,7 +47,14 @@ from ..storage import repo
 from ..storage.db import cipher_of
 from ..storage.schema import workers as workers_table
 from .app import App, UserError
-from .checks import BLANK_REQUIRED, WorkerChecker, worker_checker
+from .checks import (
+    BLANK_REQUIRED,
+    PERSON_FIELDS,
+    IdentityConflict,
+    WorkerChecker,
+    same_value,
+    worker_checker,
+)
 from .declarations import LineRequest
 
 __all__ = [
@@ -54,18 +66,22 @@ __all__ = [
     "import_workers",
     "line_requests",
     "mapping_store",
+    "take_rows",
     "write_error_report",
     "write_template",
 ]
 
 WORKER_ATTRS = tuple(f.name for f in fields(Worker) if f.name not in ("id", "status"))
-_USAGE_ERRORS = {"import_format", "import_no_sheet", "import_bad_mapping"}
+# The wrong file or sheet named, or a mapping that cannot be used: the command's usage.
+_USAGE_ERRORS = {"import_format", "import_not_spreadsheet", "import_no_sheet",
+                 "import_bad_mapping"}
 TEMPLATES = {"d02": (xlsx.LINE_COLUMNS, "D02-LT"), "workers": (xlsx.WORKER_COLUMNS, "TK1-TS"),
              "tk1": (xlsx.WORKER_COLUMNS, "TK1-TS")}
 
 
 def _user_error(exc: ReadError) -> UserError:
-    return UserError(exc.code, exit_code=2 if exc.code in _USAGE_ERRORS else 1, **exc.params)
+    return UserError(exc.code, exit_code=2 if exc.code in _USAGE_ERRORS else 1,
+                     texts=exc.texts, **exc.params)
 
 
 def mapping_store(app: App) -> MappingStore:
@@ -115,6 +131,18 @@ def _prepare(app: App, source: Path | str | Analysis, use: str, sheet: str | Non
 # -- the outcome ---------------------------------------------------------------------------
 
 @dataclass(slots=True)
+class ConflictIssue(RowIssue):
+    """A row about a stored worker that disagrees with them on the person: both versions
+    are in the sentence, worded in the language asked for."""
+
+    conflict: IdentityConflict | None = None
+
+    def text(self, lang: str = "vi") -> str:
+        assert self.conflict is not None
+        return say(self.code, lang, **self.conflict.params(lang))
+
+
+@dataclass(slots=True)
 class RowReport:
     """What became of one row: imported, imported with a warning, or an error."""
 
@@ -123,13 +151,23 @@ class RowReport:
     issues: Sequence[RowIssue] = ()
     action: str = ""  # added | updated | unchanged | "" (not saved)
     index: int = 0  # 0-based position in the sheet's rows
+    conflict: IdentityConflict | None = None  # the stored worker the row disagrees with
 
     def messages(self, lang: str = "vi") -> list[str]:
         return [i.message(lang) for i in self.issues]
 
+    @property
+    def open_conflict(self) -> bool:
+        """Whether the row is refused for its conflict alone: what taking it would mend."""
+        errors = [i for i in self.issues if i.severity == "error"]
+        return bool(errors) and all(i.code == "import_person_conflict" for i in errors)
+
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
-        return {"row": self.row, "status": self.status, "action": self.action,
-                "issues": [i.to_dict(lang) for i in self.issues]}
+        out = {"row": self.row, "status": self.status, "action": self.action,
+               "issues": [i.to_dict(lang) for i in self.issues]}
+        if self.conflict is not None:
+            out["conflict"] = self.conflict.to_dict()
+        return out
 
 
 class RowReports(Sequence[RowReport]):
@@ -181,6 +219,14 @@ class ImportResult:
     report: Path | None = None
     analysis: Analysis | None = field(default=None, repr=False)
     legacy: dict[int, str] = field(default_factory=dict)  # column → tcvn3 | vni | auto
+    taken: list[int] = field(default_factory=list)  # rows whose version replaced the stored
+
+    @property
+    def conflicts(self) -> list[RowReport]:
+        """The rows refused because they disagree with a stored worker on the person,
+        each with its ``conflict`` (both versions)."""
+        return [r for r in self.rows.noted() if r.conflict is not None
+                and any(i.code == "import_person_conflict" for i in r.issues)]
 
     @property
     def failed(self) -> int:
@@ -211,6 +257,12 @@ class ImportResult:
                        say("import_valid_saved", lang, added=self.added,
                            updated=self.updated))
             lines = [say("import_rows_failed", lang, failed=self.failed, outcome=outcome)]
+        conflicts = self.conflicts
+        if conflicts:
+            lines.append(say("import_conflicts", lang, count=len(conflicts),
+                             rows=", ".join(str(r.row) for r in conflicts)))
+        if self.taken and self.stored:
+            lines.append(say("import_taken", lang, rows=", ".join(map(str, self.taken))))
         if self.report:
             lines.append(say("import_report_written", lang, path=str(self.report)))
         return "\n".join(lines)
@@ -221,6 +273,9 @@ class ImportResult:
                 "warnings": self.warnings, "skipped": self.skipped, "stored": self.stored,
                 "report": str(self.report) if self.report else None,
                 "notes": [n.message(lang) for n in self.notes],
+                "conflicts": [{"row": r.row, **r.conflict.to_dict()}
+                              for r in self.conflicts if r.conflict is not None],
+                "taken": self.taken,
                 "rows": [r.to_dict(lang) for r in self.rows.noted()]}
 
 
@@ -244,9 +299,7 @@ class _Matcher:
         stored = _existing_keys(conn)
         self.empty = not stored
         self.by_hash: list[dict[str, int]] = [{}, {}, {}]
-        self.bhxh_hash_of: dict[int, str] = {}
         for wid, *hashes in stored:
-            self.bhxh_hash_of[wid] = hashes[0]
             for index, h in zip(self.by_hash, hashes, strict=True):
                 if h:
                     index.setdefault(h, wid)
@@ -272,41 +325,38 @@ class _Matcher:
         return out
 
     def match_all(self, ex: Extraction, skip: dict[int, int]
-                  ) -> dict[int, tuple[int | None, tuple[str, dict] | None]]:
+                  ) -> dict[int, tuple[int | None, str, tuple[str, dict] | None]]:
         """``match`` of every row not in ``skip`` that finds a stored worker or a
         conflict, by position."""
         names = [attr for attr, _ in self.KINDS if attr in ex.columns]
         out = {}
         for k in range(len(ex.rows)):
             if k not in skip:
-                wid, conflict = self.match({a: ex.columns[a][k] for a in names})
+                wid, by, conflict = self.match({a: ex.columns[a][k] for a in names})
                 if wid is not None or conflict:
-                    out[k] = (wid, conflict)
+                    out[k] = (wid, by, conflict)
         return out
 
-    def match(self, values: dict[str, Any]) -> tuple[int | None, tuple[str, dict] | None]:
-        """(stored worker id or None, conflict as (message code, params) or None)."""
+    def match(self, values: dict[str, Any]
+              ) -> tuple[int | None, str, tuple[str, dict] | None]:
+        """(stored worker id or None, the identifier it was found by, conflict as
+        (message code, params) or None). Whether the row is that worker's person is for
+        ``_clashes`` to say."""
         if self.empty:
-            return None, None
+            return None, "", None
         found: list[int | None] = []
-        row_bhxh_hash = ""
         for index, (attr, kind) in zip(self.by_hash, self.KINDS, strict=True):
             key = values.get(attr)
             h = self.cipher.index(kind, key) if isinstance(key, str) and key else ""
-            if attr == "bhxh_number":
-                row_bhxh_hash = h
             found.append(index.get(h) if h else None)
         ids = [wid for wid in found if wid is not None]
         if not ids:
-            return None, None
+            return None, "", None
         first = ids[0]
         other = next((wid for wid in ids if wid != first), None)
         if other is not None:
-            return None, ("import_conflict", {"first": first, "second": other})
-        if found[0] is None and row_bhxh_hash and self.bhxh_hash_of.get(first) \
-                and self.bhxh_hash_of[first] != row_bhxh_hash:
-            return None, ("import_other_bhxh", {"other": first})
-        return first, None
+            return None, "", ("import_conflict", {"first": first, "second": other})
+        return first, self.KINDS[found.index(first)][0], None
 
 
 def _no_repeats(numbers: list[str]) -> bool:
@@ -354,7 +404,7 @@ def _column_of(analysis: Analysis):
 def import_workers(app: App, source: Path | str | Analysis, *, sheet: str | None = None,
                    mapping: Path | str | dict | None = None, all_or_nothing: bool = False,
                    report: Path | str | None = None, remember: bool = True,
-                   dry_run: bool = False) -> ImportResult:
+                   dry_run: bool = False, take: Collection[int] = ()) -> ImportResult:
     """Import workers from a spreadsheet (or an ``analyse`` result).
 
     ``mapping``: a mapping file, or {column: field} from a dialog (column by index,
@@ -363,14 +413,21 @@ def import_workers(app: App, source: Path | str | Analysis, *, sheet: str | None
     reported, never saved; the others are saved unless ``all_or_nothing``. ``report``:
     where to write the .xlsx error report. ``dry_run``: check everything, save nothing
     (a preview). File-level problems raise UserError; row problems are in the result
-    (``result.exit_code`` is 1 when a row failed)."""
+    (``result.exit_code`` is 1 when a row failed).
+
+    A row that finds a stored worker but disagrees with them on the person (full name,
+    birth date, or an identifier both have) is a conflict: an error showing both
+    versions, and that worker is left as stored, unless the row's number (1-based, as
+    reported) is in ``take``: then the row's version is stored."""
     with gc_paused():
-        return _import(app, source, sheet, mapping, all_or_nothing, report, remember, dry_run)
+        return _import(app, source, sheet, mapping, all_or_nothing, report, remember, dry_run,
+                       frozenset(take))
 
 
 def _import(app: App, source: Path | str | Analysis, sheet: str | None,
             mapping: Path | str | dict | None, all_or_nothing: bool,
-            report: Path | str | None, remember: bool, dry_run: bool) -> ImportResult:
+            report: Path | str | None, remember: bool, dry_run: bool,
+            take: frozenset[int]) -> ImportResult:
     analysis, explicit = _prepare(app, source, "workers", sheet, mapping)
     ex = extract(analysis, app.catalog)
     column_of = _column_of(analysis)
@@ -383,16 +440,16 @@ def _import(app: App, source: Path | str | Analysis, sheet: str | None,
             issues.setdefault(k, []).append(RowIssue(ex.rows[k], "import_duplicate_row",
                                                      {"other": other}))
         found = {} if matcher.empty else matcher.match_all(ex, refused)
-        for k, (_wid, conflict) in found.items():
+        for k, (_wid, _by, conflict) in found.items():
             if conflict:
                 code, params = conflict
                 issues.setdefault(k, []).append(RowIssue(
                     ex.rows[k], code, params, column=column_of("cccd") or column_of("cmnd"),
                     target="cccd"))
                 refused[k] = 0
-        stored = repo.load_workers(conn, {wid for wid, c in found.values() if not c}) \
+        stored = repo.load_workers(conn, {wid for wid, _by, c in found.values() if not c}) \
             if found else {}
-    known = {k: wid for k, (wid, conflict) in found.items() if not conflict}
+    known = {k: wid for k, (wid, _by, conflict) in found.items() if not conflict}
     new = [k for k in range(len(ex.rows)) if k not in refused and k not in known]
     checker = worker_checker(app.catalog)
     problems = _check_new(checker, ex, attrs, new)
@@ -409,15 +466,29 @@ def _import(app: App, source: Path | str | Analysis, sheet: str | None,
                                 p.field, p.label)
                        for p in row_problems if p.field not in converted]
         # (a field whose cell could not be read: why was said already)
+    clashes = _clashes(ex, known, stored, issues)
+    conflicts = {k: IdentityConflict(found[k][1], differ, stored[known[k]], merged[k])
+                 for k, differ in clashes.items()}
+    for k, conflict in conflicts.items():
+        # Taken only when nothing else is wrong with the row: else it stays a conflict.
+        taken = ex.rows[k] in take and not any(
+            i.severity == "error" for i in issues.get(k, ()))
+        issues.setdefault(k, []).append(ConflictIssue(
+            ex.rows[k], "import_person_taken" if taken else "import_person_conflict", {},
+            "warning" if taken else "error", column_of(conflict.fields[0]),
+            conflict.fields[0], conflict=conflict))
     status = {k: "error" if any(i.severity == "error" for i in row_issues) else "warning"
               for k, row_issues in issues.items() if row_issues}
     reports = RowReports(ex.rows, {k: RowReport(ex.rows[k], row_status, issues[k],
-                                                index=ex.rows[k] - 1)
+                                                index=ex.rows[k] - 1,
+                                                conflict=conflicts.get(k))
                                    for k, row_status in status.items()})
     failed = sum(1 for s in status.values() if s == "error")
     result = ImportResult(analysis.path.name, analysis.sheet, reports, ex.notes,
                           skipped=ex.skipped, all_or_nothing=all_or_nothing,
-                          analysis=analysis, legacy=ex.legacy)
+                          analysis=analysis, legacy=ex.legacy,
+                          taken=[ex.rows[k] for k in conflicts
+                                 if ex.rows[k] in take and status[k] != "error"])
     if not dry_run and not (all_or_nothing and failed):
         ok = [k for k in new if status.get(k) != "error"]
         updates = [(k, w) for k, w in merged.items() if status.get(k) != "error"
@@ -450,6 +521,63 @@ def _import(app: App, source: Path | str | Analysis, sheet: str | None,
     return result
 
 
+def _clashes(ex: Extraction, known: dict[int, int], stored: dict[int, Worker],
+             issues: dict[int, list[RowIssue]]) -> dict[int, tuple[str, ...]]:
+    """The rows about a stored worker that disagree with them on the person: position →
+    the identity fields that differ. A column at a time: only the cells unlike the stored
+    value are looked at closely (a file imported again has none), and a cell that could
+    not be read (said already) is not compared."""
+    positions = list(known)
+    people = [stored[known[k]] for k in positions]
+    differ: dict[int, list[str]] = {}
+    for attr in PERSON_FIELDS:
+        column = ex.columns.get(attr)
+        if column is None or not positions:
+            continue
+        olds = list(map(attrgetter(attr), people))
+        news = [column[k] for k in positions]
+        for i in compress(range(len(positions)), map(ne, olds, news)):
+            if not same_value(attr, olds[i], news[i]):
+                differ.setdefault(positions[i], []).append(attr)
+    out = {}
+    for k, fields_ in differ.items():
+        unread = {i.target for i in issues.get(k, ()) if i.severity == "error"}
+        kept = tuple(a for a in fields_ if a not in unread)
+        if kept:
+            out[k] = kept
+    return out
+
+
+def take_rows(app: App, result: ImportResult, rows: Collection[int]) -> list[int]:
+    """After an import, store the file's version of the conflict rows the officer chose
+    (the window asks once the import has run; the command line says ``take`` up front).
+    A row is taken when its conflict is its only error and the stored worker is still as
+    the import read it; returns the rows taken."""
+    chosen = set(rows)
+    wanted = [r for r in result.conflicts if r.row in chosen and r.open_conflict]
+    if not result.stored or not wanted:
+        return []
+    done: list[RowReport] = []
+    with app.db.transaction() as conn:
+        now = repo.load_workers(conn, [r.conflict.worker_id for r in wanted if r.conflict])
+        for r in wanted:
+            conflict = r.conflict
+            assert conflict is not None
+            if now.get(conflict.worker_id) == conflict.before:
+                repo.update_worker(conn, conflict.after)
+                done.append(r)
+        if done:
+            repo.log_processing(conn, "import", result.file, workers=len(done),
+                                detail=f"the file's version taken for {len(done)} rows")
+    for r in done:
+        r.issues = [replace(i, code="import_person_taken", severity="warning")
+                    if isinstance(i, ConflictIssue) else i for i in r.issues]
+        r.status, r.action = "warning", "updated"
+    result.updated += len(done)
+    result.taken = sorted({*result.taken, *(r.row for r in done)})
+    return [r.row for r in done]
+
+
 def _check_new(checker: WorkerChecker, ex: Extraction, attrs: list[str],
                new: list[int]) -> dict[int, list]:
     """The problems of the rows that make new workers, by position: the whole file's
@@ -478,7 +606,9 @@ def write_error_report(app: App, result: ImportResult, out: Path) -> Path:
     headers = _report_headers(analysis)
     text_columns = {c.index for c in columns if c.target
                     and analysis.targets[c.target].kind in ("id", "idcard")}
+    column_of = _column_of(analysis)
     rows = []
+    conflicts: list[xlsx.ConflictLine] = []
     for rep in result.rows:
         source = analysis.data.rows[rep.index] if rep.index < len(analysis.data.rows) else []
         cells = [_report_cell(source[i] if i < len(source) else None, i, text_columns,
@@ -492,15 +622,39 @@ def write_error_report(app: App, result: ImportResult, out: Path) -> Path:
                 text = issue.text(lang) if previous is None else \
                     f"{previous[1]}\n{issue.text(lang)}"
                 marks[issue.column.index] = (severity, text)
+        if rep.conflict is not None:
+            conflicts += _conflict_lines(rep, marks, column_of, lang)
         rows.append(xlsx.ReportRow(rep.row, rep.status, cells, marks, rep.messages(lang)))
     try:
-        xlsx.write_report(out, headers, text_columns, rows, lang)
+        xlsx.write_report(out, headers, text_columns, rows, lang, conflicts)
     except OSError as exc:
         raise UserError("file_unwritable", path=str(out), detail=exc.strerror) from None
     with app.db.transaction() as conn:
         repo.log_processing(conn, "export", out.name, workers=result.failed,
                             detail=f"import error report of {result.file}")
     return out
+
+
+def _conflict_lines(rep: RowReport, marks: dict[int, tuple[str, str]], column_of: Any,
+                    lang: str) -> list[xlsx.ConflictLine]:
+    """A conflict row's both versions for the report's third sheet; each cell that differs
+    from the stored worker also gets the stored value in its comment."""
+    conflict = rep.conflict
+    assert conflict is not None
+    issue = next(i for i in rep.issues if isinstance(i, ConflictIssue))
+    stored = conflict.stored
+    for attr in conflict.fields:
+        column = column_of(attr)
+        if column is None or column is issue.column:
+            continue  # the issue's own cell has the whole sentence already
+        note = say("import_report_stored_value", lang, value=stored[attr] or "-")
+        previous = marks.get(column.index)
+        severity = "error" if issue.severity == "error" or (
+            previous and previous[0] == "error") else "warning"
+        marks[column.index] = (severity, f"{previous[1]}\n{note}" if previous else note)
+    return [xlsx.ConflictLine(rep.row, f"#{conflict.worker_id}", label, old, new,
+                              issue.severity if differs else "")
+            for label, old, new, differs in conflict.lines(lang)]
 
 
 def _report_headers(analysis: Analysis) -> list[str]:

@@ -20,8 +20,7 @@ from typing import Any
 from ..catalog import Catalog
 from ..domain.model import Declaration, DossierState, Employer, Worker
 from ..dossier.build import BuildResult, build_dossier
-from ..dossier.envelope import read_envelope
-from ..dossier.xmlform import form_from_bytes
+from ..dossier.reading import envelope_forms
 from ..printing.texts import say
 from ..storage import repo
 from . import declarations
@@ -273,21 +272,20 @@ def _stored_envelope(app: App, decl: Declaration) -> bytes | None:
 
 def _forms_of(app: App, envelope: bytes) -> BuildResult:
     """The forms' values read back from the envelope itself: the paper says exactly what
-    the XML says, whatever was edited since in the workers' records."""
-    by_root = {spec.root: spec for spec in app.catalog.forms.values()}
-    forms = [form_from_bytes(by_root[f.form], f.content)
-             for f in read_envelope(envelope).files if f.form in by_root]
-    return BuildResult(forms=forms)
+    the XML says, whatever was edited since in the workers' records, and a dossier signed
+    or sent in an older layout prints as it was sent (dossier.reading)."""
+    return BuildResult(forms=envelope_forms(app.catalog, envelope))
 
 
 def _built_for_preview(app: App, decl: Declaration,
                        workers: dict[int, Worker]) -> tuple[BuildResult, bytes]:
-    """As ``_built``, storing nothing: a draft's envelope is built in memory only."""
+    """As ``_built``, storing nothing: a draft's envelope is built in memory only, and read
+    back like a stored one."""
     stored = _stored_envelope(app, decl)
     if stored is not None:
         return _forms_of(app, stored), stored
     result = _checked(app, decl, workers)
-    return result, result.envelope
+    return _forms_of(app, result.envelope), result.envelope
 
 
 def _built(app: App, decl: Declaration,
@@ -301,12 +299,13 @@ def _built(app: App, decl: Declaration,
         return _forms_of(app, stored), stored
     if decl.state == DossierState.DRAFT:
         result = declarations.validate(app, decl.id)
-    else:  # validated before envelopes were kept: rebuild it from the stored lines
+    else:  # validated before envelopes were kept, or its envelope dropped by migration
+        # 0004 to be made again in the exchange's layout: rebuilt from the stored lines
         full, loaded = declarations.load(app, decl.id) if workers is None else (decl, workers)
         result = _checked(app, full, loaded)
         with app.db.transaction() as conn:
             repo.put_artifact(conn, decl.id, "envelope", result.envelope)
-    return result, result.envelope
+    return _forms_of(app, result.envelope), result.envelope
 
 
 def print_dossier(app: App, decl_id: int, *, reason: str, out: Path | None = None,

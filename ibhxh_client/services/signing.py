@@ -21,6 +21,7 @@ from ..signing import (
     find_modules,
     list_tokens,
     open_signer,
+    pin_state,
     preflight,
     sign_dossier,
     verify_dossier,
@@ -49,7 +50,9 @@ class SignResult:
 
 
 def token_report(module_setting: str | None = None, lang: str = "vi") -> list[dict[str, Any]]:
-    """Every module found, its tokens, their PIN state and certificates, days to expiry."""
+    """Every module found, its tokens, their PIN state (``pin``: OK, COUNT_LOW, FINAL_TRY
+    or LOCKED; ``pin_text``: what the token's flags say, in ``lang``) and certificates,
+    days to expiry."""
     now = dt.datetime.now(dt.UTC)
     out = []
     for path in find_modules(module_setting):
@@ -60,6 +63,7 @@ def token_report(module_setting: str | None = None, lang: str = "vi") -> list[di
                     "slot": t.slot_id, "label": t.label, "serial": t.serial,
                     "manufacturer": t.manufacturer, "model": t.model,
                     "pin": t.pin_status.name,
+                    "pin_text": pin_state(t.pin_status, lang),
                     "certificates": [{
                         "subject": c.subject, "issuer": c.issuer, "serial": c.serial,
                         "tax_code": c.tax_code, "fingerprint": c.fingerprint,
@@ -138,12 +142,16 @@ def sign(app: App, decl_id: int, signer: Signer,
         raise UserError("cert_other_unit", exit_code=TOKEN_EXIT, cert=info.tax_code,
                         unit=employer.tax_code)
     result = validate(app, decl_id)
+    # One signature per form file and one for the envelope, all with this one signer (one
+    # token session, one PIN), however many workers the dossier has.
+    places = {"place_of": app.catalog.signature_place,
+              "envelope_place": app.catalog.envelope.signature_path}
     try:
         signed = sign_dossier(result.envelope, signer,
-                              signing_time=now or dt.datetime.now(dt.UTC))
+                              signing_time=now or dt.datetime.now(dt.UTC), **places)
     except SigningError as exc:
         raise _user(exc) from None
-    verdict = verify_dossier(signed)
+    verdict = verify_dossier(signed, **places)
     if not verdict.valid:  # never store a dossier we could not verify ourselves
         raise UserError("signature_invalid", exit_code=TOKEN_EXIT,
                         detail="; ".join(verdict.messages(app.lang)))
@@ -190,7 +198,8 @@ def verify_file(path: Path, trusted: list[x509.Certificate], lang: str = "vi") -
     """The verdict on a signed envelope (both levels) or a single signed form."""
     data = read_bytes(path)
     if b"<Hoso" in data[:4096]:
-        verdict = verify_dossier(data, trusted_cas=trusted or None)
+        # Files made before the exchange's DoDaiFile was followed declared byte lengths.
+        verdict = verify_dossier(data, trusted_cas=trusted or None, byte_lengths=True)
         cert = verdict.envelope.certificate
         return {"valid": verdict.valid, "reasons": verdict.messages(lang),
                 "signer": cert.subject if cert else None,

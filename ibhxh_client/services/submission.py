@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ import keyring
 from keyring.errors import KeyringError, NoKeyringError
 from sqlalchemy import Connection, func, insert, select, update
 
+from ..catalog import Catalog
 from ..domain.ids import check_unit_code
 from ..domain.model import DossierState
 from ..gateway import errors as E
@@ -37,7 +38,7 @@ from ..gateway import protocol as P
 from ..gateway.client import GatewayClient, RetryPolicy, Timeouts, load_ca_pem, normalise_url
 from ..gateway.messages import say
 from ..gateway.receipt import read_stored_receipt, verify_receipt
-from ..gateway.result import read_stored_result, verify_result
+from ..gateway.result import Reason, read_stored_result, verify_result
 from ..signing.errors import SigningError
 from ..signing.signer import Signer
 from ..storage import repo
@@ -57,6 +58,7 @@ _DOSSIER_REFUSED = {P.ErrorCode.ENVELOPE_INVALID, P.ErrorCode.IDEMPOTENCY_CONFLI
 _EXIT_CODES = {P.ErrorCode.ENVELOPE_INVALID: 1, P.ErrorCode.IDEMPOTENCY_CONFLICT: 1,
                P.ErrorCode.LOGIN_FAILED: 2, P.ErrorCode.TRIAL_DISABLED: 2,
                P.ErrorCode.UNAUTHORIZED: 2, P.ErrorCode.CHALLENGE_EXPIRED: 2,
+               P.ErrorCode.REGISTRATION_STOPPED: 2,
                P.ErrorCode.CERTIFICATE_REFUSED: 3, P.ErrorCode.UNIT_MISMATCH: 3}
 
 
@@ -138,7 +140,8 @@ def _configured(app: App) -> GatewaySettings:
     return conf
 
 
-def _read_ca(path: Path) -> str:
+def read_ca_file(path: Path) -> str:
+    """The PEM text of a CA file given for a gateway, checked to hold certificates."""
     try:
         pem = path.read_text("ascii")
         load_ca_pem(pem)
@@ -165,7 +168,7 @@ def login(app: App, url: str, unit_code: str, *, password: str | None = None,
         raise SubmissionError("bad_unit_code", exit_code=2, unit=unit_code)
     if (password is None) == (signer is None):
         raise ValueError("give a password or a signer")
-    ca_pem = _read_ca(Path(ca_file)) if ca_file else None
+    ca_pem = read_ca_file(Path(ca_file)) if ca_file else None
     before = settings(app)
     if ca_file is None and before is not None and before.url == url:
         ca_pem, ca_file = before.ca_pem, before.ca_path or None  # the same gateway again
@@ -183,28 +186,58 @@ def login(app: App, url: str, unit_code: str, *, password: str | None = None,
         client.close()
     method = "password" if password is not None else "certificate"
     if password is not None:
-        name = keyring_user(url, unit_code)
-        try:
-            keyring.set_password(KEYRING_SERVICE, name, password)
-        except NoKeyringError as exc:
-            if not _training_sandbox(url):
-                raise SubmissionError("no_keyring", exit_code=2,
-                                      detail=type(exc).__name__) from None
-            fallback_put(name, password)  # the local training sandbox's shared password
-        except KeyringError as exc:
+        keep_password(url, unit_code, password)
+    remember(app, url, unit_code, method, ca_pem, str(ca_file or ""))
+    return {"gateway": url, "unit_code": unit_code, "login": method,
+            "gateway_name": info.gateway, "sandbox": info.sandbox,
+            "ca_file": str(ca_file) if ca_file else None}
+
+
+def keep_password(url: str, unit_code: str, password: str) -> None:
+    """Keep a unit's trial password for a gateway in the OS keyring (the local training
+    sandbox's may go to the user's key folder on a machine without one)."""
+    name = keyring_user(url, unit_code)
+    try:
+        keyring.set_password(KEYRING_SERVICE, name, password)
+    except NoKeyringError as exc:
+        if not _training_sandbox(url):
             raise SubmissionError("no_keyring", exit_code=2,
                                   detail=type(exc).__name__) from None
+        fallback_put(name, password)  # the local training sandbox's password
+    except KeyringError as exc:
+        raise SubmissionError("no_keyring", exit_code=2, detail=type(exc).__name__) from None
+
+
+def stored_password(url: str, unit_code: str) -> str:
+    """The unit's trial password for a gateway, from where ``keep_password`` put it."""
+    name = keyring_user(url, unit_code)
+    try:
+        password = keyring.get_password(KEYRING_SERVICE, name)
+    except NoKeyringError as exc:
+        if not _training_sandbox(url):
+            raise SubmissionError("no_keyring", exit_code=2,
+                                  detail=type(exc).__name__) from None
+        password = fallback_get(name)
+    except KeyringError as exc:
+        raise SubmissionError("no_keyring", exit_code=2, detail=type(exc).__name__) from None
+    if password is None:
+        raise SubmissionError("gateway_password_missing", exit_code=2, unit=unit_code,
+                              url=url)
+    return password
+
+
+def remember(app: App, url: str, unit_code: str, method: str, ca_pem: str | None,
+             ca_path: str) -> None:
+    """Make ``url`` the gateway this data folder sends to, as ``unit_code`` logging in by
+    ``method`` (password | certificate)."""
     values = {"url": url, "unit_code": unit_code, "login": method, "ca_pem": ca_pem,
-              "ca_path": str(ca_file or ""), "updated_at": _now()}
+              "ca_path": ca_path, "updated_at": _now()}
     with app.db.transaction() as conn:
         if conn.execute(select(gateway_settings.c.id)).first():
             conn.execute(update(gateway_settings).where(gateway_settings.c.id == 1)
                          .values(**values))
         else:
             conn.execute(insert(gateway_settings).values(id=1, **values))
-    return {"gateway": url, "unit_code": unit_code, "login": method,
-            "gateway_name": info.gateway, "sandbox": info.sandbox,
-            "ca_file": str(ca_file) if ca_file else None}
 
 
 def _training_sandbox(url: str) -> bool:
@@ -227,19 +260,11 @@ def connect(app: App, *, signer: Signer | None = None, timeouts: Timeouts | None
             raise SubmissionError("signer_needed", exit_code=3, unit=conf.unit_code)
         client.use_certificate(conf.unit_code, signer)
         return client
-    name = keyring_user(conf.url, conf.unit_code)
     try:
-        password = keyring.get_password(KEYRING_SERVICE, name)
-    except NoKeyringError as exc:
-        if not _training_sandbox(conf.url):
-            raise SubmissionError("no_keyring", exit_code=2,
-                                  detail=type(exc).__name__) from None
-        password = fallback_get(name)
-    except KeyringError as exc:
-        raise SubmissionError("no_keyring", exit_code=2, detail=type(exc).__name__) from None
-    if password is None:
-        raise SubmissionError("gateway_password_missing", exit_code=2, unit=conf.unit_code,
-                              url=conf.url)
+        password = stored_password(conf.url, conf.unit_code)
+    except SubmissionError:
+        client.close()
+        raise
     client.use_password(conf.unit_code, password)
     return client
 
@@ -393,10 +418,17 @@ def _send(app: App, client: GatewayClient, conf: GatewaySettings, decl_id: int) 
                             workers=_workers(conn, decl_id), detail=number)
 
 
-def _history_detail(number: str, status: P.DossierStatus, reasons: tuple) -> str:
+def _named(catalog: Catalog, reasons: tuple[Reason, ...]) -> list[Reason]:
+    """The gateway's reasons with each form under the name an officer knows (D02-LT for
+    the exchange's D02-TS), as the catalogue maps them."""
+    return [replace(r, form=catalog.form_name(r.form)) for r in reasons]
+
+
+def _history_detail(catalog: Catalog, number: str, status: P.DossierStatus,
+                    reasons: tuple[Reason, ...]) -> str:
     if status == P.DossierStatus.ACCEPTED:
         return say("accepted_detail", "vi", number=number)
-    shown = [r.message("vi") for r in reasons[:MAX_REASONS_IN_HISTORY]]
+    shown = [r.message("vi") for r in _named(catalog, reasons[:MAX_REASONS_IN_HISTORY])]
     if len(reasons) > MAX_REASONS_IN_HISTORY:
         shown.append(f"… (+{len(reasons) - MAX_REASONS_IN_HISTORY})")
     return say("rejected_detail", "vi", number=number, reasons="; ".join(shown))
@@ -434,7 +466,8 @@ def _poll(app: App, client: GatewayClient, conf: GatewaySettings, decl_id: int) 
             return  # recorded meanwhile by another window or command
         repo.put_artifact(conn, decl_id, "result", data)
         repo.set_state(conn, decl_id, new_state,
-                       detail=_history_detail(number, result.status, result.reasons))
+                       detail=_history_detail(app.catalog, number, result.status,
+                                              result.reasons))
         _set(conn, decl_id, status=DONE, last_error=None, next_try_at=None)
 
 
@@ -590,11 +623,12 @@ def tracking(app: App, decl_id: int) -> dict[str, Any] | None:
     if receipt:
         data = read_stored_receipt(receipt)
         item["receipt"] = {"number": data.number, "received_at": data.received_at,
-                           "agency": data.agency, "forms": [f.code for f in data.forms],
+                           "agency": data.agency,
+                           "forms": [app.catalog.form_name(f.code) for f in data.forms],
                            "chain_checked": data.chain_checked}
     if result:
         res = read_stored_result(result)
         item["result"] = {"status": str(res.status), "processed_at": res.processed_at}
         item["reasons"] = [{**r.to_dict(), "message": r.message(app.lang)}
-                           for r in res.reasons]
+                           for r in _named(app.catalog, res.reasons)]
     return item

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
+from ..domain.messages import say
 from ..domain.model import PartialDate, Worker, WorkerStatus
 from ..domain.text import clean_name, name_sort_key, nfc
 from ..domain.values import parse_money
 from ..storage import repo
 from .app import App, UserError
-from .checks import check_worker
+from .checks import IDENTIFIERS, PERSON_FIELDS, IdentityConflict, check_worker, identity_conflict
 from .files import read_bytes
 
 _FIELDS = {f.name for f in fields(Worker)} - {"id"}
@@ -48,23 +51,69 @@ def make_worker(values: dict[str, Any], row: int | None = None) -> Worker:
     return Worker(birth_date=born, **out)
 
 
-def add(app: App, values: dict[str, Any]) -> Worker:
-    """Add one worker after every check; nothing is stored when one fails."""
+def _owners(conn: Connection, w: Worker) -> dict[int, tuple[Worker, str]]:
+    """The stored workers holding one of ``w``'s identifiers: id → (worker, the first
+    identifier it holds)."""
+    out: dict[int, tuple[Worker, str]] = {}
+    for attr in IDENTIFIERS:
+        key = getattr(w, attr)
+        other = repo.find_worker(conn, key) if key else None
+        if other is not None and other.id is not None:
+            out.setdefault(other.id, (other, attr))
+    return out
+
+
+def conflict_error(conflict: IdentityConflict) -> UserError:
+    """The refusal of a worker whose identifier belongs to another person: both versions
+    in the sentence (in each language), the conflict itself in ``params["conflict"]``."""
+    texts = {}
+    for lang in ("vi", "en"):
+        params = conflict.params(lang)
+        params["key"] = params["key"][:1].upper() + params["key"][1:]
+        texts[lang] = say("worker_conflict", lang, **params)
+    return UserError("worker_conflict", texts=texts, conflict=conflict)
+
+
+def add(app: App, values: dict[str, Any], *, replace_stored: bool = False) -> Worker:
+    """Add one worker after every check; nothing is stored when one fails.
+
+    A BHXH number, CCCD or CMND already stored is refused: as ``worker_conflict`` (both
+    versions shown) when the stored worker is another person (name, birth date or another
+    identifier differ), else ``worker_exists``. With ``replace_stored`` the stored worker
+    takes the values given instead (what is not given is kept) and is returned."""
     w = make_worker(values)
     problems = check_worker(app.catalog, w)
     if problems:
         raise UserError("invalid_data", problems=problems, count=len(problems))
     with app.db.transaction() as conn:
-        for key in (w.bhxh_number, w.cccd):
-            if key and repo.find_worker(conn, key):
-                raise UserError("worker_exists", value=key)
-        repo.add_workers(conn, [w])
-    return w
+        owners = _owners(conn, w)
+        if len(owners) > 1:
+            first, second = sorted(owners)
+            raise UserError("worker_two_owners", first=first, second=second)
+        if not owners:
+            repo.add_workers(conn, [w])
+            return w
+        [(old, attr)] = owners.values()
+        # What is given goes over the stored worker; what is not given is kept.
+        after = replace(old, **{k: getattr(w, k) for k in values
+                                if k in _FIELDS and values[k] not in (None, "")})
+        if not replace_stored:
+            conflict = identity_conflict(old, {a: getattr(w, a) for a in PERSON_FIELDS}, attr,
+                                         after)
+            if conflict is not None:
+                raise conflict_error(conflict)
+            raise UserError("worker_exists", value=getattr(w, attr))
+        problems = check_worker(app.catalog, after)
+        if problems:
+            raise UserError("invalid_data", problems=problems, count=len(problems))
+        repo.update_worker(conn, after)
+        return after
 
 
 def update(app: App, worker_id: int, values: dict[str, Any]) -> Worker:
     """Change a stored worker after every check, as ``add`` checks a new one; an ID number
-    that belongs to another worker is refused."""
+    that belongs to another worker is refused (``worker_conflict`` with both versions
+    when that worker is another person)."""
     w = make_worker(values)
     problems = check_worker(app.catalog, w)
     if problems:
@@ -73,10 +122,14 @@ def update(app: App, worker_id: int, values: dict[str, Any]) -> Worker:
         old = repo.find_worker(conn, f"#{worker_id}")
         if old is None:
             raise UserError("unknown_worker", value=f"#{worker_id}")
-        for key in (w.bhxh_number, w.cccd):
-            other = repo.find_worker(conn, key) if key else None
-            if other is not None and other.id != worker_id:
-                raise UserError("worker_exists", value=key)
+        for other, attr in _owners(conn, w).values():
+            if other.id == worker_id:
+                continue
+            conflict = identity_conflict(other, {a: getattr(w, a) for a in PERSON_FIELDS}, attr,
+                                         w)
+            if conflict is not None:
+                raise conflict_error(conflict)
+            raise UserError("worker_exists", value=getattr(w, attr))
         w.id, w.status = worker_id, old.status
         repo.update_worker(conn, w)
     return w

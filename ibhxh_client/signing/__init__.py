@@ -14,7 +14,7 @@ from ibhxh_client.signing.dossier import (
     verify_dossier,
 )
 from ibhxh_client.signing.errors import SigningError
-from ibhxh_client.signing.pin import PinStatus, pin_message
+from ibhxh_client.signing.pin import PinStatus, pin_message, pin_state
 from ibhxh_client.signing.pkcs12 import Pkcs12Signer, make_demo_pkcs12
 from ibhxh_client.signing.signer import Signer
 from ibhxh_client.signing.token import (
@@ -59,6 +59,7 @@ __all__ = [
     "make_demo_pkcs12",
     "open_signer",
     "pin_message",
+    "pin_state",
     "preflight",
     "sign_dossier",
     "sign_xml",

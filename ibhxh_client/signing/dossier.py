@@ -1,8 +1,12 @@
 """Signing and verifying the whole electronic dossier (DOMAIN.md §5).
 
 Each form inside the envelope (``FileToKhai/NoiDungFile``, base64) is decoded, signed
-into its ``<root>/Cky``, re-encoded (``DoDaiFile`` updated to the signed file's length in
-bytes), and then the envelope is signed into ``/Hoso/CKy_Dvi``.
+into its ``<root>/Cky``, re-encoded (``DoDaiFile`` updated to the length of the new base64
+text, as the exchange counts it), and then the envelope is signed into ``/Hoso/CKy_Dvi``.
+One signature per form file and one for the envelope, whatever the number of workers:
+every worker of a form is in its one file. Where each form is signed is the caller's to
+say (``place_of``, from the form definitions, by exact file name as the exchange looks it
+up); without it, every form is signed into its root's ``Cky``.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +41,9 @@ from ibhxh_client.signing.xmldsig import (
 
 FILES_PATH = "NoiDung/ThongTinHoSo/ToKhais/FileToKhai"
 ENVELOPE_SIGNATURE_ID = "sig-Hoso"
+# A form file's name → the element under its root it is signed in ("Cky"), None when no
+# form has that name.
+PlaceOf = Callable[[str], str | None]
 
 
 def _bad(problem: str) -> E.XmlSigningError:
@@ -77,20 +84,37 @@ def _signature_id(entry: Any, index: int) -> str:
 
 
 def _set_content(entry: Any, data: bytes) -> None:
-    entry.find("NoiDungFile").text = base64.b64encode(data).decode("ascii")
+    text = base64.b64encode(data).decode("ascii")
+    entry.find("NoiDungFile").text = text
     length = entry.find("DoDaiFile")
     if length is None:
         length = etree.Element("DoDaiFile")
         entry.find("NoiDungFile").addprevious(length)
-    length.text = str(len(data))
+    length.text = str(len(text))  # the exchange's DoDaiFile: the base64 text's length
 
 
-def sign_dossier(envelope: bytes, signer: Signer, *, signing_time: dt.datetime) -> bytes:
-    """Sign every XML form of ``envelope`` into its Cky, then the envelope into CKy_Dvi.
+def _container(entry: Any, index: int, place_of: PlaceOf | None) -> str:
+    if place_of is None:
+        return FORM_CONTAINER
+    name = (entry.findtext("TenFile") or "").strip()
+    place = place_of(name)
+    if place is None:  # as the exchange's own signer: an unknown name has no place
+        raise E.XmlSigningError(E.BAD_ENVELOPE, key="unknown_file",
+                                file=name or _name(entry, index))
+    return place
 
-    Non-XML attachments (``LoaiFile`` other than xml) are left as they are and covered by
-    the envelope's signature. Raises bad_envelope, bad_xml, no_container, already_signed
-    and the signer's errors (a pulled token, a wrong re-authentication PIN …); nothing is
+
+def sign_dossier(envelope: bytes, signer: Signer, *, signing_time: dt.datetime,
+                 place_of: PlaceOf | None = None,
+                 envelope_place: str = ENVELOPE_CONTAINER) -> bytes:
+    """Sign every XML form of ``envelope`` into its Cky, then the envelope into CKy_Dvi:
+    ``signer.sign`` is called once per form file and once for the envelope.
+
+    ``place_of`` gives each form's signature element by its TenFile (an unknown name is
+    refused, bad_envelope); ``envelope_place`` the envelope's ("/Hoso/CKy_Dvi"). Non-XML
+    attachments (``LoaiFile`` other than .xml) are left as they are and covered by the
+    envelope's signature. Raises bad_envelope, bad_xml, no_container, already_signed and
+    the signer's errors (a pulled token, a wrong re-authentication PIN …); nothing is
     returned half-signed.
     """
     tree = parse_xml(envelope)
@@ -101,18 +125,20 @@ def sign_dossier(envelope: bytes, signer: Signer, *, signing_time: dt.datetime) 
         if not _is_xml(entry):
             continue
         name = _name(entry, index)
+        container = _container(entry, index, place_of)
         form = _decode(entry, name)
-        signed = sign_xml(form, signer, container=FORM_CONTAINER, signing_time=signing_time,
+        signed = sign_xml(form, signer, container=container, signing_time=signing_time,
                           signature_id=_signature_id(entry, index))
         _set_content(entry, signed)
-    sign_tree(tree, signer, container=ENVELOPE_CONTAINER, signing_time=signing_time,
+    sign_tree(tree, signer, container=envelope_place, signing_time=signing_time,
               signature_id=ENVELOPE_SIGNATURE_ID)
     return serialize(tree)
 
 
 @dataclass(frozen=True)
 class FormVerification:
-    """One form of the dossier: its file name, declared and real length, verdict."""
+    """One form of the dossier: its file name, verdict, and its length as DoDaiFile
+    declares it and as it is (the length of its base64 text, as the exchange counts)."""
 
     name: str
     verification: Verification
@@ -158,11 +184,17 @@ class DossierVerification:
 
 
 def verify_dossier(envelope: bytes, *, trusted_cas: Sequence[x509.Certificate] | None = None,
-                   now: dt.datetime | None = None) -> DossierVerification:
+                   now: dt.datetime | None = None, place_of: PlaceOf | None = None,
+                   envelope_place: str = ENVELOPE_CONTAINER,
+                   byte_lengths: bool = False) -> DossierVerification:
     """Check the envelope's signature and each XML form's, and each DoDaiFile.
 
     Valid only when every signature is valid (see ``xmldsig.verify_xml``) and every
-    declared length equals the decoded file's. Never raises for a bad document.
+    declared length is the length of the file's base64 text; ``byte_lengths`` also takes
+    the decoded file's length in bytes, which this program declared before it followed
+    the exchange (to verify such files as they were made). ``place_of`` and
+    ``envelope_place``: where the forms and the envelope are signed, as for
+    ``sign_dossier``. Never raises for a bad document.
     """
     try:
         tree = parse_xml(envelope)
@@ -170,7 +202,7 @@ def verify_dossier(envelope: bytes, *, trusted_cas: Sequence[x509.Certificate] |
     except E.SigningError as exc:
         bad = Verification(valid=False, code=exc.code, reason=Msg(exc.key, **exc.params))
         return DossierVerification(valid=False, envelope=bad, problems=(bad.reason,))
-    env = verify_tree(tree, container=ENVELOPE_CONTAINER, trusted_cas=trusted_cas, now=now)
+    env = verify_tree(tree, container=envelope_place, trusted_cas=trusted_cas, now=now)
     problems: list[Msg] = []
     if not env.valid:
         problems.append(Msg("verify.envelope", reason=env.reason))
@@ -181,22 +213,24 @@ def verify_dossier(envelope: bytes, *, trusted_cas: Sequence[x509.Certificate] |
         name = _name(entry, index)
         try:
             data = _decode(entry, name)
+            container = _container(entry, index, place_of)
         except E.SigningError as exc:
             verdict = Verification(valid=False, code=exc.code,
                                    reason=Msg(exc.key, **exc.params))
             data = b""
         else:
-            verdict = verify_xml(data, container=FORM_CONTAINER, trusted_cas=trusted_cas,
+            verdict = verify_xml(data, container=container, trusted_cas=trusted_cas,
                                  now=now)
         declared_text = (entry.findtext("DoDaiFile") or "").strip()
         declared = int(declared_text) if declared_text.isdigit() else None
+        actual = len("".join((entry.findtext("NoiDungFile") or "").split()))
         forms.append(FormVerification(name=name, verification=verdict,
-                                      declared_length=declared, actual_length=len(data)))
+                                      declared_length=declared, actual_length=actual))
         if not verdict.valid:
             problems.append(Msg("verify.in_form", file=name, reason=verdict.reason))
-        if declared != len(data):
+        if declared != actual and not (byte_lengths and declared == len(data)):
             problems.append(Msg("verify.form_length", file=name,
-                                declared=declared_text or "-", actual=len(data)))
+                                declared=declared_text or "-", actual=actual))
     if not forms:
         problems.append(Msg("bad_envelope", problem=FILES_PATH))
     unit_tax = (tree.getroot().findtext("NoiDung/ThongTinDonVi/MaSoThue") or "").strip()
@@ -204,7 +238,8 @@ def verify_dossier(envelope: bytes, *, trusted_cas: Sequence[x509.Certificate] |
                                problems=tuple(problems), unit_tax_code=unit_tax or None)
 
 
-def strip_dossier_signatures(envelope: bytes) -> bytes:
+def strip_dossier_signatures(envelope: bytes, *, place_of: PlaceOf | None = None,
+                             envelope_place: str = ENVELOPE_CONTAINER) -> bytes:
     """The envelope in C14N 1.0 with every signature taken out: its own (CKy_Dvi) and each
     form's (Cky), each form re-encoded from its own C14N and DoDaiFile set to match.
 
@@ -212,9 +247,10 @@ def strip_dossier_signatures(envelope: bytes) -> bytes:
     ``strip_dossier_signatures(D)``: signing changes nothing but the signatures.
     """
     tree = parse_xml(envelope)
-    remove_signature(tree, ENVELOPE_CONTAINER)
+    remove_signature(tree, envelope_place)
     for index, entry in enumerate(_files(tree)):
         if _is_xml(entry):
             form = _decode(entry, _name(entry, index))
-            _set_content(entry, strip_signatures(form, container=FORM_CONTAINER))
+            container = _container(entry, index, place_of)
+            _set_content(entry, strip_signatures(form, container=container))
     return canonical(tree)

@@ -16,14 +16,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pin.cancelled": {"vi": "Đã hủy nhập mã PIN; chưa ký gì.",
                       "en": "PIN entry was cancelled; nothing was signed."},
     "pin.incorrect": {"vi": "Mã PIN không đúng.", "en": "The PIN is wrong."},
-    "pin.count_low": {"vi": "Lưu ý: mã PIN đã từng bị nhập sai; nếu nhập sai thêm vài lần, "
-                            "token sẽ bị khóa.",
-                      "en": "Note: a wrong PIN has been entered before; a few more wrong "
-                            "tries will lock the token."},
-    "pin.final_try": {"vi": "Cảnh báo: chỉ còn một lần thử. Nếu nhập sai mã PIN lần nữa, "
-                            "token sẽ bị khóa.",
-                      "en": "Warning: this is the final try. One more wrong PIN will lock "
-                            "the token."},
+    # What the token's flags say, and nothing more: PKCS#11 gives no count of tries left.
+    # CKF_USER_PIN_COUNT_LOW: a wrong PIN since the last good login (not "few tries left").
+    "pin.count_low": {"vi": "Token báo đã nhập sai PIN ít nhất một lần kể từ lần đăng nhập "
+                            "đúng gần nhất.",
+                      "en": "The token reports that a wrong PIN has been entered at least "
+                            "once since the last successful login."},
+    # CKF_USER_PIN_FINAL_TRY: the next wrong PIN locks the token.
+    "pin.final_try": {"vi": "Token báo đây là lần thử cuối cùng: nếu nhập sai mã PIN lần "
+                            "nữa, token sẽ bị khóa.",
+                      "en": "The token reports that this is the final try: one more wrong "
+                            "PIN will lock the token."},
+    "pin.flags_ok": {"vi": "Token không báo lần nhập sai mã PIN nào.",
+                     "en": "The token reports no wrong PIN entry."},
     "pin.locked": {"vi": "Mã PIN của token đã bị khóa do nhập sai quá số lần cho phép; phần "
                          "mềm không gửi mã PIN nữa. Hãy liên hệ nhà cung cấp chữ ký số để "
                          "mở khóa.",
@@ -44,8 +49,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "bằng phần mềm quản lý token của nhà cung cấp.",
                     "en": "The PIN has expired or must be changed before use. Change it "
                           "with the provider's token manager."},
-    "pin.confirm": {"vi": "Hãy xác nhận đã đọc cảnh báo trước khi gửi mã PIN.",
-                    "en": "Confirm that you have read the warning before the PIN is sent."},
+    "pin.confirm": {"vi": "Mã PIN chưa được gửi; hãy xác nhận chắc chắn mã PIN đúng rồi "
+                          "thử lại.",
+                    "en": "The PIN was not sent; confirm that you are sure of the PIN, then "
+                          "try again."},
     # --- modules and tokens ---
     "module_not_found": {
         "vi": "Không tìm thấy thư viện PKCS#11 của token tại '{path}'. Hãy cài trình điều "
@@ -156,6 +163,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "en": "{container} already holds a signature; it is not signed twice."},
     "bad_envelope": {"vi": "Hồ sơ điện tử không đúng cấu trúc: {problem}",
                      "en": "The electronic dossier is malformed: {problem}"},
+    "unknown_file": {"vi": "Hồ sơ điện tử có tệp {file} không phải tờ khai nào đã biết, "
+                           "nên không biết ký vào chỗ nào.",
+                     "en": "The electronic dossier holds a file {file} that is no known "
+                           "form, so there is no place to sign it."},
     # --- verification reasons ---
     "verify.ok": {"vi": "Chữ ký hợp lệ.", "en": "The signature is valid."},
     "verify.no_signature": {"vi": "Không có chữ ký trong {container}.",

@@ -3,6 +3,12 @@
 The library never asks for a PIN (the CLI prompts, the GUI shows a dialog); it reads the
 token flags first and tells the caller what to warn about. ``PinStatus`` is what the flags
 or a login attempt say; ``pin_message`` is the only function that words it.
+
+The two PIN-count flags mean what PKCS#11 says, nothing more (PKCS#11 never gives a count
+of tries left): CKF_USER_PIN_COUNT_LOW is "a wrong PIN was entered at least once since the
+last successful login", worth telling but no reason to hold the PIN back;
+CKF_USER_PIN_FINAL_TRY is "the next wrong PIN locks the token", and only then must the
+user confirm before the PIN is sent.
 """
 
 from __future__ import annotations
@@ -41,8 +47,14 @@ class PinStatus(enum.Enum):
 
     @property
     def needs_warning(self) -> bool:
-        """True when the user must be warned before the PIN is sent."""
+        """True when the flags say something the user should read before sending the PIN
+        (COUNT_LOW: a wrong PIN earlier; FINAL_TRY: the next wrong PIN locks)."""
         return self in (PinStatus.COUNT_LOW, PinStatus.FINAL_TRY)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """True only on the final try: the user must confirm before the PIN is sent."""
+        return self is PinStatus.FINAL_TRY
 
 
 _SEVERITY = {PinStatus.COUNT_LOW: 1, PinStatus.FINAL_TRY: 2, PinStatus.LOCKED: 3}
@@ -62,7 +74,15 @@ def pin_status_from_flags(flags: int) -> PinStatus:
 def pin_message(status: PinStatus, lang: str = "vi") -> str:
     """The sentence for ``status`` in Vietnamese ("vi", the default) or English ("en").
 
-    COUNT_LOW and FINAL_TRY are worded so that they read well both as a warning shown in
-    the PIN dialog before the PIN is sent and after "the PIN is wrong" (what is left).
+    COUNT_LOW and FINAL_TRY say what the token reports, so they read well both in the PIN
+    dialog before the PIN is sent and after "the PIN is wrong".
     """
     return say("pin." + status.value, lang)
+
+
+def pin_state(status: PinStatus, lang: str = "vi") -> str:
+    """The PIN state read from a token's flags, for a list of tokens: the same sentence as
+    ``pin_message`` except OK, which says that the token reports no wrong PIN."""
+    if status is PinStatus.OK:
+        return say("pin.flags_ok", lang)
+    return pin_message(status, lang)

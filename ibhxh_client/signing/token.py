@@ -7,13 +7,14 @@ The flow a caller follows (the CLI prompts, the GUI shows a dialog; the library 
    warnings and the PIN status read from the token flags, *before any PIN is sent*. A
    locked PIN raises ``pin_locked`` here; an expired certificate raises here too.
 3. If ``preflight.pin_status`` is COUNT_LOW or FINAL_TRY, show ``pin_message(status)`` in
-   the PIN dialog.
+   the PIN dialog. COUNT_LOW only says a wrong PIN was entered since the last good login;
+   FINAL_TRY says the next wrong PIN locks the token, and only it needs a confirmation.
 4. ``open_signer(module, pin=…, token_serial=pf.token.serial,
    cert_fingerprint=pf.certificate.fingerprint, acknowledged=pf.pin_status)``. Without
-   ``acknowledged`` a COUNT_LOW/FINAL_TRY token raises ``pin_not_confirmed`` and the PIN
-   is not sent. ``pin`` may instead be a callable ``(Preflight) -> str | None`` that is
-   called after the flags are read (``None`` means cancelled): the warning then travels
-   with the question, Electrum-style.
+   ``acknowledged`` a FINAL_TRY token raises ``pin_not_confirmed`` and the PIN is not
+   sent. ``pin`` may instead be a callable ``(Preflight) -> str | None`` that is called
+   after the flags are read (``None`` means cancelled): the warning then travels with the
+   question, Electrum-style, and the callable is where the confirmation is asked.
 5. ``with signer: sign_dossier(…, signer, …)``. Closing logs out and drops the PIN.
 
 A token is identified by its serial number and the certificate's SHA-256 fingerprint, not
@@ -578,8 +579,9 @@ def open_signer(module_path: str, *, pin: PinSource | None,
     Does all that ``preflight`` does first (so a locked PIN, an expired certificate, no
     token or an ambiguous choice raise before any PIN is used). Then:
 
-    - ``pin`` a string: if the flags say COUNT_LOW or FINAL_TRY and ``acknowledged`` is
-      less severe, raises pin_not_confirmed (with ``pin_status``) without sending it;
+    - ``pin`` a string: if the flags say FINAL_TRY and ``acknowledged`` is not FINAL_TRY,
+      raises pin_not_confirmed (with ``pin_status``) without sending it; COUNT_LOW (a
+      wrong PIN earlier) needs no acknowledgement;
     - ``pin`` a callable: called with the ``Preflight`` (its ``pin_status`` and
       ``warnings`` belong in the dialog); returning ``None`` raises pin_cancelled;
     - ``pin`` ``None`` or "" on a token with a PIN pad (protected authentication path):
@@ -601,7 +603,7 @@ def open_signer(module_path: str, *, pin: PinSource | None,
         pin = pin(pf)
         if pin is None:
             raise E.pin_cancelled()
-    elif status.needs_warning and acknowledged.severity < status.severity:
+    elif status.needs_confirmation and acknowledged.severity < status.severity:
         raise E.PinError(E.PIN_NOT_CONFIRMED, pin_status=status)
     token_obj = pf._token_obj
     secret: Any = pin

@@ -232,3 +232,35 @@ outbox = Table(
     Index("ix_outbox_idempotency_key", "idempotency_key", unique=True),
     Index("ix_outbox_status", "status", "next_try_at"),
 )
+
+
+# -- registering for electronic filing (migration 0005) ------------------------------------
+
+# Each registration file the unit made (04_DK-IVAN register, 05_SD-IVAN change, 06_NG-IVAN
+# stop), as signed and sent, and what the gateway answered: the unit's registration state
+# is the last one answered. A file not answered yet (the network was down) stays "ready"
+# and is sent again with the same idempotency key, so the gateway answers it once. A
+# trial password the gateway issues goes to the OS keyring, never here.
+registrations = Table(
+    "registrations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(10), nullable=False),  # register | change | stop
+    Column("form", String(20), nullable=False),  # 04_DK-IVAN | 05_SD-IVAN | 06_NG-IVAN
+    Column("gateway_url", String(300), nullable=False),
+    Column("ca_pem", Text, nullable=True),  # the gateway's CA, as given (public data)
+    Column("ca_path", String(500), nullable=False, default=""),
+    Column("unit_code", String(10), nullable=False),
+    Column("tax_code", String(14), nullable=False),
+    Column("idempotency_key", String(64), nullable=False),
+    Column("status", String(10), nullable=False),  # ready, sending, answered, refused
+    Column("signed_by", String(300), nullable=False, default=""),  # "" for a trial unit
+    Column("sha256", String(64), nullable=False),
+    _enc("registrations", "content", "bytes", nullable=False),  # the file as sent
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", String(40), nullable=True),  # an error code, never a message
+    Column("reference", String(40), nullable=True),  # the gateway's number for it
+    Column("answer", Text, nullable=True),  # the answer as JSON, without any password
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_registrations_idempotency_key", "idempotency_key", unique=True),
+)

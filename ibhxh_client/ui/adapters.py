@@ -77,12 +77,34 @@ def import_workers(app: App, path: Path | Any, lang: str = "vi",
     remembered by the service for files of the same layout."""
     result = import_svc.import_workers(app, path, mapping=mapping)
     file = Path(getattr(path, "path", path))
-    if result.failed:  # the rows to correct, marked in red, beside the file
-        import_svc.write_error_report(app, result, file.with_name(f"{file.stem}-loi.xlsx"))
+    report = file.with_name(f"{file.stem}-loi.xlsx") if result.failed else None
+    if report is not None:  # the rows to correct, marked in red, beside the file
+        import_svc.write_error_report(app, result, report)
+    return _import_outcome(result, lang, report)
+
+
+def _import_outcome(result: Any, lang: str, report: Path | None) -> dict[str, Any]:
+    """What the window shows of an import: the counts and summary, the failed rows but
+    those refused only for disagreeing with a stored worker, which are ``conflicts`` to
+    ask about ((row, IdentityConflict)); ``result`` and ``report`` for ``take_import_rows``."""
     return {"added": result.added, "updated": result.updated, "failed": result.failed,
             "summary": result.summary(lang),
             "rows": [f"{r.row}: " + "; ".join(r.messages(lang))
-                     for r in result.rows.noted() if r.status == "error"][:50]}
+                     for r in result.rows.noted()
+                     if r.status == "error" and not r.open_conflict][:50],
+            "conflicts": [(r.row, r.conflict) for r in result.conflicts if r.open_conflict],
+            "result": result, "report": report}
+
+
+def take_import_rows(app: App, outcome: dict[str, Any], rows: list[int],
+                     lang: str = "vi") -> dict[str, Any]:
+    """Store the file's version of the conflict rows the officer chose after an import
+    (``import_workers``'s outcome); the error report beside the file is written again."""
+    result, report = outcome["result"], outcome["report"]
+    import_svc.take_rows(app, result, rows)
+    if report is not None:
+        import_svc.write_error_report(app, result, report)
+    return _import_outcome(result, lang, report)
 
 
 # -- declarations -----------------------------------------------------------------------
@@ -117,7 +139,7 @@ class CheckResult:
     """What the editor shows after each edit: totals, forms, problems."""
 
     summary: Any
-    forms: list[tuple[str, int]]  # form code, how many files
+    forms: list[tuple[str, int]]  # form code, how many declarations (TK1-TS: per worker)
     problems: list[Any]
 
 
@@ -125,8 +147,9 @@ def check_draft(app: App, decl: Declaration, workers: dict[int, Worker]) -> Chec
     """Build the dossier as ``validate`` would, without storing anything."""
     result = decls.preview(app, decl, workers)
     counts: dict[str, int] = {}
-    for data in result.forms:
-        counts[data.spec.code] = counts.get(data.spec.code, 0) + 1
+    for data in result.forms:  # TK1-TS: one file, one declaration per row (per worker)
+        each = len(data.rows) if data.spec.per == "row" else 1
+        counts[data.spec.code] = counts.get(data.spec.code, 0) + each
     return CheckResult(result.summary, list(counts.items()), list(result.problems))
 
 

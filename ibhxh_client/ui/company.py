@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..services.app import UserError
 from ..services.checks import EMPLOYER_REQUIRED, fields_of
 from . import adapters
 from .i18n import translate
-from .widgets import Debounce, FieldDef, FieldPanel, def_from_spec, hint, restyle, title
+from .widgets import (
+    Debounce,
+    FieldDef,
+    FieldPanel,
+    FormScroll,
+    def_from_spec,
+    hint,
+    restyle,
+    title,
+)
 
 ORDER = ("name", "unit_code", "tax_code", "agency_code", "unit_type", "address", "province",
          "phone", "email", "licence_number", "licence_date", "payment_mode", "bank_account",
@@ -68,14 +77,7 @@ class CompanyScreen(QWidget):
             "as you type; fields marked * are required."), self))
         self.panel = FieldPanel(employer_fields(ctx), self)
         self.panel.setMaximumWidth(900)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        inner = QWidget()
-        row = QHBoxLayout(inner)
-        row.addWidget(self.panel, 3)
-        row.addStretch(1)
-        scroll.setWidget(inner)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(FormScroll(self.panel, self), 1)
         self.status = QLabel(self)
         self.status.setObjectName("company_status")
         self.status.setWordWrap(True)

@@ -47,7 +47,18 @@ from ..services.app import UserError
 from . import adapters, tasks
 from .i18n import lang, translate
 from .lines import COLUMNS, FIELD_COLUMN, LinesModel, PlanDelegate, draft_cell, draft_key
-from .widgets import Debounce, ListModel, compact, error_message, hint, restyle, show_error, title
+from .widgets import (
+    Debounce,
+    ListModel,
+    compact,
+    error_message,
+    fit_columns,
+    fit_screen,
+    hint,
+    restyle,
+    show_error,
+    title,
+)
 from .worker_table import WorkerTableModel, load_index
 
 ROOT = QModelIndex()
@@ -155,7 +166,7 @@ class WorkerPicker(QDialog):
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Add workers to the declaration"))
-        self.resize(900, 560)
+        fit_screen(self, 900, 560)
         col = QVBoxLayout(self)
         col.addWidget(hint(self.tr("Type part of a name (no accents needed) or a full "
                                    "BHXH/CCCD number; select one or more workers (Ctrl or "
@@ -176,7 +187,7 @@ class WorkerPicker(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 220)
+        fit_columns(self.table, self.model.widths(self.fontMetrics()))
         col.addWidget(self.table, 1)
         buttons = QDialogButtonBox(self)
         self.ok = buttons.addButton(self.tr("Add"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -253,14 +264,10 @@ class Editor(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
-        header.setMinimumHeight(self.fontMetrics().height() * 2 + 10)
-        widths = (40, 190, 110, 150, 110, 80, 110, 130, 120, 100, 90, 90, 70, 120, 100, 160,
-                  120)
-        for c, w in enumerate(widths):
-            self.table.setColumnWidth(c, w)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        # the form's names wrap onto two lines; a column is never narrower than its name
+        fit_columns(self.table, (40, 190, 110, 150, 110, 80, 110, 130, 120, 100, 90, 90, 70,
+                                 120, 100, 160, 120))
 
         lower = QSplitter(Qt.Orientation.Horizontal, self)
         totals_box = QGroupBox(self.tr("Contributions for the period"), self)
@@ -676,8 +683,7 @@ class DeclarationsScreen(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.verticalHeader().setVisible(False)
         self.list.horizontalHeader().setStretchLastSection(True)
-        for c, w in enumerate((60, 560, 90, 70, 160)):
-            self.list.setColumnWidth(c, w)
+        fit_columns(self.list, (60, 560, 90, 70, 160))
         col.addWidget(self.list, 1)
         col.addWidget(hint(self.tr("Enter or a double click opens a dossier. A draft can be "
                                    "changed; a signed or sent one can only be read."), page))

@@ -1,6 +1,6 @@
-"""The first run: a short setup (company, token, gateway), or demo data to try the
-program out (the demo company, its workers and a draft, the demo certificate, and the
-sandbox gateway started in the background)."""
+"""The first run: a short setup (company, token, gateway, the registration for
+electronic filing), or demo data to try the program out (the demo company, its workers
+and a draft, the demo certificate, and the sandbox gateway started in the background)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -26,9 +25,9 @@ from ..services.app import UserError
 from . import adapters, sandbox, tasks
 from .company import employer_fields, employer_values
 from .i18n import lang
-from .widgets import FieldPanel, error_message, hint, title
+from .widgets import FieldPanel, FormScroll, error_message, fit_screen, hint, title
 
-WELCOME, COMPANY, TOKEN, GATEWAY, BUSY = range(5)
+WELCOME, COMPANY, TOKEN, GATEWAY, REGISTER, BUSY = range(6)
 
 
 def needs_setup(ctx: Any) -> bool:
@@ -57,7 +56,7 @@ class FirstRunDialog(QDialog):
         self.ctx = ctx
         self.setObjectName("first_run")
         self.setWindowTitle(self.tr("Welcome to iBHXH"))
-        self.resize(760, 520)
+        fit_screen(self, 760, 520)
         col = QVBoxLayout(self)
         self.pages = QStackedWidget(self)
         col.addWidget(self.pages, 1)
@@ -65,6 +64,7 @@ class FirstRunDialog(QDialog):
         self._company()
         self._token()
         self._gateway()
+        self._register()
         self._busy()
         nav = QHBoxLayout()
         self.message = QLabel(self)
@@ -105,8 +105,9 @@ class FirstRunDialog(QDialog):
         self.demo_button.setObjectName("start_demo")
         self.demo_button.setMinimumHeight(48)
         col.addWidget(self.setup_button)
-        col.addWidget(hint(self.tr("Three short steps: the company's profile, the USB token, "
-                                   "the gateway account."), page))
+        col.addWidget(hint(self.tr("Four short steps: the company's profile, the USB token, "
+                                   "the gateway, the registration for electronic filing."),
+                           page))
         col.addSpacing(8)
         col.addWidget(self.demo_button)
         col.addWidget(hint(self.tr("A demo company with 25 workers and a draft declaration, "
@@ -120,22 +121,19 @@ class FirstRunDialog(QDialog):
     def _company(self) -> None:
         page = QWidget(self)
         col = QVBoxLayout(page)
-        col.addWidget(title(self.tr("1/3 · The company"), page))
+        col.addWidget(title(self.tr("1/4 · The company"), page))
         col.addWidget(hint(self.tr("As on the business licence and the last Social Security "
                                    "notice. Fields marked * are required."), page))
         self.panel = FieldPanel(employer_fields(self.ctx), page)
         self.panel.set_values(self.ctx.drafts.load("employer") or employer_values(None))
         self.panel.typed.connect(lambda: self.ctx.drafts.save("employer", self.panel.values()))
-        scroll = QScrollArea(page)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.panel)
-        col.addWidget(scroll, 1)
+        col.addWidget(FormScroll(self.panel, page), 1)
         self.pages.addWidget(page)
 
     def _token(self) -> None:
         page = QWidget(self)
         col = QVBoxLayout(page)
-        col.addWidget(title(self.tr("2/3 · The USB token"), page))
+        col.addWidget(title(self.tr("2/4 · The USB token"), page))
         col.addWidget(hint(self.tr("Plug in the company's USB token and press Find. The "
                                    "program knows the drivers of Viettel-CA, VNPT-CA, "
                                    "BKAV-CA, FPT-CA and others; if yours is not found, give "
@@ -158,7 +156,7 @@ class FirstRunDialog(QDialog):
     def _gateway(self) -> None:
         page = QWidget(self)
         col = QVBoxLayout(page)
-        col.addWidget(title(self.tr("3/3 · The gateway"), page))
+        col.addWidget(title(self.tr("3/4 · The gateway"), page))
         self.use_sandbox = QRadioButton(self.tr("&Sandbox gateway on this computer (to "
                                                 "practise first)"), page)
         self.use_real = QRadioButton(self.tr("The Social Security &gateway"), page)
@@ -183,6 +181,29 @@ class FirstRunDialog(QDialog):
         self.url.textEdited.connect(lambda _t: self.use_real.setChecked(True))
         self.pages.addWidget(page)
 
+    def _register(self) -> None:
+        from .registration import RegistrationPanel, sandbox_target
+
+        page = QWidget(self)
+        col = QVBoxLayout(page)
+        col.addWidget(title(self.tr("4/4 · Registering for electronic filing"), page))
+        col.addWidget(hint(self.tr(
+            "Before its first electronic dossier the unit registers with the gateway "
+            "(form 04/ĐK-IVAN), signed with its digital certificate. A unit without one "
+            "yet asks for a trial password instead. This can also be done later under "
+            "Settings."), page))
+
+        def target() -> Any:
+            if self.ctx.prefs.gateway_mode == "sandbox":
+                return sandbox_target(self.ctx)
+            url = self.ctx.prefs.gateway_url or None
+            return lambda: (url, None)
+
+        self.registration = RegistrationPanel(self.ctx, target, page, first_run=True)
+        col.addWidget(self.registration)
+        col.addStretch(1)
+        self.pages.addWidget(page)
+
     def _busy(self) -> None:
         page = QWidget(self)
         col = QVBoxLayout(page)
@@ -201,9 +222,9 @@ class FirstRunDialog(QDialog):
     def go(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
         self.message.setText("")
-        self.back_button.setVisible(page in (COMPANY, TOKEN, GATEWAY))
-        self.next_button.setVisible(page in (COMPANY, TOKEN, GATEWAY))
-        self.next_button.setText(self.tr("&Finish") if page == GATEWAY else self.tr("&Next >"))
+        self.back_button.setVisible(page in (COMPANY, TOKEN, GATEWAY, REGISTER))
+        self.next_button.setVisible(page in (COMPANY, TOKEN, GATEWAY, REGISTER))
+        self.next_button.setText(self.tr("&Finish") if page == REGISTER else self.tr("&Next >"))
         self.close_button.setEnabled(page != BUSY)
         if page == COMPANY:
             self.panel.focus("name")
@@ -211,6 +232,10 @@ class FirstRunDialog(QDialog):
             self.find_tokens()
         elif page == WELCOME:
             self.setup_button.setFocus()
+        elif page == REGISTER:
+            self.registration.choose_default(self.ctx.prefs.gateway_mode == "sandbox")
+            self.registration.refresh()
+            self.registration.register_button.setFocus()
 
     def back(self) -> None:
         self.go(max(WELCOME, self.pages.currentIndex() - 1))
@@ -232,6 +257,9 @@ class FirstRunDialog(QDialog):
             self.go(GATEWAY)
         elif page == GATEWAY:
             self.finish_gateway()
+        elif page == REGISTER and self.registration.job is None:
+            self.ctx.prefs.set("setup_done", True)
+            self.accept()
 
     def later(self) -> None:
         self.ctx.prefs.set("setup_done", True)
@@ -267,8 +295,7 @@ class FirstRunDialog(QDialog):
         if self.use_sandbox.isChecked():
             self.ctx.prefs.set("gateway_mode", "sandbox")
             sandbox.start(self.ctx)
-            self.ctx.prefs.set("setup_done", True)
-            self.accept()
+            self.go(REGISTER)
             return
         sub = adapters.submission()
         e = adapters.get_employer(self.ctx.app)
@@ -276,7 +303,10 @@ class FirstRunDialog(QDialog):
         self.password.clear()
         self.ctx.prefs.set("gateway_mode", "gateway")
         self.ctx.prefs.set("gateway_url", url)
-        if sub is None or e is None or not url or not password:
+        if sub is not None and e is not None and url and not password:
+            self.go(REGISTER)  # a new account: the unit registers (a password is one)
+            return
+        if sub is None or e is None or not url:
             self.ctx.prefs.set("setup_done", True)
             self.accept()
             return

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .widgets import hint, restyle, title
+from .widgets import fit_screen, hint, restyle, title
 
 SAMPLES = 3  # values shown per column
 SAMPLE_ROWS = 30  # rows looked at for them
@@ -115,7 +115,7 @@ class MappingDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         col.addWidget(buttons)
-        self.resize(760, min(560, 200 + 44 * len(self.columns)))
+        fit_screen(self, 760, min(560, 200 + 44 * len(self.columns)))
         self._update()
 
     def choose(self, index: int, target: str | None) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from . import adapters, tasks
 from .i18n import lang
-from .widgets import error_message, hint, restyle
+from .widgets import error_message, fit_screen, hint, restyle
 
 
 class PaperDialog(QDialog):
@@ -93,7 +93,7 @@ class PaperDialog(QDialog):
                 self.status.setText(error_message(exc))
 
         dialog.paintRequested.connect(paint)
-        dialog.resize(1000, 700)
+        fit_screen(dialog, 1000, 700)
         # The preview's own Print button goes through our print dialog, so the print is
         # made and recorded by services.printing like any other.
         wanted = {"print": False}

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..signing import PinStatus, pin_message
+from ..signing import pin_message
 from .i18n import lang
 
 
@@ -78,8 +79,10 @@ def open_pin_dialog(parent: QWidget, preflight: Any, bridge: PinBridge,
 
 
 class PinDialog(QDialog):
-    """The PIN, with what the officer must know before sending it: a token close to
-    locking (count low, final try), certificate warnings, a PIN pad on the reader."""
+    """The PIN, with what the officer must know before sending it: what the token's flags
+    report (a wrong PIN earlier, the final try), certificate warnings, a PIN pad on the
+    reader. Only on the final try must the officer tick a confirmation before Sign is
+    enabled; a wrong PIN earlier is said, and the right PIN signs as usual."""
 
     def __init__(self, preflight: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,7 +104,7 @@ class PinDialog(QDialog):
         self.warning.setWordWrap(True)
         self.warning.setProperty("role", "error")
         lines = []
-        if status in (PinStatus.COUNT_LOW, PinStatus.FINAL_TRY):
+        if status.needs_warning:
             lines.append(pin_message(status, lang()))
         lines += [w.message(lang()) for w in preflight.warnings]
         self.warning.setText("\n".join(lines))
@@ -123,9 +126,14 @@ class PinDialog(QDialog):
             label.setBuddy(self.field)
             col.addWidget(label)
             col.addWidget(self.field)
-        if status == PinStatus.FINAL_TRY:
+        self.confirm: QCheckBox | None = None
+        if status.needs_confirmation:
             col.addWidget(QLabel(self.tr("If you are not sure of the PIN, press Cancel and "
                                          "ask whoever holds the token."), self))
+            self.confirm = QCheckBox(self.tr("I am &sure of the PIN: send it on this final "
+                                             "try"), self)
+            self.confirm.setObjectName("pin_confirm")
+            col.addWidget(self.confirm)
         buttons = QDialogButtonBox(self)
         self.ok = buttons.addButton(self.tr("Sign") if not self.pinpad else
                                     self.tr("Continue"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -136,8 +144,21 @@ class PinDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         col.addWidget(buttons)
+        if self.confirm is not None:
+            self.ok.setEnabled(False)
+            self.confirm.toggled.connect(self.ok.setEnabled)
         self.setMinimumWidth(440)
         self.field.setFocus()
+
+    @property
+    def confirmed(self) -> bool:
+        """True unless this is the final try and the confirmation is not ticked."""
+        return self.confirm is None or self.confirm.isChecked()
+
+    def accept(self) -> None:
+        """Sign only once the final try is confirmed (Enter cannot skip the tick box)."""
+        if self.confirmed:
+            super().accept()
 
     def take_pin(self) -> str:
         """The PIN typed, once: the field is emptied as it is read."""

@@ -19,6 +19,7 @@ class Running:
 
     def __init__(self) -> None:
         self.ready = threading.Event()
+        self.configured = threading.Event()  # the first connection was tried (or skipped)
         self.server: Any = None
         self.error: BaseException | None = None
         self.password = ""
@@ -61,6 +62,7 @@ def start(ctx: Any) -> Running | None:
             running.error = exc
             log.exception("the sandbox gateway did not start")
             running.ready.set()
+            running.configured.set()
             return
         running.ready.set()
         try:
@@ -69,6 +71,8 @@ def start(ctx: Any) -> Running | None:
             running.error = exc
             log.warning("the data folder could not log in to the sandbox gateway: %s",
                         getattr(exc, "code", type(exc).__name__))
+        finally:
+            running.configured.set()
 
     running.password = password
     threading.Thread(target=boot, name="sandbox-start", daemon=True).start()
@@ -108,6 +112,10 @@ def configure(app: Any, running: Running, password: str | None = None) -> bool:
     server = running.server
     if conf is not None and conf.url == server.url.rstrip("/") and conf.unit_code == e.unit_code:
         return True
+    from ..services import registration
+
+    if registration.state(app)["gateway"] == server.url.rstrip("/"):
+        return True  # registered there: its account, not the shared trial password
     sub.login(app, server.url, e.unit_code, password=password or running.password,
               ca_file=server.ca_file)
     return True

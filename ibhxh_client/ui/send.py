@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.model import DossierState
-from ..domain.text import vnd
+from ..domain.text import counted, vnd
 from ..services import declarations as decls
 from ..services import signing as signing_svc
 from ..services.app import UserError
@@ -595,7 +595,7 @@ class SendScreen(QWidget):
         rows = [(self.tr("Dossier number"), f"<b>{number}</b>"),
                 (self.tr("Received at"), when(receipt.get("received_at"))),
                 (self.tr("Agency"), receipt.get("agency", "—")),
-                (self.tr("Forms"), ", ".join(receipt.get("forms", [])) or "—"),
+                (self.tr("Forms"), counted(receipt.get("forms", [])) or "—"),
                 (self.tr("State"), state_text(tracking.get("state", "sent")))]
         signed = out.get("signed")
         if signed is not None:

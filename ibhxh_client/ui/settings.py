@@ -1,5 +1,5 @@
 """The Settings screen: language, data folder (backup and restore), token module, gateway,
-diagnostics."""
+the registration for electronic filing, diagnostics."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from . import adapters, i18n, tasks
 from .i18n import lang
-from .widgets import error_message, hint, title
+from .widgets import error_message, fit_screen, hint, title
 
 
 class SettingsScreen(QWidget):
@@ -209,6 +209,17 @@ class SettingsScreen(QWidget):
                                         .format(url=conf.url, unit=conf.unit_code, how=how))
         col.addWidget(box)
 
+        # registration for electronic filing (04_DK-IVAN, 05_SD-IVAN, 06_NG-IVAN)
+        from .registration import RegistrationPanel
+
+        box = QGroupBox(self.tr("Registration for electronic filing"), inner)
+        box.setObjectName("registration_group")
+        row_box = QVBoxLayout(box)
+        self.registration = RegistrationPanel(ctx, self._registration_target, box)
+        self.registration.changed.connect(self._registered)
+        row_box.addWidget(self.registration)
+        col.addWidget(box)
+
         # support
         box = QGroupBox(self.tr("Support"), inner)
         row = QHBoxLayout(box)
@@ -377,8 +388,8 @@ class SettingsScreen(QWidget):
             if entry.get("error"):
                 lines.append(entry["error"])
             for t in entry["tokens"]:
-                lines.append(self.tr("Token {label} (serial {serial}), PIN {pin}").format(
-                    label=t["label"], serial=t["serial"], pin=t["pin"]))
+                lines.append(self.tr("Token {label} (serial {serial}). {pin}").format(
+                    label=t["label"], serial=t["serial"], pin=t["pin_text"]))
                 for c in t["certificates"]:
                     lines.append("&nbsp;&nbsp;" + self.tr("{subject}: {days} days to "
                                                           "expiry").format(
@@ -519,6 +530,34 @@ class SettingsScreen(QWidget):
     def _gateway_failed(self, exc: BaseException) -> None:
         self.gateway_result.setText(error_message(exc))
 
+    # -- registration for electronic filing -------------------------------------------------
+
+    def _registration_target(self) -> Any:
+        """Where a registration goes: the sandbox this window runs, or the address and CA
+        file in the gateway group (the configured gateway when empty)."""
+        from .registration import sandbox_target
+
+        if self.sandbox.isChecked():
+            return sandbox_target(self.ctx)
+        url, ca = self.url.text().strip() or None, self.ca.text().strip() or None
+        return lambda: (url, ca)
+
+    def _registered(self, state: dict[str, Any]) -> None:
+        """The gateway answered: the gateway group says where the data folder now sends."""
+        if state.get("state") == "registered":
+            self.unit.setText(state["unit_code"])
+            (self.login_cert if state["method"] == "certificate"
+             else self.login_password).setChecked(True)
+            self.gateway_result.setText(self.tr("Now: {url}, unit {unit}, login by {how}.")
+                                        .format(url=state["gateway"], unit=state["unit_code"],
+                                                how=state["method_name"]))
+        if self.ctx.window is not None:
+            self.ctx.window.update_status()
+
+    def shown(self) -> None:
+        if self.registration.job is None:
+            self.registration.refresh()
+
     # -- support ---------------------------------------------------------------------------
 
     def diagnostics(self) -> tasks.Task:
@@ -555,6 +594,6 @@ class SettingsScreen(QWidget):
         buttons.addButton(self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(dialog.reject)
         col.addWidget(buttons)
-        dialog.resize(800, 560)
+        fit_screen(dialog, 800, 560)
         dialog.open()
         self.report_dialog = dialog

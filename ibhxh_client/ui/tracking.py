@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.messages import state_name
+from ..domain.text import counted
 from ..services import declarations as decls
 from ..services.signing import SIGNABLE
 from . import adapters, tasks
 from .declarations import state_text
 from .i18n import lang, translate
-from .widgets import ListModel, error_message, title
+from .widgets import ListModel, error_message, fit_columns, title
 
 ROOT = QModelIndex()
 SYNC_EVERY_MS = 30_000
@@ -132,8 +133,7 @@ class TrackingScreen(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for c, w in enumerate((50, 80, 80, 60, 150, 170)):
-            self.table.setColumnWidth(c, w)
+        fit_columns(self.table, (50, 80, 80, 60, 150, 170))
         self.details = QTextBrowser(self)
         self.details.setObjectName("tracking_details")
         self.details.setAccessibleName(self.tr("Receipt, result and history"))
@@ -185,7 +185,7 @@ class TrackingScreen(QWidget):
             line = self.tr("<b>Receipt</b>: dossier number <b>{number}</b>, received "
                            "{when}, agency {agency}; forms {forms}").format(
                 number=receipt["number"], when=when(receipt["received_at"]),
-                agency=receipt["agency"], forms=", ".join(receipt["forms"]))
+                agency=receipt["agency"], forms=counted(receipt["forms"]))
             parts.append(f"<p>{line}</p>")
         result = t.get("result")
         if result:

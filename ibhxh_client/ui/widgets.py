@@ -12,10 +12,13 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRect,
+    QSize,
     Qt,
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +26,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +40,11 @@ from ..domain.validation import Problem
 from .i18n import lang, translate
 
 ERROR_STYLE = "color: #b00020;"
+# A field shows this many average characters; a longer value (an address, a company name)
+# scrolls inside it. Narrower, a 12-digit CCCD or a date is cut (issue 13).
+FIELD_CHARS = 40
+# What a window's frame and title bar add around its contents (Windows 10/11, 100 %).
+DECORATION = QSize(16, 40)
 STYLE = """
 QListWidget#nav { font-size: 11pt; border: none; background: #1f4e79; color: white;
                   padding-top: 6px; }
@@ -94,18 +106,17 @@ class FieldPanel(QWidget):
     edited = Signal(str)
     typed = Signal()
 
-    def __init__(self, defs: Iterable[FieldDef], parent: QWidget | None = None,
-                 narrow: bool = False) -> None:
+    def __init__(self, defs: Iterable[FieldDef], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.defs = {d.attr: d for d in defs}
         self.inputs: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self.labels: list[QLabel] = []
+        self.boxes: list[QWidget] = []
         form = QFormLayout(self)
+        self.form = form
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        # A narrow panel puts a long label above its field rather than squeezing both.
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows if narrow
-                              else QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.labels_above(False)
         self._loading = False
         for d in self.defs.values():
             box = QWidget(self)
@@ -115,6 +126,8 @@ class FieldPanel(QWidget):
             widget = self._make_input(d, box)
             widget.setObjectName(f"field_{d.attr}")
             widget.setAccessibleName(d.label)
+            if not isinstance(widget, QCheckBox):
+                widget.setMinimumWidth(field_width(widget))
             col.addWidget(widget)
             err = QLabel(box)
             err.setObjectName(f"error_{d.attr}")
@@ -129,6 +142,42 @@ class FieldPanel(QWidget):
             form.addRow(label, box)
             self.inputs[d.attr] = widget
             self.errors[d.attr] = err
+            self.labels.append(label)
+            self.boxes.append(box)
+
+    # -- width -----------------------------------------------------------------------------
+
+    def labels_above(self, above: bool) -> None:
+        """Labels above their fields (a narrow panel), or beside them, right-aligned."""
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows if above
+                                   else QFormLayout.RowWrapPolicy.DontWrapRows)
+        side = Qt.AlignmentFlag.AlignLeft if above else Qt.AlignmentFlag.AlignRight
+        self.form.setLabelAlignment(side | Qt.AlignmentFlag.AlignVCenter)
+
+    def _widest(self, widgets: list[QWidget]) -> int:
+        return max((w.minimumSizeHint().expandedTo(w.minimumSize()).width()
+                    for w in widgets), default=0)
+
+    def _margins(self) -> int:
+        m = self.form.contentsMargins()
+        return m.left() + m.right()
+
+    def width_beside(self) -> int:
+        """The narrowest this panel can be with every label beside its field."""
+        labels = max((label.sizeHint().width() for label in self.labels), default=0)
+        return (labels + max(self.form.horizontalSpacing(), 0) + self._widest(self.boxes)
+                + self._margins())
+
+    def width_above(self) -> int:
+        """The narrowest this panel can be, every label above its field."""
+        labels = max((label.sizeHint().width() for label in self.labels), default=0)
+        return max(labels, self._widest(self.boxes)) + self._margins()
+
+    def fit_width(self, width: int) -> None:
+        """Labels beside the fields when ``width`` has room for both, else above."""
+        above = width < self.width_beside()
+        if above != (self.form.rowWrapPolicy() == QFormLayout.RowWrapPolicy.WrapAllRows):
+            self.labels_above(above)
 
     def _make_input(self, d: FieldDef, parent: QWidget) -> QWidget:
         if d.kind == "combo":
@@ -252,6 +301,101 @@ class Debounce(QObject):
             self.timer.timeout.emit()
 
 
+def field_width(widget: QWidget, chars: int = FIELD_CHARS) -> int:
+    """How wide a line edit or a list must be to show ``chars`` average characters, with
+    its frame, margins, buttons and arrow as the style draws them."""
+    widget.ensurePolished()
+    fm = widget.fontMetrics()
+    text = fm.averageCharWidth() * chars
+    if isinstance(widget, QComboBox):
+        opt = QStyleOptionComboBox()
+        widget.initStyleOption(opt)
+        return widget.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt,
+                                               QSize(text, fm.height()), widget).width()
+    if isinstance(widget, QLineEdit):
+        # QLineEdit's own size hint is 17 × "x" plus what the box adds around a text;
+        # and a pixel for the cursor
+        return text + widget.sizeHint().width() - 17 * fm.horizontalAdvance("x") + 1
+    return widget.sizeHint().width()
+
+
+class FormScroll(QScrollArea):
+    """A FieldPanel that scrolls up and down, never sideways: its labels go above the
+    fields when the room is too narrow to have them beside (the Workers screen at
+    1024×600), and it is never made narrower than its fields."""
+
+    def __init__(self, panel: FieldPanel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(panel)
+
+    def _chrome(self) -> int:
+        """Frame and vertical scroll bar: what the panel does not get of the width."""
+        return 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self.panel.width_above() + self._chrome()),
+                     hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # called for the viewport's resizes; the area's own width, less the frame and a
+        # scroll bar whether shown or not, keeps the choice from flipping with the bar
+        self.panel.fit_width(self.width() - self._chrome())
+        super().resizeEvent(event)
+
+
+def fit_columns(table: QTableView, widths: Iterable[int], lines: int = 2) -> None:
+    """Each column ``widths`` pixels wide for its values, and wide enough for its name in
+    the header: on one line when it fits, else wrapped at spaces onto at most ``lines``
+    lines (the header grows to hold them). The full name is also the header's tooltip
+    (the models' headerData)."""
+    header = table.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+    bold = QFont(header.font())
+    bold.setBold(True)  # a highlighted section is drawn in bold, and Qt measures so
+    fm = QFontMetrics(bold)
+    model = table.model()
+    wanted = list(widths)
+    height = 0
+    for col in range(model.columnCount()):
+        text = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+        whole, one_line = header.sectionSizeFromContents(col), fm.size(0, text)
+        margins = whole.width() - one_line.width()
+        width = max(wanted[col] if col < len(wanted) else header.defaultSectionSize(),
+                    max((fm.horizontalAdvance(word) for word in text.split()), default=0)
+                    + margins)
+        while _wrapped(fm, text, width - margins).height() > one_line.height() * lines:
+            width += 2
+        table.setColumnWidth(col, width)
+        drawn = _wrapped(fm, text, width - margins).height()
+        height = max(height, drawn + whole.height() - one_line.height())
+    header.setMinimumHeight(height)
+
+
+def _wrapped(fm: QFontMetrics, text: str, width: int) -> QSize:
+    """The size of ``text`` wrapped at spaces within ``width``; a word wider than that
+    makes it as tall as a page, never fitting."""
+    drawn = fm.boundingRect(QRect(0, 0, max(width, 1), 100_000),
+                            Qt.TextFlag.TextWordWrap.value, text)
+    return drawn.size() if drawn.width() <= width else QSize(drawn.width(), 100_000)
+
+
+def available_geometry(widget: QWidget) -> QRect:
+    """The part of the widget's screen a window may use (the taskbar left out)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
+
+
+def fit_screen(widget: QWidget, width: int, height: int) -> None:
+    """Open a dialog ``width``×``height``, or smaller when its screen has less room
+    (1024×600 netbooks): frame and title bar included, no part off screen."""
+    room = available_geometry(widget).size() - DECORATION
+    widget.resize(min(width, room.width()), min(height, room.height()))
+
+
 def compact(combo: QComboBox, chars: int = 16) -> QComboBox:
     """A list whose long entries (procedure names, provinces) do not widen the window."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -341,6 +485,7 @@ class ListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation == Qt.Orientation.Horizontal and role in (
+                Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.headers[section]
         return None

@@ -108,7 +108,13 @@ class WorkerTableModel(QAbstractTableModel):
 
     COLUMNS = ("full_name", "bhxh_number", "cccd", "birth_date", "gender", "position",
                "salary", "status")
+    CHARS = (24, 13, 14, 11, 9, 20, 12, 14)  # each column's values, in average characters
     CACHE = 4000
+
+    @classmethod
+    def widths(cls, fm: Any) -> list[int]:
+        """Each column's width for its values in the font ``fm`` (a QFontMetrics)."""
+        return [fm.averageCharWidth() * chars + 12 for chars in cls.CHARS]
 
     def __init__(self, db: Any = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -171,7 +177,8 @@ class WorkerTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation == Qt.Orientation.Horizontal and role in (
+                Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._headers[section]
         return None
 

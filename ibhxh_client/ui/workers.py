@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -28,7 +27,17 @@ from ..services.app import UserError
 from ..services.checks import fields_of
 from . import adapters, tasks
 from .i18n import translate
-from .widgets import Debounce, FieldDef, FieldPanel, def_from_spec, hint, restyle, title
+from .widgets import (
+    Debounce,
+    FieldDef,
+    FieldPanel,
+    FormScroll,
+    def_from_spec,
+    fit_columns,
+    hint,
+    restyle,
+    title,
+)
 from .worker_table import WorkerTableModel, load_index
 
 ORDER = ("full_name", "gender", "birth_date", "cccd", "bhxh_number", "cmnd", "nationality",
@@ -76,14 +85,13 @@ class WorkerEditor(QWidget):
         self.ctx = ctx
         self.worker_id: int | None = None
         self.touched: set[str] = set()
+        self.conflict_dialog: Any = None  # open while a stored person would change
         col = QVBoxLayout(self)
         self.heading = title("", self)
         col.addWidget(self.heading)
-        self.panel = FieldPanel(worker_fields(ctx), self, narrow=True)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.panel)
-        col.addWidget(scroll, 1)
+        self.panel = FieldPanel(worker_fields(ctx), self)
+        # beside the list: the labels go above the fields when the window is narrow
+        col.addWidget(FormScroll(self.panel, self), 1)
         self.status = QLabel(self)
         self.status.setObjectName("worker_status")
         self.status.setWordWrap(True)
@@ -201,21 +209,41 @@ class WorkerEditor(QWidget):
         self._say("ok", self.tr("Saved."))
         self.saved.emit(self.worker_id)
 
-    def add(self) -> None:
+    def add(self, replace_stored: bool = False) -> None:
         self.flush()
         values = self.panel.values()
         try:
-            w = workers_svc.add(self.ctx.app, values)
+            w = workers_svc.add(self.ctx.app, values, replace_stored=replace_stored)
         except UserError as exc:
             self.touched = set(self.panel.inputs)
+            if exc.code == "worker_conflict":
+                self._ask_conflict(exc.params["conflict"])
             self._show_failure(exc, None)
             return
         self.ctx.drafts.clear(NEW_DRAFT)
         assert w.id is not None
         self.saved.emit(w.id)
         self.start_new()
-        self._say("ok", self.tr("{name} was added.").format(name=w.full_name))
+        done = self.tr("{name} was saved.") if replace_stored else self.tr("{name} was added.")
+        self._say("ok", done.format(name=w.full_name))
         self.panel.focus("full_name")
+
+    def _ask_conflict(self, conflict: Any) -> None:
+        """The number typed belongs to a stored worker who is another person: both
+        versions, and the stored worker changes only if the officer says so."""
+        from .conflicts import ConflictDialog
+
+        self.conflict_dialog = dialog = ConflictDialog([(None, conflict)], self.ctx.lang(),
+                                                       self, typed=True)
+
+        def answered(_code: int) -> None:
+            self.conflict_dialog = None
+            dialog.deleteLater()
+            if dialog.taken():
+                self.add(replace_stored=True)
+
+        dialog.finished.connect(answered)
+        dialog.open()
 
     def _show_failure(self, exc: UserError, only: set[str] | None) -> None:
         problems = list(exc.problems)
@@ -223,7 +251,7 @@ class WorkerEditor(QWidget):
             problems = self._problems_of(self.panel.values())
         rest = self.panel.show_problems(problems, only)
         first = next((p.field for p in problems if p.field in self.panel.inputs), None)
-        if exc.code == "worker_exists":
+        if exc.code in ("worker_exists", "worker_conflict"):
             self._say("error", exc.message(self.ctx.lang()))
         elif rest and not any(p.field in self.panel.inputs for p in problems):
             self._say("error", "\n".join(p.message(self.ctx.lang()) for p in rest))
@@ -287,16 +315,17 @@ class WorkersScreen(QWidget):
         vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
         hh = self.table.horizontalHeader()
         hh.setStretchLastSection(True)
-        for col, chars in enumerate((24, 13, 14, 11, 9, 20, 12, 14)):
-            self.table.setColumnWidth(col, self.fontMetrics().averageCharWidth() * chars + 12)
+        fit_columns(self.table, self.model.widths(self.fontMetrics()))
         self.editor = WorkerEditor(ctx, self)
         self.editor.setObjectName("worker_editor")
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.table)
         split.addWidget(self.editor)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([760, 420])
+        # about half each: at 1366×768 the editor has its labels beside the fields; on a
+        # narrower window it keeps the width its fields need and the list scrolls sideways
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([640, 560])
         split.setChildrenCollapsible(False)
         outer.addWidget(split, 1)
         self.import_status = hint("", self)
@@ -319,6 +348,7 @@ class WorkersScreen(QWidget):
         self._reload_again = False
         self._importing: tasks.Task | None = None
         self.mapping_dialog: Any = None
+        self.conflict_dialog: Any = None
         self.setTabOrder(self.search, self.table)
         self.setTabOrder(self.table, self.new_button)
         self.reload()
@@ -483,11 +513,41 @@ class WorkersScreen(QWidget):
         return self._importing
 
     def _imported(self, result: dict[str, Any]) -> None:
+        if result.get("conflicts"):
+            self._ask_conflicts(result)
+        else:
+            self._show_imported(result)
+
+    def _ask_conflicts(self, outcome: dict[str, Any]) -> None:
+        """Rows that disagree with a stored worker on the person: both versions, and per
+        worker whether to keep the stored one (nothing changes) or use the file's."""
+        from .conflicts import ConflictDialog
+
+        self.import_status.setText(outcome.get("summary", ""))
+        self.conflict_dialog = dialog = ConflictDialog(outcome["conflicts"], self.ctx.lang(),
+                                                       self)
+        app, language = self.ctx.app, self.ctx.lang()
+
+        def answered(_code: int) -> None:
+            self.conflict_dialog = None
+            dialog.deleteLater()
+            rows = [row for row, _conflict in dialog.taken()]
+            if not rows:
+                self._show_imported(outcome)
+                return
+            self._importing = tasks.run(
+                lambda _p: adapters.take_import_rows(app, outcome, rows, language),
+                self._show_imported, self._import_failed)
+
+        dialog.finished.connect(answered)
+        dialog.open()
+
+    def _show_imported(self, result: dict[str, Any]) -> None:
         self.import_button.setEnabled(True)
         self.import_status.setText(result.get("summary") or self.tr(
             "Imported: {added} added, {updated} updated.").format(
             added=result.get("added", 0), updated=result.get("updated", 0)))
-        if result.get("failed"):
+        if result.get("rows"):
             from .widgets import show_error
 
             show_error(self, self.tr("Import workers"), result.get("summary", "") + "\n\n"

@@ -37,6 +37,85 @@
     </message>
 </context>
 <context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>Stored workers that differ</source>
+        <translation>Người lao động đã lưu có thông tin khác</translation>
+    </message>
+    <message>
+        <source>The version typed here</source>
+        <translation>Bản vừa nhập</translation>
+    </message>
+    <message>
+        <source>Keep the stored version</source>
+        <translation>Giữ bản đã lưu</translation>
+    </message>
+    <message>
+        <source>Use the version typed here</source>
+        <translation>Dùng bản vừa nhập</translation>
+    </message>
+    <message>
+        <source>A number you typed already belongs to a stored worker whose name, date of birth or other number is not the same. Nothing changes unless you choose to use the version typed here.</source>
+        <translation>Một mã số vừa nhập đã thuộc về một người lao động đã lưu có họ tên, ngày sinh hoặc mã số khác. Không có gì thay đổi trừ khi bạn chọn dùng bản vừa nhập.</translation>
+    </message>
+    <message>
+        <source>The file&apos;s version</source>
+        <translation>Bản trong tệp</translation>
+    </message>
+    <message>
+        <source>Use the file&apos;s version</source>
+        <translation>Dùng bản trong tệp</translation>
+    </message>
+    <message>
+        <source>These rows found a stored worker by one number, but the name, date of birth or another number is not the same. Nothing changes for these workers unless you choose to use the file&apos;s version.</source>
+        <translation>Các dòng này khớp với một người lao động đã lưu theo một mã số, nhưng họ tên, ngày sinh hoặc mã số khác lại không giống. Những người này không thay đổi trừ khi bạn chọn dùng bản trong tệp.</translation>
+    </message>
+    <message>
+        <source>Which version is right?</source>
+        <translation>Bản nào đúng?</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>Dòng</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>Người lao động</translation>
+    </message>
+    <message>
+        <source>Differs in</source>
+        <translation>Khác ở</translation>
+    </message>
+    <message>
+        <source>Stored version</source>
+        <translation>Bản đã lưu</translation>
+    </message>
+    <message>
+        <source>Choice</source>
+        <translation>Lựa chọn</translation>
+    </message>
+    <message>
+        <source>Workers that differ</source>
+        <translation>Người lao động có thông tin khác</translation>
+    </message>
+    <message>
+        <source>Keep every stored version</source>
+        <translation>Giữ mọi bản đã lưu</translation>
+    </message>
+    <message>
+        <source>Use the file&apos;s version for all</source>
+        <translation>Dùng bản trong tệp cho tất cả</translation>
+    </message>
+    <message>
+        <source>&amp;Apply the choices</source>
+        <translation>Á&amp;p dụng lựa chọn</translation>
+    </message>
+    <message>
+        <source>Change nothing</source>
+        <translation>Không thay đổi gì</translation>
+    </message>
+</context>
+<context>
     <name>DeclarationsScreen</name>
     <message>
         <source>Declarations</source>
@@ -640,6 +719,10 @@
         <translation>Nếu không chắc mã PIN, hãy nhấn Hủy và hỏi người giữ token.</translation>
     </message>
     <message>
+        <source>I am &amp;sure of the PIN: send it on this final try</source>
+        <translation>Tôi &amp;chắc chắn mã PIN đúng: gửi mã PIN ở lần thử cuối cùng này</translation>
+    </message>
+    <message>
         <source>Sign</source>
         <translation>Ký</translation>
     </message>
@@ -1142,8 +1225,8 @@
         <translation>Đang tìm token…</translation>
     </message>
     <message>
-        <source>Token {label} (serial {serial}), PIN {pin}</source>
-        <translation>Token {label} (số sê-ri {serial}), PIN {pin}</translation>
+        <source>Token {label} (serial {serial}). {pin}</source>
+        <translation>Token {label} (số sê-ri {serial}). {pin}</translation>
     </message>
     <message>
         <source>{subject}: {days} days to expiry</source>
@@ -1214,37 +1297,6 @@
     </message>
 </context>
 <context>
-    <name>States</name>
-    <message>
-        <source>Draft</source>
-        <translation>Nháp</translation>
-    </message>
-    <message>
-        <source>Checked</source>
-        <translation>Đã kiểm tra</translation>
-    </message>
-    <message>
-        <source>Signed</source>
-        <translation>Đã ký</translation>
-    </message>
-    <message>
-        <source>Sent, waiting</source>
-        <translation>Đã gửi, chờ kết quả</translation>
-    </message>
-    <message>
-        <source>Accepted</source>
-        <translation>Được chấp nhận</translation>
-    </message>
-    <message>
-        <source>Rejected</source>
-        <translation>Bị từ chối</translation>
-    </message>
-    <message>
-        <source>Printed on paper</source>
-        <translation>Đã in hồ sơ giấy</translation>
-    </message>
-</context>
-<context>
     <name>TrackingModel</name>
     <message>
         <source>No.</source>
@@ -1273,26 +1325,6 @@
     <message>
         <source>Gateway</source>
         <translation>Cổng tiếp nhận</translation>
-    </message>
-    <message>
-        <source>Waiting to be sent</source>
-        <translation>Chờ gửi</translation>
-    </message>
-    <message>
-        <source>Being sent</source>
-        <translation>Đang gửi</translation>
-    </message>
-    <message>
-        <source>Waiting for the result</source>
-        <translation>Chờ kết quả</translation>
-    </message>
-    <message>
-        <source>Finished</source>
-        <translation>Đã xong</translation>
-    </message>
-    <message>
-        <source>Refused by the gateway</source>
-        <translation>Cổng từ chối</translation>
     </message>
 </context>
 <context>
@@ -1405,6 +1437,10 @@
         <translation>Đã thêm {name}.</translation>
     </message>
     <message>
+        <source>{name} was saved.</source>
+        <translation>Đã lưu {name}.</translation>
+    </message>
+    <message>
         <source>Not saved yet: fix the fields marked in red. What you typed is kept.</source>
         <translation>Chưa lưu: hãy sửa các ô tô đỏ. Những gì đã nhập vẫn được giữ lại.</translation>
     </message>
@@ -1477,22 +1513,6 @@
     <message>
         <source>Female</source>
         <translation>Nữ</translation>
-    </message>
-    <message>
-        <source>New, not declared</source>
-        <translation>Mới, chưa báo tăng</translation>
-    </message>
-    <message>
-        <source>Contributing</source>
-        <translation>Đang đóng</translation>
-    </message>
-    <message>
-        <source>On leave</source>
-        <translation>Tạm nghỉ</translation>
-    </message>
-    <message>
-        <source>Left</source>
-        <translation>Đã nghỉ việc</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,7 @@ protocol's error body; fault switches are applied there, not here.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -29,10 +30,10 @@ from ..receipt import SIGNATURE_ID as RECEIPT_SIGNATURE_ID
 from ..receipt import FormEntry, ReceiptData, build_receipt
 from ..result import SIGNATURE_ID as RESULT_SIGNATURE_ID
 from ..result import ResultData, build_result
-from .checks import Refusal, Row, Schemas, check_envelope
+from .checks import Refusal, RegistrationFacts, Row, Schemas, check_envelope, check_registration
 from .pki import Pki
 from .processing import decide
-from .store import Store
+from .store import Account, Store, StoredRegistration
 
 SESSION_SECONDS = 30 * 60
 CHALLENGE_SECONDS = 120
@@ -72,15 +73,33 @@ def _parse(cls: type[P.Message], body: Any) -> Any:
                       [P.Detail(where=cls.__name__, message=str(exc)[:300])]) from None
 
 
+def _idempotency(key: str | None) -> None:
+    """An Idempotency-Key is there and well formed, or Refusal."""
+    if not key:
+        raise Refusal(P.ErrorCode.IDEMPOTENCY_KEY_MISSING, "Thiếu khóa chống trùng.")
+    if not P.IDEMPOTENCY_KEY.fullmatch(key):
+        raise Refusal(P.ErrorCode.BAD_REQUEST, "Khóa chống trùng không hợp lệ.")
+
+
+def _stopped(account: Account | None) -> None:
+    """Refusal(registration_stopped) for a unit that stopped electronic filing."""
+    if account is not None and account.status == P.RegistrationStatus.STOPPED:
+        raise Refusal(P.ErrorCode.REGISTRATION_STOPPED, f"Đơn vị {account.unit_code} đã ngừng "
+                      f"giao dịch điện tử ({account.reference}); hãy đăng ký lại (04_DK-IVAN).")
+
+
 class GatewayApi:
     """The sandbox's behaviour; thread-safe (the HTTP server runs a thread per client)."""
 
     def __init__(self, store: Store, pki: Pki, *, trial_password: str | None,
                  trusted_cas: Sequence[x509.Certificate] = (), process_after: float = 5.0,
-                 agency: str = DEFAULT_AGENCY, clock: Callable[[], float] = time.time) -> None:
+                 agency: str = DEFAULT_AGENCY, clock: Callable[[], float] = time.time,
+                 trial_secret: bytes | None = None) -> None:
         self.store = store
         self.pki = pki
         self.trial_password = trial_password
+        # The trial passwords issued at registration are derived from this, never stored.
+        self.trial_secret = trial_secret or os.urandom(32)
         self.trusted_cas = list(trusted_cas)
         self.process_after = process_after
         self.agency = agency
@@ -172,6 +191,7 @@ class GatewayApi:
             if registered and registered != tax_code:
                 raise Refusal(P.ErrorCode.UNIT_MISMATCH,
                               "Mã số thuế trên chứng thư số không phải của đơn vị này.")
+            _stopped(self.store.account(conn, unit_code))
             self.store.register_unit(conn, unit_code, tax_code, _iso(now))
         return self._session(unit_code, tax_code, "certificate")
 
@@ -180,12 +200,132 @@ class GatewayApi:
         if self.trial_password is None:
             raise Refusal(P.ErrorCode.TRIAL_DISABLED, "Cổng này không có tài khoản dùng thử.")
         self._check_unit(req.unit_code)
-        if not hmac.compare_digest(req.password.encode("utf-8"),
-                                   self.trial_password.encode("utf-8")):
+        with self.store.transaction() as conn:
+            expected = self._password_of(self.store.account(conn, req.unit_code))
+        if not hmac.compare_digest(req.password.encode("utf-8"), expected.encode("utf-8")):
             raise Refusal(P.ErrorCode.LOGIN_FAILED, "Sai mã đơn vị hoặc mật khẩu.")
         with self.store.transaction() as conn:
             self.store.register_unit(conn, req.unit_code, None, _iso(self._now()))
         return self._session(req.unit_code, None, "password")
+
+    def _password_of(self, account: Account | None) -> str:
+        """The password a unit logs in with: the one issued when it registered without a
+        certificate, or (a unit that never registered) the sandbox's shared one."""
+        assert self.trial_password is not None
+        if account is None:
+            return self.trial_password
+        _stopped(account)
+        if account.method != "password" or account.password_key is None:
+            raise Refusal(P.ErrorCode.LOGIN_FAILED, "Đơn vị này đăng ký giao dịch bằng chữ ký "
+                          "số: hãy đăng nhập bằng chứng thư số.")
+        return self.issued_password(account.unit_code, account.password_key)
+
+    def issued_password(self, unit_code: str, key: str) -> str:
+        """The trial password of the registration with idempotency key ``key``."""
+        mac = hmac.new(self.trial_secret, f"trial\n{unit_code}\n{key}".encode(),
+                       hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(mac).decode("ascii")[:16]
+
+    # -- registering for electronic filing --------------------------------------------
+
+    def register(self, authorization: str | None, idempotency_key: str | None,
+                 body: Any) -> Answer:
+        """A registration file (04_DK-IVAN, 05_SD-IVAN, 06_NG-IVAN) in: the unit's account
+        as it now stands, or the first answer again for the same idempotency key."""
+        _idempotency(idempotency_key)
+        assert idempotency_key is not None
+        req = _parse(P.RegistrationRequest, body)
+        try:
+            data = P.b64decode(req.file, "file")
+        except P.ProtocolError as exc:
+            raise Refusal(P.ErrorCode.BAD_REQUEST, str(exc)) from None
+        sha256 = hashlib.sha256(data).hexdigest()
+        if sha256 != req.sha256:
+            raise Refusal(P.ErrorCode.BAD_REQUEST, "Mã băm không khớp với tờ khai nhận được.")
+        now = self._now()
+        facts = check_registration(data, req.kind, schemas=self.schemas,
+                                   trusted_cas=self.trusted_cas or None, now=now)
+        unit = facts.unit_code
+        with self.store.transaction() as conn:
+            found = self.store.registration_by_key(conn, unit, idempotency_key)
+            if found is not None:
+                return self._replay_registration(found, sha256)
+            account = self.store.account(conn, unit)
+            _known, learnt = self.store.unit_tax_code(conn, unit)
+            if learnt and learnt != facts.tax_code:
+                raise Refusal(P.ErrorCode.UNIT_MISMATCH, f"Đơn vị {unit} đã giao dịch với mã "
+                              f"số thuế {learnt}, không phải {facts.tax_code}.")
+            method, password_key = self._decide(req.kind, account, facts, authorization,
+                                                idempotency_key)
+            seq = self.store.next_registration(conn)
+            reference = f"DK-{now.astimezone(VIETNAM).year}-{seq:06d}"
+            stop = req.kind == P.RegistrationKind.STOP
+            status = P.RegistrationStatus.STOPPED if stop else P.RegistrationStatus.REGISTERED
+            self.store.save_account(conn, Account(
+                unit_code=unit, tax_code=facts.tax_code, status=str(status), method=method,
+                password_key=password_key, reference=reference,
+                registered_at=account.registered_at if account and req.kind !=
+                P.RegistrationKind.REGISTER else _iso(now), updated_at=_iso(now)))
+            self.store.register_unit(conn, unit, facts.tax_code, _iso(now))
+            answer = P.Registration(reference=reference, kind=req.kind, status=status,
+                                    unit_code=unit, login=unit, method=method,
+                                    tax_code=facts.tax_code, received_at=_iso(now)).to_json()
+            issued = password_key is not None and password_key == idempotency_key
+            self.store.add_registration(conn, seq=seq, reference=reference, unit_code=unit,
+                                        idempotency_key=idempotency_key, file_sha256=sha256,
+                                        kind=req.kind, received_at=_iso(now),
+                                        issued_password=issued, answer=answer, file=data)
+        if stop:
+            with self._lock:  # a unit that stopped has no session left
+                self._sessions = {k: s for k, s in self._sessions.items()
+                                  if s.unit_code != unit}
+        if issued:
+            answer = {**answer, "trial_password": self.issued_password(unit, idempotency_key)}
+        return Answer(201, answer, stored=True)
+
+    def _decide(self, kind: str, account: Account | None, facts: RegistrationFacts,
+                authorization: str | None, key: str) -> tuple[str, str | None]:
+        """Whether this file may do what it asks, and then how the account logs in and
+        the key its trial password derives from (None: it has none)."""
+        signed = facts.certificate is not None
+        if kind == P.RegistrationKind.REGISTER:
+            if account is not None and account.status == P.RegistrationStatus.REGISTERED:
+                raise Refusal(P.ErrorCode.ALREADY_REGISTERED, f"Đơn vị {facts.unit_code} đã "
+                              f"đăng ký giao dịch điện tử ({account.reference}); muốn đổi "
+                              "thông tin thì gửi tờ khai 05_SD-IVAN.")
+            if signed:
+                return "certificate", None
+            if self.trial_password is None:
+                raise Refusal(P.ErrorCode.TRIAL_DISABLED, "Cổng này không cấp mật khẩu dùng "
+                              "thử: tờ khai đăng ký cần chữ ký số của đơn vị.")
+            return "password", key
+        if account is None or account.status != P.RegistrationStatus.REGISTERED:
+            raise Refusal(P.ErrorCode.NOT_REGISTERED, f"Đơn vị {facts.unit_code} chưa đăng ký "
+                          "giao dịch điện tử (hoặc đã ngừng): không có gì để thay đổi hay "
+                          "ngừng.")
+        if account.tax_code != facts.tax_code:
+            raise Refusal(P.ErrorCode.UNIT_MISMATCH, "Mã số thuế trong tờ khai không phải mã "
+                          "số thuế đơn vị đã đăng ký.")
+        if signed:
+            return "certificate", None
+        if account.method != "password":
+            raise Refusal(P.ErrorCode.ENVELOPE_INVALID, "Đơn vị đăng ký bằng chữ ký số: tờ "
+                          "khai phải được ký số.")
+        session = self.authenticate(authorization)
+        if session.unit_code != facts.unit_code:
+            raise Refusal(P.ErrorCode.UNIT_MISMATCH, "Tờ khai không phải của đơn vị đã "
+                          "đăng nhập.")
+        return "password", (None if kind == P.RegistrationKind.STOP else account.password_key)
+
+    def _replay_registration(self, found: StoredRegistration, sha256: str) -> Answer:
+        if found.file_sha256 != sha256:
+            raise Refusal(P.ErrorCode.IDEMPOTENCY_CONFLICT, "Khóa chống trùng này đã dùng cho "
+                          f"một tờ khai đăng ký khác ({found.reference}).")
+        answer = {**found.answer, "replayed": True}
+        if found.issued_password:
+            answer["trial_password"] = self.issued_password(found.unit_code,
+                                                            found.idempotency_key)
+        return Answer(200, answer)
 
     # -- dossiers ---------------------------------------------------------------------
 
@@ -197,10 +337,8 @@ class GatewayApi:
 
     def submit(self, session: LoggedIn, idempotency_key: str | None, body: Any) -> Answer:
         """Take a signed envelope in: a receipt at once, or the first answer again."""
-        if not idempotency_key:
-            raise Refusal(P.ErrorCode.IDEMPOTENCY_KEY_MISSING, "Thiếu khóa chống trùng.")
-        if not P.IDEMPOTENCY_KEY.fullmatch(idempotency_key):
-            raise Refusal(P.ErrorCode.BAD_REQUEST, "Khóa chống trùng không hợp lệ.")
+        _idempotency(idempotency_key)
+        assert idempotency_key is not None
         req = _parse(P.Submission, body)
         try:
             envelope = P.b64decode(req.envelope, "envelope")

@@ -1,9 +1,14 @@
-"""What the sandbox checks before it gives a receipt: the envelope and every form against
-their XSDs, both signature levels (each form's Cky, the envelope's CKy_Dvi), the unit
-certificate's validity now and, when the sandbox was given CAs to trust, its chain; and
-that the envelope is the logged-in unit's. A dossier that fails gets no number.
+"""What the sandbox checks before it gives a receipt: the envelope's procedure and period
+against the catalogue, the envelope against its XSD, its file entries as the exchange
+derives them (each TenFile a form's file name; MaToKhai, LoaiFile, DoDaiFile from it), every
+form against its XSD, the forms against what the procedure takes and needs (the very
+check ``ibhxh validate`` makes), both signature levels (each form's Cky, the envelope's
+CKy_Dvi, where the form definitions place them), the unit certificate's validity now and,
+when the sandbox was given CAs to trust, its chain; and that the envelope is the
+logged-in unit's. A dossier that fails gets no number.
 
-Also reads what processing needs later: each D02-TS row's identifiers and plan code.
+Also reads what processing needs later: each row's identifiers and plan code in the form
+whose rows are the declaration's lines (D02-TS in the exchange format).
 """
 
 from __future__ import annotations
@@ -18,10 +23,23 @@ from cryptography import x509
 from lxml import etree
 
 from ...catalog import load_catalog
+from ...domain.validation import Problem
+from ...dossier import procedure_check
 from ...dossier.envelope import read_envelope
+from ...dossier.registration import (
+    REGISTRATION_FORMS,
+    TAX_CODE_PATH,
+    UNIT_CODE_PATH,
+    UNIT_NAME_PATH,
+    is_signed,
+    registration_spec,
+    signature_place,
+)
 from ...dossier.safexml import UnsafeXmlError, parse
 from ...dossier.xsd import schema_errors
+from ...signing.certs import CertInfo
 from ...signing.dossier import verify_dossier
+from ...signing.xmldsig import verify_xml
 from ..protocol import Detail, ErrorCode
 
 
@@ -70,10 +88,15 @@ class Schemas:
     """The published XSDs, compiled once per thread (lxml schemas are not shared)."""
 
     def __init__(self) -> None:
-        catalog = load_catalog()
+        catalog = self.catalog = load_catalog()
         self.envelope = catalog.envelope_xsd_path()
         self.by_root: dict[str, Path] = {spec.root: catalog.xsd_path(code)
                                          for code, spec in catalog.forms.items()}
+        lines = catalog.lines_form()
+        self.lines_root = lines.root if lines else None
+        # The registration files, by the protocol's kind (register → 04_DK-IVAN …).
+        self.registrations = {kind: registration_spec(catalog, kind)
+                              for kind in REGISTRATION_FORMS}
         self._local = threading.local()
 
     def get(self, path: Path) -> etree.XMLSchema:
@@ -99,6 +122,11 @@ def _rows(form: str, root: etree._Element) -> list[Row]:
     return out
 
 
+def _catalogue(problems: list[Problem]) -> Refusal:
+    return Refusal(ErrorCode.ENVELOPE_INVALID, "Hồ sơ không khớp danh mục thủ tục và tờ khai.",
+                   [Detail(where=p.field or p.form, message=p.text("vi")) for p in problems])
+
+
 def check_envelope(data: bytes, *, schemas: Schemas,
                    trusted_cas: Sequence[x509.Certificate] | None,
                    now: dt.datetime) -> Facts:
@@ -108,11 +136,20 @@ def check_envelope(data: bytes, *, schemas: Schemas,
     except UnsafeXmlError as exc:
         raise Refusal(ErrorCode.ENVELOPE_INVALID, "Hồ sơ không phải XML hợp lệ.",
                       [Detail(where="Hoso", message=str(exc)[:300])]) from None
-    problems = _xsd(schemas, schemas.envelope, "Hoso", root) if root.tag == "Hoso" else \
-        [Detail(where="Hoso", message=f"root <{root.tag}>")]
+    if root.tag != "Hoso":
+        raise Refusal(ErrorCode.ENVELOPE_INVALID, "Hồ sơ không đúng lược đồ XML.",
+                      [Detail(where="Hoso", message=f"root <{root.tag}>")])
+    head = procedure_check.head_problems(schemas.catalog, root)
+    if head:
+        raise _catalogue(head)
+    problems = _xsd(schemas, schemas.envelope, "Hoso", root)
     if problems:
         raise Refusal(ErrorCode.ENVELOPE_INVALID, "Hồ sơ không đúng lược đồ XML.", problems)
+    entries = procedure_check.file_problems(schemas.catalog, root)
+    if entries:  # names, codes, types and lengths as the exchange derives them
+        raise _catalogue(entries)
     info = read_envelope(root)
+    tally = procedure_check.FormTally(schemas.catalog, root)
     rows: list[Row] = []
     for f in info.files:
         try:
@@ -125,12 +162,18 @@ def check_envelope(data: bytes, *, schemas: Schemas,
             problems.append(Detail(where=f.file_name, message=f"unknown form {form_root.tag}"))
             continue
         problems += _xsd(schemas, xsd, f.file_name, form_root)
-        if form_root.tag == "D02-TS":
+        tally.add(form_root)
+        if form_root.tag == schemas.lines_root:
             rows += _rows(form_root.tag, form_root)
     if problems:
         raise Refusal(ErrorCode.ENVELOPE_INVALID, "Tờ khai không đúng lược đồ XML.", problems)
+    fit = tally.problems()
+    if fit:
+        raise _catalogue(fit)
 
-    verdict = verify_dossier(data, trusted_cas=trusted_cas, now=now)
+    verdict = verify_dossier(data, trusted_cas=trusted_cas, now=now,
+                             place_of=schemas.catalog.signature_place,
+                             envelope_place=schemas.catalog.envelope.signature_path)
     if not verdict.valid:
         raise Refusal(ErrorCode.ENVELOPE_INVALID, "Chữ ký số trên hồ sơ không hợp lệ.",
                       [Detail(where="CKy_Dvi / Cky", message=m) for m in verdict.messages()])
@@ -154,3 +197,57 @@ def check_envelope(data: bytes, *, schemas: Schemas,
                  period=info.period,
                  forms=tuple((f.form, f.file_name, len(f.content)) for f in info.files),
                  rows=tuple(rows))
+
+
+@dataclass(frozen=True)
+class RegistrationFacts:
+    """What a valid registration file says: whose it is and who signed it (None: a unit
+    without a certificate, asking for a trial password)."""
+
+    unit_code: str
+    tax_code: str
+    unit_name: str
+    certificate: CertInfo | None
+
+
+def check_registration(data: bytes, kind: str, *, schemas: Schemas,
+                       trusted_cas: Sequence[x509.Certificate] | None,
+                       now: dt.datetime) -> RegistrationFacts:
+    """The file's facts, or Refusal: envelope_invalid (not XML, not its form's schema, a
+    signature that does not verify, a certificate out of its validity) or unit_mismatch
+    (the signing certificate carries another tax code than the file's MaSoThue)."""
+    spec = schemas.registrations[kind]
+    try:
+        root = parse(data)
+    except UnsafeXmlError as exc:
+        raise Refusal(ErrorCode.ENVELOPE_INVALID, "Tờ khai đăng ký không phải XML hợp lệ.",
+                      [Detail(where=spec.file_name, message=str(exc)[:300])]) from None
+    if root.tag != spec.root:
+        raise Refusal(ErrorCode.ENVELOPE_INVALID, "Tờ khai đăng ký không đúng lược đồ XML.",
+                      [Detail(where=spec.file_name, message=f"root <{root.tag}>")])
+    problems = _xsd(schemas, schemas.catalog.xsd_path(spec.code), spec.file_name, root)
+    if problems:
+        raise Refusal(ErrorCode.ENVELOPE_INVALID, "Tờ khai đăng ký không đúng lược đồ XML.",
+                      problems)
+    tax_code = (root.findtext(TAX_CODE_PATH) or "").strip()
+    facts = RegistrationFacts(unit_code=(root.findtext(UNIT_CODE_PATH) or "").strip(),
+                              tax_code=tax_code,
+                              unit_name=(root.findtext(UNIT_NAME_PATH) or "").strip(),
+                              certificate=None)
+    if not is_signed(root, spec):
+        return facts
+    verdict = verify_xml(data, container=signature_place(spec), trusted_cas=trusted_cas,
+                         now=now)
+    cert = verdict.certificate
+    if not verdict.valid or cert is None:
+        raise Refusal(ErrorCode.ENVELOPE_INVALID, "Chữ ký số trên tờ khai đăng ký không hợp "
+                      "lệ.", [Detail(where=spec.signature, message=verdict.message("vi"))])
+    if not cert.valid_at(now):
+        raise Refusal(ErrorCode.ENVELOPE_INVALID, "Chứng thư số đã hết hạn hoặc chưa có hiệu "
+                      "lực.", [Detail(where=spec.signature, message=cert.short())])
+    if cert.tax_code != tax_code:
+        raise Refusal(ErrorCode.UNIT_MISMATCH, f"Chứng thư số ký tờ khai mang mã số thuế "
+                      f"{cert.tax_code or '-'}, không phải mã số thuế khai trong tờ khai "
+                      f"({tax_code}).", [Detail(where="MaSoThue", message=f"{cert.tax_code} "
+                                                f"≠ {tax_code}")])
+    return RegistrationFacts(facts.unit_code, tax_code, facts.unit_name, cert)

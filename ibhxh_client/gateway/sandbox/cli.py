@@ -21,8 +21,11 @@ TEXT = {
     "ca": {"vi": "Tệp CA (dùng cho --ca): {path}", "en": "CA file (for --ca): {path}"},
     "ca_new": {"vi": "Đã tạo CA và chứng thư máy chủ mới trong {dir}",
                "en": "Made a new CA and server certificate in {dir}"},
-    "trial": {"vi": "Tài khoản dùng thử: mọi mã đơn vị, mật khẩu đã đặt bằng --trial-password",
-              "en": "Trial accounts: any unit code, the password given with --trial-password"},
+    "trial": {"vi": "Tài khoản dùng thử: mọi mã đơn vị chưa đăng ký, mật khẩu đã đặt bằng "
+                    "--trial-password; đơn vị đăng ký không có chữ ký số được cấp mật khẩu riêng",
+              "en": "Trial accounts: any unit code not registered, the password given with "
+                    "--trial-password; a unit that registers without a certificate is issued "
+                    "its own"},
     "chain": {"vi": "Không có --trust-ca: nhận mọi chứng thư còn hạn, phiếu ghi rõ chưa kiểm "
                     "tra chuỗi", "en": "No --trust-ca: any certificate inside its validity is "
                                    "accepted; receipts say the chain was not checked"},

@@ -27,7 +27,7 @@ from typing import Any
 
 KINDS = ("drop_after_store", "slow", "http_error", "rate_limit", "hostile_xml",
          "bad_signature", "malformed_json", "wrong_host")
-ROUTES = ("info", "challenge", "login", "submit", "state", "result", "*")
+ROUTES = ("info", "challenge", "login", "submit", "register", "state", "result", "*")
 
 ENTITY_EXPANSION = b"""<?xml version="1.0"?>
 <!DOCTYPE PhieuGiaoNhan [

@@ -51,7 +51,7 @@ def _route(method: str, path: str) -> tuple[str | None, str | None]:
     """The route name and, for a dossier, its number (from the path)."""
     fixed = {("GET", P.INFO): "info", ("POST", P.CHALLENGE): "challenge",
              ("POST", P.LOGIN_CERTIFICATE): "login", ("POST", P.LOGIN_PASSWORD): "login",
-             ("POST", P.DOSSIERS): "submit"}
+             ("POST", P.DOSSIERS): "submit", ("POST", P.REGISTRATIONS): "register"}
     if (method, path) in fixed:
         return fixed[(method, path)], None
     if method == "GET" and path.startswith(P.DOSSIERS + "/"):
@@ -209,6 +209,9 @@ class _Handler(BaseHTTPRequestHandler):
                 if self.path.startswith(P.LOGIN_PASSWORD):
                     return api.login_password(body)
                 return api.login_certificate(body)
+            if route == "register":  # signed files need no session; trial ones bring theirs
+                return api.register(self.headers.get("Authorization"),
+                                    self.headers.get(P.IDEMPOTENCY_HEADER), body)
             session = api.authenticate(self.headers.get("Authorization"))
             if route == "submit":
                 return api.submit(session, self.headers.get(P.IDEMPOTENCY_HEADER), body)
@@ -289,8 +292,8 @@ def _tls(cert: Path, key: Path) -> ssl.SSLContext:
     return ctx
 
 
-def _admin_token(state_dir: Path) -> str:
-    path = state_dir / "admin-token"
+def _admin_token(state_dir: Path, name: str = "admin-token") -> str:
+    path = state_dir / name
     if path.exists():
         return path.read_text("ascii").strip()
     token = secrets.token_urlsafe(24)
@@ -326,9 +329,13 @@ class Sandbox:
         self.faults = Faults()
         self.requests: Counter[str] = Counter()
         self.process_after = process_after
+        # The trial passwords issued at registration are derived from this secret, kept in
+        # the state folder so they survive a restart.
+        trial_secret = _admin_token(self.state_dir, "trial-secret").encode("ascii")
         self.api = GatewayApi(self.store, self.pki, trial_password=trial_password,
                               trusted_cas=[*load_trusted(trust_ca), *trusted_cas],
-                              process_after=process_after, agency=agency)
+                              process_after=process_after, agency=agency,
+                              trial_secret=trial_secret)
         self.admin_token = _admin_token(self.state_dir)
         self._server = _Server((host, port), self)
         self._stop = threading.Event()
@@ -354,7 +361,9 @@ class Sandbox:
         return self.pki.ca_pem
 
     def stats(self) -> dict[str, Any]:
-        return {"dossiers": self.store.count(), "requests": dict(self.requests),
+        return {"dossiers": self.store.count(),
+                "registrations": self.store.count_registrations(),
+                "requests": dict(self.requests),
                 "faults_fired": dict(self.faults.hits)}
 
     def _process_loop(self) -> None:

@@ -1,9 +1,11 @@
 """The sandbox's state: one SQLite file in its state folder, kept across restarts.
 
-Units (unit code ↔ tax code, learnt at the first login or dossier), dossiers (with the
-idempotency key, the envelope's hash, the receipt, and later the result), the counters
-that number dossiers per year and agency, and what processing learnt: which workers were
-increased in which period, and which unit each BHXH number is active in.
+Units (unit code ↔ tax code, learnt at the first login, dossier or registration), their
+registrations for electronic filing (the accounts, and every registration file with its
+first answer), dossiers (with the idempotency key, the envelope's hash, the receipt, and
+later the result), the counters that number dossiers per year and agency, and what
+processing learnt: which workers were increased in which period, and which unit each BHXH
+number is active in.
 
 Sessions and login challenges live in memory: a restarted gateway asks units to log in
 again, as a real one may.
@@ -62,6 +64,29 @@ CREATE TABLE IF NOT EXISTS participation (
     unit_code TEXT NOT NULL,
     number TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS accounts (
+    unit_code TEXT PRIMARY KEY,
+    tax_code TEXT NOT NULL,
+    status TEXT NOT NULL,
+    method TEXT NOT NULL,
+    password_key TEXT,
+    reference TEXT NOT NULL,
+    registered_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS registrations (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    reference TEXT NOT NULL UNIQUE,
+    unit_code TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    issued_password INTEGER NOT NULL,
+    answer TEXT NOT NULL,
+    file BLOB NOT NULL,
+    UNIQUE (unit_code, idempotency_key)
+);
 """
 
 
@@ -79,6 +104,34 @@ class StoredDossier:
     answer: dict[str, Any]  # the first answer, replayed for the same idempotency key
     rows: list[dict[str, Any]]
     result: bytes | None
+
+
+@dataclass(frozen=True)
+class Account:
+    """A unit's registration for electronic filing: registered or stopped, how it logs
+    in, and (a unit without a certificate) the registration its trial password comes
+    from. The password itself is never stored: it is derived again when needed."""
+
+    unit_code: str
+    tax_code: str
+    status: str  # registered | stopped
+    method: str  # certificate | password
+    password_key: str | None
+    reference: str
+    registered_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class StoredRegistration:
+    """A registration file received, and the first answer to it (without a password)."""
+
+    reference: str
+    unit_code: str
+    idempotency_key: str
+    file_sha256: str
+    issued_password: bool
+    answer: dict[str, Any]
 
 
 class Store:
@@ -211,3 +264,51 @@ class Store:
     def end_active(self, conn: sqlite3.Connection, bhxh_number: str, unit_code: str) -> None:
         conn.execute("DELETE FROM participation WHERE bhxh_number = ? AND unit_code = ?",
                      (bhxh_number, unit_code))
+
+    # -- registrations for electronic filing ----------------------------------------
+
+    def account(self, conn: sqlite3.Connection, unit_code: str) -> Account | None:
+        row = conn.execute("SELECT unit_code, tax_code, status, method, password_key, "
+                           "reference, registered_at, updated_at FROM accounts WHERE "
+                           "unit_code = ?", (unit_code,)).fetchone()
+        return Account(*row) if row else None
+
+    def save_account(self, conn: sqlite3.Connection, account: Account) -> None:
+        conn.execute("INSERT INTO accounts (unit_code, tax_code, status, method, password_key, "
+                     "reference, registered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                     "ON CONFLICT (unit_code) DO UPDATE SET tax_code = excluded.tax_code, "
+                     "status = excluded.status, method = excluded.method, password_key = "
+                     "excluded.password_key, reference = excluded.reference, registered_at = "
+                     "excluded.registered_at, updated_at = excluded.updated_at",
+                     (account.unit_code, account.tax_code, account.status, account.method,
+                      account.password_key, account.reference, account.registered_at,
+                      account.updated_at))
+
+    def registration_by_key(self, conn: sqlite3.Connection, unit_code: str,
+                            idempotency_key: str) -> StoredRegistration | None:
+        row = conn.execute("SELECT reference, unit_code, idempotency_key, file_sha256, "
+                           "issued_password, answer FROM registrations WHERE unit_code = ? "
+                           "AND idempotency_key = ?", (unit_code, idempotency_key)).fetchone()
+        if row is None:
+            return None
+        return StoredRegistration(row[0], row[1], row[2], row[3], bool(row[4]),
+                                  json.loads(row[5]))
+
+    def next_registration(self, conn: sqlite3.Connection) -> int:
+        """The number the next registration file received gets."""
+        row = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM registrations").fetchone()
+        return int(row[0])
+
+    def add_registration(self, conn: sqlite3.Connection, *, seq: int, reference: str,
+                         unit_code: str, idempotency_key: str, file_sha256: str, kind: str,
+                         received_at: str, issued_password: bool, answer: dict[str, Any],
+                         file: bytes) -> None:
+        conn.execute("INSERT INTO registrations (seq, reference, unit_code, idempotency_key, "
+                     "file_sha256, kind, received_at, issued_password, answer, file) VALUES "
+                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (seq, reference, unit_code, idempotency_key, file_sha256, kind,
+                      received_at, int(issued_password), json.dumps(answer), file))
+
+    def count_registrations(self) -> int:
+        with self._lock:
+            return self._conn.execute("SELECT COUNT(*) FROM registrations").fetchone()[0]
