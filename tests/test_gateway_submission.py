@@ -420,7 +420,7 @@ def test_unsigned_dossier_is_not_queued(demo_app, sandbox):
     with pytest.raises(SubmissionError) as err:
         submission.submit(demo_app, demo_app.demo_id)
     assert err.value.code == "not_signed" and err.value.exit_code == 1
-    assert "validated" in err.value.message("en")
+    assert "'Checked'" in err.value.message("en")  # the state by its name
     assert submission.tracking(demo_app, demo_app.demo_id) is None
 
 

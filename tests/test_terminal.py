@@ -104,3 +104,16 @@ def test_no_keyring_backend_of_the_program_competes_with_the_real_ones(tmp_path)
     assert r.returncode == 0, r.stderr
     backends, chosen = r.stdout.splitlines()
     assert "ibhxh_client" not in backends and not chosen.startswith("ibhxh_client")
+
+
+def test_vietnamese_output_names_fields_actions_and_states_in_vietnamese(cli, demo, tmp_path):
+    shown = cli("employer", "show").out
+    assert "Mã số thuế" in shown and "Người lập biểu" in shown
+    for english in ("unit_code", "tax_code", "True", "False", "contact_name"):
+        assert english not in shown
+    assert "Unit code" in cli("--lang", "en", "employer", "show").out
+    assert cli("export", "1", "--out", tmp_path / "d.xml").code == 0
+    audit = cli("audit").out
+    assert "xuất dữ liệu" in audit and "hồ sơ 1" in audit
+    assert "export" not in audit and "dossier" not in audit
+    assert "export" in cli("--lang", "en", "audit").out
