@@ -138,7 +138,8 @@ def test_the_file_matches_its_schema_and_names_what_is_missing(unit, demo_identi
     assert root.findtext("NoiDung/NgayLap") == day.strftime("%d/%m/%Y")
     assert root.findtext("NoiDung/TenThuTuc").startswith("600: ")
     # A stop without its reason, a unit without a phone: said by field, nothing made.
-    _d, content, problems = registration.prepare(unit, "stop", stop_date=day)
+    data, content, problems = registration.prepare(unit, "stop")
+    assert data.header["ngay_ngung"] == day  # it stops from the day it is filed
     assert content is None
     assert [p.field for p in problems] == ["ly_do_ngung"]
     assert "Lý do ngừng" in problems[0].message("vi")
@@ -500,3 +501,24 @@ def test_the_paper_forms(cli, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "no-cert.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert "Số chứng thư số: ....." in text  # to be filled in by hand
+
+
+def test_a_waiting_file_can_be_dropped(cli, make_sandbox, sandbox_pki, tmp_path):
+    state_dir = fresh_state(sandbox_pki, tmp_path / "gw")
+    gateway = make_sandbox(state=state_dir)
+    url, port, ca = gateway.url, gateway.port, gateway.ca_file
+    gateway.stop()
+    assert cli("demo", "--workers", "2").code == 0
+    r = cli("register", "--gateway", url, "--ca", ca, "--demo-cert")
+    assert r.code == 4 and "được giữ lại" in r.err
+    assert "Có thể in hồ sơ giấy" not in r.err  # the paper dossier is a dossier's fallback
+    assert cli("--json", "register", "--status").json["pending"]["status"] == "ready"
+    assert cli("register", "--discard").code == 0
+    state = cli("--json", "register", "--status").json
+    assert state["pending"] is None
+    assert [r["status"] for r in state["registrations"]] == ["dropped"]
+    r = cli("register", "--resend")
+    assert r.code == 1 and "Không có tờ khai đăng ký nào đang chờ gửi" in r.err
+    gateway = make_sandbox(state=state_dir, port=port)
+    assert cli("register", "--gateway", url, "--demo-cert").code == 0
+    assert gateway.store.count_registrations() == 1

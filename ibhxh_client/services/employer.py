@@ -20,6 +20,34 @@ from .files import read_bytes
 _FIELDS = {f.name: f for f in fields(Employer)}
 
 
+# The unit's own settings, which no form field carries: their names.
+_OWN_LABELS = ("agency_code", "contact_name", "reduced_accident_rate", "registered")
+
+
+def labelled(app: App, e: Employer, lang: str = "vi") -> list[tuple[str, str]]:
+    """The profile as an officer reads it: each field's name and its value shown."""
+    from ..domain.messages import say
+    from .checks import fields_of
+
+    specs = fields_of(app.catalog, "employer")
+    out = []
+    for name, value in as_dict(e).items():
+        if name in specs:
+            label = specs[name].label.get(lang) or specs[name].label["vi"]
+        elif name in _OWN_LABELS:
+            label = say(f"employer_{name}", lang)
+        else:
+            label = name
+        if isinstance(value, bool):
+            shown = say("yes" if value else "no", lang)
+        elif name == "licence_date" and e.licence_date:
+            shown = e.licence_date.strftime("%d/%m/%Y")
+        else:
+            shown = "" if value is None else str(value)
+        out.append((label, shown))
+    return out
+
+
 def get(app: App) -> Employer:
     """The unit, or a clear error when none was set up yet."""
     with app.db.reading() as conn:

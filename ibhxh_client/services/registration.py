@@ -244,11 +244,13 @@ def prepare(app: App, kind: str, *, certificate: x509.Certificate | None = None,
     """The registration of ``kind`` (register, change, stop) as its form's values, its
     unsigned bytes and its problems (bytes None when there are any): what is signed and
     sent, and what is printed. ``certificate``: the one it will be signed with (None: a
-    unit without one)."""
+    unit without one); a stop without ``stop_date`` stops from ``day``."""
     if kind not in KINDS:
         raise ValueError(kind)
     employer = get_employer(app)
     day = day or dt.date.today()
+    if kind == "stop" and stop_date is None:
+        stop_date = day  # it stops from the day it is filed, unless said otherwise
     cert = CertificateFacts.of(certificate) if certificate is not None else None
     facts = _facts(app, kind, day, stop_date=stop_date, stop_reason=stop_reason)
     data = registration_form(app.catalog, employer, facts, cert)

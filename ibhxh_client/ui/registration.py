@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import nullcontext
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..services import registration
 from ..services import signing as signing_svc
-from . import tasks
+from . import adapters, tasks
 from .pin import PinBridge, open_pin_dialog
 from .widgets import error_message
 
@@ -192,6 +193,12 @@ class RegistrationPanel(QWidget):
             self.state_label.setText(error_message(exc))
             return {}
         lines = [f"<b>{state['state_name']}</b>"]
+        e = adapters.get_employer(self.ctx.app)
+        if e is not None:  # which unit registers, as the file will say
+            lines.append(self.tr("{name} · unit code {unit} · tax code {tax} · e-mail "
+                                 "{email} · phone {phone}").format(
+                name=escape(e.name), unit=e.unit_code, tax=e.tax_code,
+                email=escape(e.email) or "—", phone=e.phone or "—"))
         if state["state"] != "unregistered":
             lines.append(self.tr("Gateway {url} · unit {unit} · login {login} by {method} · "
                                  "reference {reference} ({since})").format(
