@@ -162,3 +162,48 @@ def test_start_script_without_a_screen_twice(tmp_path):
         assert "#1" in r.stdout
         assert "Traceback" not in r.stderr
     assert os.path.exists(home / ".local" / "share" / "ibhxh-client" / "ibhxh.sqlite3")
+
+
+def _start_sandbox(home: Path, state: Path) -> tuple[subprocess.Popen, str]:
+    """`ibhxh sandbox` as installed, on a free port; its URL once it is listening."""
+    import time
+
+    proc = subprocess.Popen([str(BIN / "ibhxh"), "sandbox", "--port", "0", "--state-dir",
+                             str(state), "--process-after", "0.1"], env=bare_env(home),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    text = ""
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        text += line
+        if "Ctrl+C" in line or not line:
+            break
+    url = next(w for w in text.split() if w.startswith("https://127.0.0.1:"))
+    return proc, url
+
+
+def test_installed_command_registers_signs_and_sends_a_month(tmp_path):
+    """The officer's month with nothing chosen: registration for electronic filing, then
+    a dossier declared, signed, sent and followed to its result, each command a new
+    process on the same default folder; then the same folder read again."""
+    home = tmp_path / "home"
+    home.mkdir()
+    state = tmp_path / "sandbox"
+    proc, url = _start_sandbox(home, state)
+    ca = str(state / "ca.pem")
+    try:
+        assert ibhxh(home, "demo").returncode == 0
+        steps = [("register", "--gateway", url, "--ca", ca, "--demo-cert"),
+                 ("register", "--status"),
+                 ("validate", "1"), ("sign", "1", "--demo-cert"),
+                 ("submit", "1", "--demo-cert"), ("sync", "--demo-cert", "--wait", "20")]
+        for step in steps:
+            r = ibhxh(home, *step)
+            assert r.returncode == 0, (step, r.stdout, r.stderr)
+            assert "Traceback" not in r.stderr
+        for _ in range(2):
+            status = ibhxh(home, "status", "1")
+            assert status.returncode == 0 and "Được chấp nhận" in status.stdout
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
