@@ -12,9 +12,10 @@ half of the BHXH numbers typed as numbers that lost their leading zero) in which
 The months before are set up through the same command line and timed apart (not part of
 the month): the company (`employer set`), the existing workers imported and increased in
 08/2026 (`declare --new-workers`, `validate`: they become active), and
-``--returning-share`` of them put on leave in 09/2026 (procedure 600a: maternity or unpaid
-leave). ``--first-month`` skips them: the onboarding month, in which every imported worker
-is new to the program and the dossier holds a line for each of them.
+``--returning-share`` of them put on leave in 09/2026 (procedure 600, plan codes TS or
+KL: maternity or unpaid leave). ``--first-month`` skips them: the onboarding month, in
+which every imported worker is new to the program and the dossier holds a line for each
+of them.
 
 The month (11/2026), each step ``python -m ibhxh_client --data-dir D …`` in a new process:
 
@@ -23,8 +24,8 @@ The month (11/2026), each step ``python -m ibhxh_client --data-dir D …`` in a 
 - declare: `declare --procedure 600 --new-workers --lines FILE.csv`: a D02-LT line (TM) for
   each new worker and one (ON, back to work) for each worker on leave, a third of those
   from 10/2026 with their decision; so TK1-TS for the new workers and D01-TS for the
-  retroactive lines. Procedure 600 takes increases only (forms/procedures.toml), so the
-  month's decreases and adjustments, dossiers of 600a and 600b, are not in it;
+  retroactive lines. The month's decreases and adjustments (600 as well, by their plan
+  codes) are not in it;
 - validate; sign with the file key (`--demo-cert`); sign with a SoftHSM2 token (a real
   token in a private SOFTHSM2_CONF, the PIN through --pin-env); export the signed envelope;
   print the paper dossier to PDF.
@@ -88,7 +89,7 @@ def _is_new(n: int, share: float) -> bool:
 def prepare(folder: Path, workers: int, new_share: float, returning_share: float,
             first_month: bool) -> int:
     """Write the inputs: employer.json, month.xlsx, before.xlsx (existing workers only),
-    leave.csv and back.csv (the 600a and 600 lines), baseline.xlsx; print their counts."""
+    leave.csv and back.csv (the leave and return lines), baseline.xlsx; print their counts."""
     sys.path.insert(0, str(BENCH))
     from common import PERIOD as COMMON_PERIOD
 
@@ -285,8 +286,8 @@ def setup_months(r: Runner, data: Path, inputs: Path, first_month: bool,
                                                         str(inputs / "before.xlsx"))))
     months = [(BEFORE[0], "600", ["--new-workers"], "all existing")]
     if returning:
-        months.append((BEFORE[1], "600a", ["--lines", str(inputs / "leave.csv")],
-                       "600a, on leave"))
+        months.append((BEFORE[1], "600", ["--lines", str(inputs / "leave.csv")],
+                       "600, on leave"))
     for period, procedure, how, what in months:
         made = r.ibhxh(data, "declare", "--procedure", procedure, "--period", period, *how)
         done.append((f"declare {period} ({what})", made))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,10 +26,14 @@ from .domain.formspec import (
     FormSpec,
     GroupSpec,
     LegacyFile,
+    LineField,
     Procedure,
     Provenance,
+    RetiredProcedure,
 )
+from .domain.model import DeclarationLine, Worker
 from .domain.needs import CONDITIONS
+from .domain.rules import ROW_RULES, TABLE_RULES
 from .paths import forms_dir
 
 
@@ -50,6 +54,8 @@ class Catalog:
     # The unit's registration files (04_DK-IVAN, 05_SD-IVAN, 06_NG-IVAN): each is a Hoso
     # of its own, never inside a dossier's envelope.
     registrations: dict[str, FormSpec] = field(default_factory=dict)
+    # Codes this program once filed under that Social Security does not have (600a, 600b)
+    retired: dict[str, RetiredProcedure] = field(default_factory=dict)
 
     def form(self, code: str) -> FormSpec:
         return self.forms[code]
@@ -93,6 +99,46 @@ class Catalog:
 
     def procedure(self, code: str) -> Procedure:
         return self.procedures[code]
+
+    def procedure_name(self, code: str, lang: str = "vi") -> str:
+        """A procedure's name, a retired code's too (a dossier sent under 600a keeps it);
+        "" for a code neither knows."""
+        found = self.procedures.get(code) or self.retired.get(code)
+        return (found.name.get(lang) or found.name["vi"]) if found else ""
+
+    def retired_hints(self) -> dict[str, tuple[str, str]]:
+        """Each retired code with the procedure its changes are filed under now and that
+        procedure's plan codes of its kind (600a → ("600", "GH, GD, …"))."""
+        return {code: (old.filed_under, ", ".join(self.plans_of_kind(
+            self.procedures[old.filed_under], old.kind))) for code, old in self.retired.items()}
+
+    def plans_of_kind(self, procedure: Procedure, kind: str) -> tuple[str, ...]:
+        """The procedure's plan codes of one kind (increase, decrease, adjust: the
+        ``kind`` column of codelists/plan_codes.csv)."""
+        return tuple(p for p in procedure.plans if self.plan_kind(p) == kind)
+
+    def plan_kind(self, plan: str) -> str:
+        """A plan code's kind (increase, decrease, adjust), "" for an unknown code."""
+        plans = self.codelists.get("plan_codes")
+        return plans.column(plan, "kind", "") if plans else ""
+
+    def has_contributions(self, procedure: Procedure) -> bool:
+        """Whether the procedure's lines change contributions: it takes the form whose
+        rows are the contribution lines (D02-LT)."""
+        lines = self.lines_form()
+        return lines is not None and procedure.need(lines.code) is not None
+
+    def line_forms(self, procedure: Procedure) -> tuple[str, ...]:
+        """The forms of a procedure with one row per line, in the lines' order (D02-LT
+        for 600; TK1-TS for 607; D01-TS too when each line has its document): where a
+        problem's row is the line's."""
+        out = []
+        for need in procedure.forms:
+            spec = self.forms[need.form]
+            source = need.rows or (spec.rows.source if spec.rows else None)
+            if source == "lines" or (source == "documents" and procedure.documents == "every"):
+                out.append(need.form)
+        return tuple(out)
 
     def codelist(self, name: str) -> CodeList:
         return self.codelists[name]
@@ -265,15 +311,118 @@ def load_codelist(path: Path) -> CodeList:
     return CodeList(path.stem, entries)
 
 
-def _procedures(path: Path) -> dict[str, Procedure]:
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    out = {}
-    for p in raw["procedure"]:
-        out[p["code"]] = Procedure(
-            code=p["code"], name=dict(p["name"]), kind=p["kind"], plans=tuple(p["plans"]),
-            forms=tuple(FormNeed(f["form"], f["when"]) for f in p["forms"]),
-        )
-    return out
+PROCEDURE_DOCUMENTS = ("late", "every", "none")
+ROW_OVERRIDES = ("lines",)
+
+
+def _line_field(raw: str | dict[str, str], where: str) -> tuple[str, str, str | None]:
+    """(form, field, attr or None) of a line value: "FORM.field", or a table with
+    ``field`` ("FORM.field") and ``line`` (the attribute, when not the field's source)."""
+    text, attr = (raw, None) if isinstance(raw, str) else (raw.get("field", ""),
+                                                           raw.get("line"))
+    form, dot, name = text.partition(".")
+    if not dot or not form or not name:
+        raise CatalogError(f"{where}: '{text}' is not FORM.field")
+    return form, name, attr
+
+
+def _status(value: str, where: str) -> str:
+    if value and value not in STATUSES:
+        raise CatalogError(f"{where}: status '{value}' is not one of {', '.join(STATUSES)}")
+    return value
+
+
+def _procedure(p: dict[str, Any], where: str) -> tuple[Procedure, list[tuple]]:
+    here = f"{where}: procedure {p.get('code')}"
+    needs = tuple(FormNeed(f["form"], f["when"], rows=f.get("rows"),
+                           rules=tuple(f.get("rules", ())),
+                           status=_status(f.get("status", ""), here),
+                           source=f.get("source", "")) for f in p["forms"])
+    proc = Procedure(
+        code=p["code"], name=dict(p["name"]), plans=tuple(p.get("plans", ())), forms=needs,
+        default_plan=p.get("default_plan", ""), status=_status(p.get("status", ""), here),
+        source=p.get("source", ""), plans_status=_status(p.get("plans_status", ""), here),
+        plans_source=p.get("plans_source", ""), documents=p.get("documents", "none"),
+        workers=bool(p.get("workers", True)), line=tuple(p.get("line", ())))
+    raw_fields = [("columns", _line_field(c, here)) for c in p.get("columns", ())]
+    raw_fields += [("header", _line_field(c, here)) for c in p.get("header", ())]
+    return proc, raw_fields
+
+
+def _procedures(path: Path) -> tuple[dict[str, Procedure], dict[str, list[tuple]],
+                                     dict[str, RetiredProcedure]]:
+    where = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        out, fields_of = {}, {}
+        for p in raw["procedure"]:
+            out[p["code"]], fields_of[p["code"]] = _procedure(p, where)
+        retired = {r["code"]: RetiredProcedure(
+            code=r["code"], filed_under=r["filed_under"], kind=r["kind"], name=dict(r["name"]),
+            status=_status(r.get("status", ""), where), source=r.get("source", ""))
+            for r in raw.get("retired", ())}
+    except (tomllib.TOMLDecodeError, KeyError) as exc:
+        raise CatalogError(f"{where}: {exc}") from None
+    return out, fields_of, retired
+
+
+_LINE_ATTRS = {f.name for f in fields(DeclarationLine)} - {"worker_id"}
+_WORKER_ATTRS = {f.name for f in fields(Worker)}
+_DECLARATION_ATTRS = {"change"}  # what a procedure without workers asks of the dossier
+
+
+def _resolve(proc: Procedure, raw_fields: list[tuple], forms: dict[str, FormSpec]
+             ) -> Procedure:
+    """The procedure with its line values named by form fields that exist, each held at
+    an attribute a line (or the dossier) has."""
+    where = f"procedure {proc.code}"
+    found: dict[str, list[LineField]] = {"columns": [], "header": []}
+    for kind, (form, name, attr) in raw_fields:
+        if proc.need(form) is None:
+            raise CatalogError(f"{where}: {kind} names {form}.{name}, a form it does not take")
+        spec = forms[form].find_field(name)
+        if spec is None:
+            raise CatalogError(f"{where}: {form} has no field '{name}'")
+        attr = attr or (spec.attr if spec.owner in ("line", "declaration") else spec.source)
+        allowed = _DECLARATION_ATTRS if kind == "header" else _LINE_ATTRS
+        worker = attr.startswith("worker.") and attr[7:] in _WORKER_ATTRS
+        if attr not in allowed and not (kind == "columns" and (attr == "row.stt" or worker)):
+            raise CatalogError(f"{where}: {form}.{name} is held at '{attr}', which a "
+                               f"{'dossier' if kind == 'header' else 'line'} does not have")
+        found[kind].append(LineField(form, name, "row" if attr == "row.stt" else attr))
+    if proc.workers != bool(found["columns"]) or proc.workers == bool(found["header"]):
+        raise CatalogError(f"{where}: a procedure with workers has line columns; one "
+                           "without has header values instead")
+    return replace(proc, columns=tuple(found["columns"]), header=tuple(found["header"]))
+
+
+def _check_procedure(proc: Procedure, forms: dict[str, FormSpec],
+                     plan_codes: CodeList) -> None:
+    where = f"procedure {proc.code}"
+    for need in proc.forms:
+        if need.form not in forms:
+            raise CatalogError(f"{where} needs unknown form {need.form}")
+        if need.when not in CONDITIONS:
+            raise CatalogError(f"{where}: form {need.form} names unknown condition "
+                               f"'{need.when}' (known: {', '.join(CONDITIONS)})")
+        if need.rows is not None and (need.rows not in ROW_OVERRIDES
+                                      or forms[need.form].rows is None):
+            raise CatalogError(f"{where}: form {need.form}: rows '{need.rows}' is not one of "
+                               f"{', '.join(ROW_OVERRIDES)} for a form with rows")
+        unknown = [r for r in need.rules if r not in ROW_RULES and r not in TABLE_RULES]
+        if unknown:
+            raise CatalogError(f"{where}: form {need.form} names unknown rules {unknown}")
+    unknown = [p for p in proc.plans if p not in plan_codes]
+    if unknown:
+        raise CatalogError(f"{where}: unknown plan codes {unknown}")
+    if proc.default_plan and proc.default_plan not in proc.plans:
+        raise CatalogError(f"{where}: default plan {proc.default_plan} is not one of its own")
+    if proc.documents not in PROCEDURE_DOCUMENTS:
+        raise CatalogError(f"{where}: documents '{proc.documents}' is not one of "
+                           f"{', '.join(PROCEDURE_DOCUMENTS)}")
+    bad = [name for name in proc.line if name not in _LINE_ATTRS]
+    if bad:
+        raise CatalogError(f"{where}: line names {bad}, which a line does not have")
 
 
 def _check_registrations(registrations: dict[str, FormSpec], envelope: EnvelopeSpec) -> None:
@@ -304,7 +453,7 @@ def load_catalog_from(root: Path) -> Catalog:
         # Old records carry the 63 provinces before 1 Jul 2025: both must be readable.
         merged = {**codelists["provinces_old"].entries, **codelists["provinces"].entries}
         codelists["provinces_any"] = CodeList("provinces_any", merged)
-    procedures = _procedures(root / "procedures.toml")
+    procedures, line_fields, retired = _procedures(root / "procedures.toml")
     rates = RateTable.from_dict(tomllib.loads((root / "rates.toml").read_text("utf-8")))
     envelope = load_envelope(root / "envelope" / "envelope.toml")
     _check_file_names(forms, envelope)
@@ -324,17 +473,16 @@ def load_catalog_from(root: Path) -> Catalog:
             raise CatalogError(f"{form.code}: exchange code (root) '{form.root}' is "
                                f"{roots[form.root]}'s already")
         roots[form.root] = form.code
-    for proc in procedures.values():
-        for need in proc.forms:
-            if need.form not in forms:
-                raise CatalogError(f"procedure {proc.code} needs unknown form {need.form}")
-            if need.when not in CONDITIONS:
-                raise CatalogError(f"procedure {proc.code}: form {need.form} names unknown "
-                                   f"condition '{need.when}' (known: {', '.join(CONDITIONS)})")
-        unknown = [p for p in proc.plans if p not in codelists.get("plan_codes", CodeList(""))]
-        if unknown:
-            raise CatalogError(f"procedure {proc.code}: unknown plan codes {unknown}")
-    return Catalog(root, forms, codelists, procedures, rates, envelope, registrations)
+    plan_codes = codelists.get("plan_codes", CodeList(""))
+    for code, proc in list(procedures.items()):
+        _check_procedure(proc, forms, plan_codes)
+        procedures[code] = _resolve(proc, line_fields[code], forms)
+    for old in retired.values():
+        if old.code in procedures or old.filed_under not in procedures:
+            raise CatalogError(f"retired procedure {old.code}: a current code, or filed "
+                               f"under unknown procedure {old.filed_under}")
+    return Catalog(root, forms, codelists, procedures, rates, envelope, registrations,
+                   retired)
 
 
 @lru_cache(maxsize=4)

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import __version__, logs
 from .domain import digest
-from .domain.messages import state_name, word
+from .domain.messages import action_name, state_name, word
 from .domain.model import Period
 from .domain.text import counted, vnd
 from .domain.values import parse_day, parse_money
@@ -77,6 +77,8 @@ TEXT = {
                      "{failed} lỗi.",
                "en": "{accepted} accepted, {rejected} rejected, {waiting} waiting, "
                      "{failed} failed."},
+    "plans": {"vi": "phương án", "en": "plan codes"},
+    "forms": {"vi": "tờ khai", "en": "forms"},
     "dossier_created": {"vi": "Đã tạo hồ sơ nháp số {id} ({lines} dòng, {files} tệp).",
                         "en": "Draft dossier {id} created ({lines} rows, {files} files)."},
     "demo_done": {"vi": "Đã tạo dữ liệu mẫu: {workers} người lao động, hồ sơ số {id}.",
@@ -257,7 +259,9 @@ def cmd_employer(app: App, args: argparse.Namespace, out: Output) -> int:
         return 0
     e = employer.get(app)
     data = employer.as_dict(e)
-    out.result(data, lambda: [print(f"{k:24} {'' if v is None else v}") for k, v in data.items()])
+    rows = employer.labelled(app, e, out.lang)
+    width = max(len(label) for label, _ in rows)
+    out.result(data, lambda: [print(f"{label:{width}}  {value}") for label, value in rows])
     return 0
 
 
@@ -372,12 +376,9 @@ def _default_report(app: App, source: Path, result: Any) -> Path:
     raise UserError("file_unwritable", path=str(source.parent / name), detail="-")
 
 
-def _line_requests(args: argparse.Namespace) -> list[declarations.LineRequest]:
-    reqs = []
-    names = ["worker", "plan", "salary", "from_month", "to_month"]
-    for spec in args.line or []:
-        parts = [p.strip() for p in spec.split(":")]
-        reqs.append(declarations.LineRequest(**dict(zip(names, parts, strict=False))))
+def _line_requests(app: App, args: argparse.Namespace) -> list[declarations.LineRequest]:
+    proc = declarations.procedure_of(app, args.procedure)  # --line reads as it asks
+    reqs = [declarations.line_request(proc, spec) for spec in args.line or []]
     if args.lines:
         for row in workers.read_csv(Path(args.lines)):
             values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
@@ -391,17 +392,40 @@ def _line_requests(args: argparse.Namespace) -> list[declarations.LineRequest]:
 
 
 def cmd_declare(app: App, args: argparse.Namespace, out: Output) -> int:
-    requests = _line_requests(args)
+    requests = _line_requests(app, args)
     if args.from_file:
         requests += importing_service.line_requests(app, Path(args.from_file), sheet=args.sheet,
                                                     mapping=args.mapping)
     decl, result = declarations.declare(app, args.procedure, args.period, requests,
                                         new_workers=args.new_workers,
-                                        first_registration=args.first_registration)
+                                        first_registration=args.first_registration,
+                                        change=args.change or "")
+    due = result.summary.total if result.summary else 0  # 607, 608 …: no contributions
     out.result({"dossier_id": decl.id, "lines": len(decl.lines), "files": len(result.files),
-                "state": str(decl.state), "total_due": result.summary.total},
+                "state": str(decl.state), "total_due": due},
                t("dossier_created", out.lang, id=decl.id, lines=len(decl.lines),
                  files=len(result.files)))
+    return 0
+
+
+def cmd_procedures(app: App | None, args: argparse.Namespace, out: Output) -> int:
+    """Needs no data folder: the procedure catalogue that ships with the program."""
+    from .catalog import load_catalog
+
+    items = declarations.procedure_list(load_catalog(), out.lang)
+
+    def human() -> None:
+        for item in items:
+            print(f"{item['code']}  {item['name']}  ({item['status_text']})")
+            if item["line"]:
+                print(f"      --line {':'.join(item['line'])}")
+            if item["header"]:
+                print(f"      --change \"{item['header'][0]}\"")
+            if item["plans"]:
+                print(f"      {t('plans', out.lang)}: {', '.join(item['plans'])}")
+            print(f"      {t('forms', out.lang)}: {', '.join(item['forms'])}")
+
+    out.result(items, human)
     return 0
 
 
@@ -536,8 +560,11 @@ def cmd_audit(app: App, args: argparse.Namespace, out: Output) -> int:
                    t("log_written", out.lang, count=count, out=args.out))
         return 0
     rows = privacy.processing_log(app)
-    out.result(rows, lambda: [print(f"{r['at']}  {r['user']:10} {r['action']:18} "
-                                    f"{r['target']:24} {r['workers']:>7}  {r['detail']}")
+    lang = out.lang
+    out.result(rows, lambda: [print(f"{r['at']}  {r['user']:10} "
+                                    f"{action_name(r['action'], lang):18} "
+                                    f"{action_name(r['target'], lang):24} {r['workers']:>7}  "
+                                    f"{r['detail']}")
                               for r in rows])
     return 0
 
@@ -759,8 +786,6 @@ def cmd_register(app: App, args: argparse.Namespace, out: Output) -> int:
         stop_date = parse_day(args.stop_date) if args.stop_date else None
     except ValueError:
         raise UserError("bad_date", exit_code=2, value=args.stop_date) from None
-    if kind == "stop" and stop_date is None:
-        stop_date = date.today()
     if args.print_to:
         return _print_registration(app, args, out, kind, stop_date)
     if args.status or args.discard:
@@ -955,10 +980,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(f"--{name}")
 
     p = command("declare", cmd_declare, "lập hồ sơ / make a draft dossier")
-    p.add_argument("--procedure", required=True, help="600 | 600a | 600b")
+    p.add_argument("--procedure", required=True,
+                   help="600, 604, 607, 608, 610, 612 (ibhxh procedures)")
     p.add_argument("--period", required=True, help="MM/YYYY")
     p.add_argument("--line", action="append",
-                   help="MÃ[:PHƯƠNG ÁN[:LƯƠNG[:TỪ THÁNG[:ĐẾN THÁNG]]]] (BHXH, CCCD hoặc #id)")
+                   help="600: MÃ[:PHƯƠNG ÁN[:LƯƠNG[:TỪ THÁNG[:ĐẾN THÁNG]]]]; 607: MÃ:NỘI DUNG "
+                        "… (ibhxh procedures); MÃ: BHXH, CCCD hoặc #id")
+    p.add_argument("--change", help="604: nội dung thay đổi của đơn vị / what changes")
     p.add_argument("--lines", help="CSV: worker,plan,salary,from,to,decision_number,…")
     p.add_argument("--from", dest="from_file",
                    help="bảng tính các dòng D02 / spreadsheet of D02 lines (.xlsx .xls .ods .csv)")
@@ -968,6 +996,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="mọi người lao động chưa báo tăng / every worker not yet increased")
     p.add_argument("--first-registration", action="store_true",
                    help="đăng ký lần đầu (kèm TK3-TS) / first registration (adds TK3-TS)")
+
+    command("procedures", cmd_procedures, "các thủ tục và dòng của chúng / the procedures")
 
     p = command("template", cmd_template, "mẫu Excel để điền / fill-in .xlsx template")
     p.add_argument("kind", choices=["d02", "workers"])
@@ -1175,7 +1205,7 @@ def _run(argv: list[str] | None) -> int:
             return _restore_key(args, out)
         if args.command in ("restore", "diagnose"):
             return args.fn(args, out)
-        if args.command in ("verify", "calc", "tokens"):  # no data folder needed
+        if args.command in ("verify", "calc", "tokens", "procedures"):  # no data folder
             return args.fn(None, args, out)
         if args.command == "sandbox":  # no database: the sandbox keeps its own state
             from .gateway.sandbox import cli as sandbox_cli

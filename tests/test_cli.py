@@ -146,7 +146,7 @@ def test_declare_validate_export_status(cli, demo, tmp_path):
     assert r.code == 0, r.err
     w = _worker(cli, 0)
     key = w["bhxh_number"]
-    r = cli("--json", "declare", "--procedure", "600b", "--period", "12/2026", "--line",
+    r = cli("--json", "declare", "--procedure", "600", "--period", "12/2026", "--line",
             f"{key}:DC:12.000.000")
     assert r.code == 0, r.err
     new_id = r.json["dossier_id"]
@@ -167,7 +167,7 @@ def test_declare_lines_from_a_csv_file(cli, demo, tmp_path):
     path = tmp_path / "dong.csv"
     path.write_bytes(f"worker;plan;salary;from\n{first};DC;12.000.000;12/2026\n\n"
                      f"{second};DC;13.000.000;12/2026\n".encode("cp1258"))
-    r = cli("--json", "declare", "--procedure", "600b", "--period", "12/2026",
+    r = cli("--json", "declare", "--procedure", "600", "--period", "12/2026",
             "--lines", path)
     assert r.code == 0, r.err
     assert cli("--json", "status", r.json["dossier_id"]).json["lines"] == 2
@@ -183,7 +183,7 @@ def test_declare_lines_from_a_csv_file(cli, demo, tmp_path):
 def test_declare_bad_lines_store_nothing(cli, demo, line, field_text, message):
     before = count_dossiers(cli)
     key = _worker(cli, 0)["bhxh_number"]
-    r = cli("declare", "--procedure", "600b", "--period", "12/2026", "--line",
+    r = cli("declare", "--procedure", "600", "--period", "12/2026", "--line",
             line.format(key=key))
     assert r.code == 1, r.err
     assert "D02-LT dòng 1" in r.err and field_text in r.err and message in r.err
@@ -192,7 +192,7 @@ def test_declare_bad_lines_store_nothing(cli, demo, line, field_text, message):
 
 def test_declare_same_worker_twice(cli, demo):
     key = _worker(cli, 0)["bhxh_number"]
-    r = cli("declare", "--procedure", "600b", "--period", "12/2026",
+    r = cli("declare", "--procedure", "600", "--period", "12/2026",
             "--line", f"{key}:DC:9000000", "--line", f"{key}:DC:9500000")
     assert r.code == 1
     assert "D02-LT dòng 2" in r.err and "dòng 1" in r.err
@@ -202,12 +202,30 @@ def test_decrease_of_a_worker_never_increased(cli, demo):
     # The demo's draft has not been validated: its workers were never increased.
     key = _worker(cli, 0)["bhxh_number"]
     before = count_dossiers(cli)
-    r = cli("declare", "--procedure", "600a", "--period", "12/2026", "--line", f"{key}:GH")
+    r = cli("declare", "--procedure", "600", "--period", "12/2026", "--line", f"{key}:GH")
     assert r.code == 1 and "chưa từng được báo tăng" in r.err
     assert count_dossiers(cli) == before
     assert cli("validate", demo).code == 0  # now they are increased
-    r = cli("declare", "--procedure", "600a", "--period", "12/2026", "--line", f"{key}:GH")
+    r = cli("declare", "--procedure", "600", "--period", "12/2026", "--line", f"{key}:GH")
     assert r.code == 0, r.err
+
+
+@pytest.mark.parametrize("code,plans", [("600a", "GH, GD, GC, KL, TS, OF"), ("600b", "DC, TT")])
+def test_the_former_codes_600a_600b_are_refused_with_where_to_file(cli, demo, code, plans):
+    """600a and 600b were this program's own codes: Social Security files decreases and
+    adjustments under 600, each line with its plan code (docs/exchange-format.md §12)."""
+    assert cli("validate", demo).code == 0
+    key = _worker(cli, 0)["bhxh_number"]
+    before = count_dossiers(cli)
+    r = cli("declare", "--procedure", code, "--period", "12/2026", "--line", f"{key}:GH")
+    assert r.code == 2 and r.out == ""
+    assert f"'{code}' không phải mã thủ tục của BHXH Việt Nam" in r.err
+    assert f"nay nộp theo thủ tục 600, mỗi dòng với phương án của nó ({plans})" in r.err
+    r = cli("--lang", "en", "declare", "--procedure", code, "--period", "12/2026",
+            "--line", f"{key}:GH")
+    assert r.code == 2 and f"filed under procedure 600, each line with its plan code ({plans})" \
+        in r.err
+    assert count_dossiers(cli) == before
 
 
 def test_malformed_period_is_a_usage_error(cli, demo):
@@ -215,7 +233,7 @@ def test_malformed_period_is_a_usage_error(cli, demo):
     r = cli("declare", "--procedure", "600", "--period", "2026-13", "--new-workers")
     assert r.code == 2 and "2026-13" in r.err
     r = cli("declare", "--procedure", "999", "--period", "12/2026", "--new-workers")
-    assert r.code == 2 and "600a" in r.err
+    assert r.code == 2 and "600, 604, 607, 608, 610, 612" in r.err and "600a" not in r.err
     assert count_dossiers(cli) == before
 
 
@@ -228,15 +246,19 @@ def test_validate_reports_every_problem_of_a_file(cli, demo, tmp_path):
 
     root = etree.fromstring(out.read_bytes())
     node = root.find(".//NoiDungFile")
-    form = base64.b64decode(node.text).replace(b"<PhuongAn>TM</PhuongAn>",
-                                               b"<PhuongAn>GH</PhuongAn>")
+    import re
+
+    # every row's salary under the regional minimum wage (one problem a row)
+    form = re.sub(rb"<MucLuong>\d+</MucLuong>", b"<MucLuong>1000000</MucLuong>",
+                  base64.b64decode(node.text))
     node.text = base64.b64encode(form).decode()
+    root.find(".//DoDaiFile").text = str(len(node.text))  # as the exchange derives it
     bad = tmp_path / "bad.xml"
     bad.write_bytes(etree.tostring(root))
     r = cli("--json", "validate", bad)
     assert r.code == 1
     problems = r.json["problems"]
-    assert len(problems) == 6 and {p["field"] for p in problems} == {"phuong_an"}
+    assert len(problems) == 6 and {p["field"] for p in problems} == {"muc_luong"}
     hostile = tmp_path / "h.xml"
     hostile.write_bytes(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM '
                         b'"file:///etc/passwd">]><Hoso>&e;</Hoso>')
@@ -259,7 +281,7 @@ def test_calc_the_known_example(cli):
 
 
 def test_english_messages(cli, demo):
-    r = cli("--lang", "en", "declare", "--procedure", "600b", "--period", "12/2026",
+    r = cli("--lang", "en", "declare", "--procedure", "600", "--period", "12/2026",
             "--line", "0000000000:DC")
     assert r.code == 1 and "not found" in r.err
 

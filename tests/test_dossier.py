@@ -146,12 +146,12 @@ def test_totals_in_the_header(catalog):
 
 def test_problems_mean_no_xml(catalog):
     employer, workers, decl = make(3)
-    decl.lines[1].plan = "GH"  # a decrease code in an increase procedure
+    decl.lines[1].plan = "XX"  # no such plan code
     result = build_dossier(catalog, employer, workers, decl)
     assert not result.ok and result.envelope is None and result.files == []
     (p,) = result.problems
-    assert (p.form, p.row, p.field, p.code) == ("D02-LT", 2, "phuong_an", "plan_procedure")
-    assert "GH" in p.message("vi") and "Phương án" in p.message("vi")
+    assert (p.form, p.row, p.field, p.code) == ("D02-LT", 2, "phuong_an", "not_in_list")
+    assert "XX" in p.message("vi") and "Phương án" in p.message("vi")
     assert "Plan code" in p.message("en")
 
 

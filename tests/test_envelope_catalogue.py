@@ -58,7 +58,7 @@ def drop_form(code: str) -> Callable[[etree._Element], None]:
 FAULTS = {
     "unknown procedure": (set_text("MaThuTuc", "999zz"),
                           "Hoso, Mã thủ tục (MaThuTuc): không có thủ tục '999zz' "
-                          "(có: 600, 600a, 600b).",
+                          "(có: 600, 604, 607, 608, 610, 612).",
                           "Hoso, Procedure code (MaThuTuc): there is no procedure '999zz'"),
     "month 13": (set_text("KyKeKhai", "13/2026"),
                  "Hoso, Kỳ kê khai (KyKeKhai): '13/2026' không phải tháng hợp lệ (mm/yyyy).",
@@ -66,10 +66,16 @@ FAULTS = {
     "one-digit month": (set_text("KyKeKhai", "1/2026"),
                         "Hoso, Kỳ kê khai (KyKeKhai): '1/2026' không phải tháng hợp lệ",
                         "Hoso, Period (KyKeKhai): '1/2026' is not a valid month"),
-    "form not taken": (set_text("MaThuTuc", "600a"),
-                       "Hoso, Mã tờ khai (MaToKhai): thủ tục 600a không nhận tờ khai TK1-TS "
-                       "(nhận: D02-LT, D01-TS).",
-                       "Hoso, Form code (MaToKhai): procedure 600a does not take form TK1-TS"),
+    "a former code": (set_text("MaThuTuc", "600a"),
+                      "Hoso, Mã thủ tục (MaThuTuc): '600a' không phải mã thủ tục của BHXH "
+                      "Việt Nam: việc này nay nộp theo thủ tục 600, mỗi dòng với phương án "
+                      "của nó (GH, GD, GC, KL, TS, OF).",
+                      "Hoso, Procedure code (MaThuTuc): '600a' is not a Social Security "
+                      "procedure code: such changes are now filed under procedure 600"),
+    "form not taken": (set_text("MaThuTuc", "607"),
+                       "Hoso, Mã tờ khai (MaToKhai): thủ tục 607 không nhận tờ khai D02-LT "
+                       "(nhận: TK1-TS).",
+                       "Hoso, Form code (MaToKhai): procedure 607 does not take form D02-LT"),
     "form missing": (drop_form("TK1-TS"),
                      "Hoso, Danh sách tờ khai (ToKhais): thiếu tờ khai TK1-TS: thủ tục 600 "
                      "cần tờ khai này cho 1 người lao động chưa có mã số BHXH (D02-LT dòng 10).",
@@ -146,10 +152,10 @@ def test_the_sandbox_refuses_the_same_faults(signed, fault):
 
 # ---------------------------------------------------------------------------- the rules
 
-PROC = Procedure("600", {"vi": "Báo tăng"}, "increase", ("TM",),
+PROC = Procedure("600", {"vi": "Báo tăng"}, ("TM",),
                  (FormNeed("D02-LT", "always"), FormNeed("TK1-TS", "worker_without_bhxh"),
                   FormNeed("TK3-TS", "first_registration"),
-                  FormNeed("D01-TS", "late_or_retroactive")))
+                  FormNeed("D01-TS", "late_or_retroactive")), default_plan="TM")
 
 
 def codes(problems) -> list[tuple[str | None, str]]:

@@ -36,6 +36,7 @@ from ibhxh_client.storage import repo
 from ibhxh_client.storage.crypto import FieldCipher, new_key
 from ibhxh_client.storage.db import DB_FILE, current_revision, head_revision, upgrade
 from ibhxh_client.storage.keys import KeyStore
+from tests import legacy_db
 from tests.counting_signer import CountingSigner
 from tests.pkcs11_fixtures import USER_PIN, SoftHsm
 
@@ -343,7 +344,7 @@ def _revision_0003(data_dir: Path) -> dict[str, int]:
             lines[0].decision_number, lines[0].decision_date = "15/QĐ-SM", date(2025, 12, 1)
             decl = Declaration(procedure="600", period=period, lines=lines,
                                created=date(2026, 1, 5))
-            decl_id = ids[state] = repo.save_declaration(conn, decl)
+            decl_id = ids[state] = legacy_db.save_declaration(conn, decl, "0003")
             repo.put_artifact(conn, decl_id, "envelope", envelope)
             if state in ("signed", "sent", "accepted"):
                 repo.put_artifact(conn, decl_id, "signed", signed)

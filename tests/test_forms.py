@@ -18,8 +18,16 @@ def catalog():
 
 def test_every_form_and_procedure_is_there(catalog):
     assert set(catalog.forms) == {"D02-LT", "TK1-TS", "TK3-TS", "D01-TS"}
-    assert set(catalog.procedures) == {"600", "600a", "600b"}
-    assert catalog.procedure("600").plans == ("TM", "ON", "TD", "TC")
+    assert set(catalog.procedures) == {"600", "604", "607", "608", "610", "612"}
+    # 600 is increase, decrease and adjustment (the portal's list); 600a/600b are gone
+    assert catalog.procedure("600").plans == ("TM", "ON", "TD", "TC", "GH", "GD", "GC", "KL",
+                                              "TS", "OF", "DC", "TT")
+    assert set(catalog.retired) == {"600a", "600b"}
+    assert catalog.plans_of_kind(catalog.procedure("600"), "decrease") == (
+        "GH", "GD", "GC", "KL", "TS", "OF")
+    for proc in catalog.procedures.values():  # each code says how sure we are, and why
+        assert proc.status in ("law", "seen", "check") and proc.source, proc.code
+        assert all(need.status and need.source for need in proc.forms), proc.code
     needs = {n.form: n.when for n in catalog.procedure("600").forms}
     assert needs == {"D02-LT": "always", "TK1-TS": "worker_without_bhxh",
                      "TK3-TS": "first_registration", "D01-TS": "late_or_retroactive"}

@@ -35,7 +35,7 @@ def test_lines_from_a_sheet_make_a_declaration(demo_app, tmp_path):
         (w[1].cccd, "DC", "13500000", str(period)),
         (w[2].bhxh_number or w[2].cccd, "DC", "14000000", str(period))]
     assert requests[0].note == "Tăng lương"
-    decl, _ = declarations.declare(demo_app, "600b", str(period), requests)
+    decl, _ = declarations.declare(demo_app, "600", str(period), requests)
     assert [line.salary for line in decl.lines] == [12_000_000, 13_500_000, 14_000_000]
 
 
@@ -69,5 +69,5 @@ def test_an_unknown_worker_is_reported_by_declare(demo_app, tmp_path):
     rows = [["Mã số BHXH", "Phương án"], ["9999999999", "DC"]]
     requests = imp.line_requests(demo_app, write_xlsx(tmp_path / "u.xlsx", {"S": rows}))
     with pytest.raises(UserError) as err:
-        declarations.declare(demo_app, "600b", str(Period.of(date.today())), requests)
+        declarations.declare(demo_app, "600", str(Period.of(date.today())), requests)
     assert err.value.problems[0].code == "unknown_worker"

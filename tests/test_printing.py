@@ -243,7 +243,7 @@ def test_first_registration_and_a_late_change_print_tk3_ts_and_d01_ts(demo_app, 
     req = declarations.LineRequest(worker="#3", plan="GH", from_month=str(late),
                                    decision_number="QĐ-15/2026",
                                    decision_date=f"01/{late.month:02d}/{late.year}")
-    decl, _ = declarations.declare(demo_app, "600a", str(today), [req],
+    decl, _ = declarations.declare(demo_app, "600", str(today), [req],
                                    first_registration=False)
     out = tmp_path / "giam.pdf"
     result = print_dossier(demo_app, decl.id, reason=REASON, out=out)

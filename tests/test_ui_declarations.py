@@ -43,11 +43,11 @@ def test_three_lines_show_the_right_totals_and_are_saved(demo_window, qtbot, mon
     app = demo_window.ctx.app
     screen = demo_window.go("declarations")
     monkeypatch.setattr(NewDeclarationDialog, "exec", lambda self: (
-        self.procedure.setCurrentIndex(self.procedure.findData("600b")),
+        self.procedure.setCurrentIndex(self.procedure.findData("600")),
         self.period.setText("11/2026"), QDialog.DialogCode.Accepted)[-1])
     qtbot.mouseClick(screen.new_button, Qt.MouseButton.LeftButton)
     editor = screen.editor
-    assert screen.pages.currentIndex() == 1 and editor.decl.procedure == "600b"
+    assert screen.pages.currentIndex() == 1 and editor.decl.procedure == "600"
     ids = [w.id for w in adapters.workers_by_id(app, list(range(1, 26))).values()
            if w.bhxh_number][:3]
 
@@ -79,7 +79,7 @@ def test_three_lines_show_the_right_totals_and_are_saved(demo_window, qtbot, mon
     editor.flush()
     decl, _ = decls.load(app, editor.decl.id)
     assert [line.salary for line in decl.lines] == salaries
-    assert [line.plan for line in decl.lines] == ["DC", "DC", "DC"]
+    assert [line.plan for line in decl.lines] == ["TM", "TM", "TM"]  # 600's default
 
 
 def test_a_problem_jumps_to_its_cell_and_a_bad_value_is_kept(demo_window, qtbot):
@@ -89,7 +89,7 @@ def test_a_problem_jumps_to_its_cell_and_a_bad_value_is_kept(demo_window, qtbot)
     screen.open(demo_window.ctx.app.demo_id)
     editor = screen.editor
     qtbot.waitUntil(lambda: editor.last_check is not None, timeout=5000)
-    edit_cell(qtbot, editor.table, 1, FIELD_COLUMN["phuong_an"], "GH")  # not for 600
+    edit_cell(qtbot, editor.table, 1, FIELD_COLUMN["phuong_an"], "GH")  # never increased
     edit_cell(qtbot, editor.table, 2, FIELD_COLUMN["tu_thang"], "13/2026")  # no such month
     assert editor.model.text(2, FIELD_COLUMN["tu_thang"]) == "13/2026"  # kept as typed
     qtbot.waitUntil(lambda: editor.problems.count() >= 2, timeout=5000)
@@ -152,3 +152,107 @@ def test_state_pay_scale_columns_are_edited_in_the_table(demo_window, qtbot):
 
     assert draft_cell("2,6") == (2, FIELD_COLUMN["tu_thang"])
     assert draft_cell("0,pc_tham_nien") == (0, FIELD_COLUMN["pc_tham_nien"])
+
+
+def _choose(monkeypatch, code: str, period: str) -> None:
+    from ibhxh_client.ui.declarations import NewDeclarationDialog
+
+    monkeypatch.setattr(NewDeclarationDialog, "exec", lambda self: (
+        self.procedure.setCurrentIndex(self.procedure.findData(code)),
+        self.period.setText(period), QDialog.DialogCode.Accepted)[-1])
+
+
+def test_a_book_re_issue_is_declared_in_the_window(demo_window, qtbot, monkeypatch):
+    """607 from the catalogue: the New declaration dialog lists it, the editor shows its
+    lines' columns (the worker and what changes or why), no contributions; its check
+    speaks until the reason is typed, and the line is stored with it."""
+    from PySide6.QtCore import Qt as QtEnum
+
+    from ibhxh_client.services import declarations as decls
+    from ibhxh_client.ui import adapters
+    from ibhxh_client.ui.declarations import NewDeclarationDialog, WorkerPicker
+
+    app = demo_window.ctx.app
+    screen = demo_window.go("declarations")
+    dialog = NewDeclarationDialog(demo_window.ctx, screen)
+    codes = [dialog.procedure.itemData(i) for i in range(dialog.procedure.count())]
+    assert codes == ["600", "604", "607", "608", "610", "612"]  # no 600a, no 600b
+    _choose(monkeypatch, "607", "11/2026")
+    qtbot.mouseClick(screen.new_button, Qt.MouseButton.LeftButton)
+    editor = screen.editor
+    assert screen.pages.currentIndex() == 1 and editor.decl.procedure == "607"
+    headers = [editor.model.headerData(i, QtEnum.Orientation.Horizontal)
+               for i in range(editor.model.columnCount())]
+    assert headers == ["STT", "[01] Họ và tên", "Mã số BHXH",
+                       "[13] Nội dung thay đổi, yêu cầu"]
+    assert not editor.add_new_button.isVisibleTo(editor)  # 607 takes no increase
+    assert not editor.totals_box.isVisibleTo(editor)  # nor any contribution
+    assert editor.table.isVisibleTo(editor) and not editor.header_box.isVisibleTo(editor)
+    wid = next(w.id for w in adapters.workers_by_id(app, list(range(1, 26))).values()
+               if w.bhxh_number)
+
+    def pick(self):
+        qtbot.waitUntil(lambda: self.model.rowCount() == 25)
+        self.table.selectionModel().select(
+            self.model.index(self.model.row_of(wid), 0),
+            self.table.selectionModel().SelectionFlag.Select
+            | self.table.selectionModel().SelectionFlag.Rows)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(WorkerPicker, "exec", pick)
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert editor.model.rowCount() == 1
+
+    def problems() -> list[str]:
+        return [editor.problems.item(i).text() for i in range(editor.problems.count())]
+
+    qtbot.waitUntil(lambda: any("chưa ghi nội dung thay đổi" in t for t in problems()),
+                    timeout=5000)
+    column = editor.model.column_of("noi_dung_thay_doi")
+    assert editor.table.currentIndex().column() == column  # the first cell to type in
+    edit_cell(qtbot, editor.table, 0, column, "Sổ bị mất khi chuyển nhà")
+    qtbot.waitUntil(lambda: not problems() and editor.last_check is not None
+                    and not editor.last_check.problems, timeout=5000)
+    assert "TK1-TS × 1" in editor.forms_label.text()
+    editor.flush()
+    decl, _ = decls.load(app, editor.decl.id)
+    assert [(line.worker_id, line.change, line.plan) for line in decl.lines] == [
+        (wid, "Sổ bị mất khi chuyển nhà", "")]
+    assert decls.validate(app, decl.id).files[0].file_name == "TK1-TS-595.xml"
+
+
+def test_a_change_of_the_unit_is_declared_in_the_window(demo_window, qtbot, monkeypatch):
+    """604 has no worker lines: the editor asks what changes, and nothing else."""
+    from ibhxh_client.services import declarations as decls
+
+    app = demo_window.ctx.app
+    screen = demo_window.go("declarations")
+    _choose(monkeypatch, "604", "11/2026")
+    qtbot.mouseClick(screen.new_button, Qt.MouseButton.LeftButton)
+    editor = screen.editor
+    assert editor.decl.procedure == "604"
+    assert not editor.table.isVisibleTo(editor) and not editor.add_button.isVisibleTo(editor)
+    change = editor.header_inputs["change"]
+    assert change.isVisibleTo(editor)
+    qtbot.waitUntil(lambda: editor.problems.count() == 1, timeout=5000)
+    assert "Nội dung thay đổi, yêu cầu" in editor.problems.item(0).text()
+    editor.problems.itemClicked.emit(editor.problems.item(0))  # the problem goes to it
+    assert change.hasFocus()
+    type_text(change, "Địa chỉ trụ sở: 45 Lê Lợi")
+    qtbot.waitUntil(lambda: editor.problems.count() == 0, timeout=5000)
+    editor.flush()
+    assert decls.head(app, editor.decl.id).change == "Địa chỉ trụ sở: 45 Lê Lợi"
+
+
+def test_the_contribution_columns_are_600s_as_the_catalogue_lists_them():
+    """ui.lines.COLUMNS (what drafts kept by index refer to) is procedure 600's columns as
+    forms/procedures.toml gives them; a change to one is a change to the other."""
+    from ibhxh_client.catalog import load_catalog
+    from ibhxh_client.ui.lines import COLUMNS, columns_of
+
+    catalog = load_catalog()
+    assert columns_of(catalog, catalog.procedure("600")) == COLUMNS
+    kinds = {c.name: c.kind for c in columns_of(catalog, catalog.procedure("608"))}
+    assert kinds == {"stt": "ro", "ho_ten": "ro", "ma_so_bhxh": "ro",
+                     "noi_dung_thay_doi": "text", "loai_van_ban": "code",
+                     "so_van_ban": "text", "ngay_ban_hanh": "date"}

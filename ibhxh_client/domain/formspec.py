@@ -221,21 +221,84 @@ class EnvelopeSpec:
 
 @dataclass(frozen=True)
 class FormNeed:
-    """A form a procedure needs, and the condition under which it needs it."""
+    """A form a procedure takes, the condition under which it needs it, and what the
+    procedure asks of it beyond the form's own definition: where its rows come from
+    (``rows``: "lines" for one row per line, when the form's own source is narrower) and
+    the rules it adds (``rules``). ``status`` and ``source`` say how sure we are that the
+    procedure takes this form (docs/exchange-format.md tags)."""
 
     form: str
     when: str
+    rows: str | None = None
+    rules: tuple[str, ...] = ()
+    status: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class LineField:
+    """One value a procedure's line (or, for a procedure without workers, its dossier)
+    holds, named by the form field that shows it: its label, type and code list are that
+    field's. ``attr`` is where the value lives: "row" (the row number), "worker.<name>"
+    (read from the worker), or the line's (the declaration's) own attribute."""
+
+    form: str
+    field: str
+    attr: str
+
+    @property
+    def editable(self) -> bool:
+        return self.attr != "row" and not self.attr.startswith("worker.")
 
 
 @dataclass(frozen=True)
 class Procedure:
-    """A procedure (thủ tục 600, 600a, 600b …): its plan codes and the forms it needs."""
+    """A procedure (thủ tục 600, 604, 607 …): its plan codes, what each line asks, the
+    forms it needs and the checks it adds to them (forms/procedures.toml)."""
 
     code: str
     name: dict[str, str]
-    kind: str  # increase | decrease | adjust
     plans: tuple[str, ...]
     forms: tuple[FormNeed, ...]
+    default_plan: str = ""  # a new line's plan code ("" for a procedure without plans)
+    status: str = ""
+    source: str = ""
+    plans_status: str = ""
+    plans_source: str = ""
+    # Where D01-TS's rows come from: "late" (a row for each line that starts before the
+    # period, from its decision), "every" (each line's own document), "none"
+    documents: str = "none"
+    workers: bool = True  # False: the dossier is about the unit itself (604), no lines
+    line: tuple[str, ...] = ()  # what ``--line WORKER:…`` gives after the worker, in order
+    columns: tuple[LineField, ...] = ()  # a line's values, as the editor shows them
+    header: tuple[LineField, ...] = ()  # the dossier's own values (604: what changed)
+
+    def need(self, form: str) -> FormNeed | None:
+        """The procedure's entry for a form, or None when it does not take it."""
+        return next((n for n in self.forms if n.form == form), None)
+
+    def rules_for(self, form: str) -> tuple[str, ...]:
+        """The rules this procedure adds to a form's own."""
+        found = self.need(form)
+        return found.rules if found else ()
+
+    def column(self, attr: str) -> LineField | None:
+        """The line value held at ``attr`` ("salary", "worker.bhxh_number" …), or None."""
+        return next((c for c in self.columns if c.attr == attr), None)
+
+
+@dataclass(frozen=True)
+class RetiredProcedure:
+    """A code this program once filed under that Social Security does not have (600a,
+    600b): refused for anything new, with where such a change is filed now; a dossier
+    sent under it keeps it, and is shown with this name."""
+
+    code: str
+    filed_under: str
+    kind: str  # the plan codes' kind it held: decrease, adjust
+    name: dict[str, str]
+    status: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)

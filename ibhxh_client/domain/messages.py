@@ -55,6 +55,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "already_active": {"vi": "đang tham gia BHXH tại đơn vị, không thể báo tăng lại ({plan}).",
                        "en": "is already participating with this unit; cannot be increased "
                              "again ({plan})."},
+    "bhxh_number_needed": {"vi": "thủ tục {procedure} chỉ dành cho người đã có mã số BHXH; "
+                                 "người này chưa có.",
+                           "en": "procedure {procedure} is only for someone who has a social "
+                                 "insurance number; this person has none."},
+    "change_missing": {"vi": "chưa ghi nội dung thay đổi hoặc lý do đề nghị (thủ tục "
+                             "{procedure} cần).",
+                       "en": "says neither what changes nor why (procedure {procedure} needs "
+                             "it)."},
+    "line_worker": {"vi": "MÃ NGƯỜI LAO ĐỘNG", "en": "WORKER"},
+    # How sure we are of a fact of the catalogue (law, seen, check: docs/exchange-format.md)
+    "status_law": {"vi": "theo văn bản pháp luật", "en": "set by law"},
+    "status_seen": {"vi": "thấy trong nguồn công khai", "en": "seen in public sources"},
+    "status_check": {"vi": "cần xác minh", "en": "to be checked"},
     "unknown_worker": {"vi": "không tìm thấy người lao động '{value}'.",
                        "en": "worker '{value}' not found."},
     "no_lines": {"vi": "tờ khai chưa có dòng nào.", "en": "the declaration has no rows."},
@@ -66,6 +79,20 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "unrecognised form '{value}'."},
     "unknown_procedure": {"vi": "không có thủ tục '{value}' (có: {allowed}).",
                           "en": "there is no procedure '{value}' (known: {allowed})."},
+    "procedure_retired": {"vi": "'{value}' không phải mã thủ tục của BHXH Việt Nam: việc này "
+                                "nay nộp theo thủ tục {now}, mỗi dòng với phương án của nó "
+                                "({plans}).",
+                          "en": "'{value}' is not a Social Security procedure code: such "
+                                "changes are now filed under procedure {now}, each line "
+                                "with its plan code ({plans})."},
+    "new_workers_not_taken": {"vi": "thủ tục {procedure} không báo tăng người lao động mới "
+                                    "(--new-workers dùng với thủ tục {allowed}).",
+                              "en": "procedure {procedure} does not declare new workers "
+                                    "(--new-workers goes with procedure {allowed})."},
+    "lines_not_taken": {"vi": "thủ tục {procedure} là thông tin của đơn vị, không có dòng "
+                              "người lao động; ghi nội dung thay đổi bằng --change.",
+                        "en": "procedure {procedure} is about the unit and has no worker "
+                              "lines; say what changes with --change."},
     "bad_period": {"vi": "kỳ kê khai '{value}' không hợp lệ, cần dạng mm/yyyy.",
                    "en": "period '{value}' is not valid; use mm/yyyy."},
     # The forms a procedure takes and needs (forms/procedures.toml), one per condition
@@ -159,6 +186,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     # The unit's field that no form field holds (it goes into the envelope)
     "employer_agency_code": {"vi": "Mã cơ quan BHXH quản lý",
                              "en": "Managing social security agency code"},
+    "employer_contact_name": {"vi": "Người lập biểu", "en": "Prepared by"},
+    "employer_reduced_accident_rate": {"vi": "Được áp dụng mức đóng BHTNLĐ-BNN 0,3 %",
+                                       "en": "Approved for the reduced accident rate (0.3 %)"},
+    "employer_registered": {"vi": "Đã đăng ký tham gia với cơ quan BHXH",
+                            "en": "Already registered with Social Security"},
+    "yes": {"vi": "có", "en": "yes"},
+    "no": {"vi": "không", "en": "no"},
     "no_dossier": {"vi": "Không có hồ sơ số {value}.", "en": "There is no dossier {value}."},
     "not_editable": {"vi": "Hồ sơ {value} đang ở trạng thái {state}: không sửa được nữa.",
                      "en": "Dossier {value} is {state}: it can no longer be changed."},
@@ -302,13 +336,35 @@ STATE_NAMES: dict[str, dict[str, str]] = {
                      "en": "Not registered for electronic filing"},
     "registered": {"vi": "Đã đăng ký giao dịch điện tử", "en": "Registered for electronic filing"},
     "stopped": {"vi": "Đã ngừng giao dịch điện tử", "en": "Stopped electronic filing"},
-    "register": {"vi": "Đăng ký (04_DK-IVAN)", "en": "Registration (04_DK-IVAN)"},
-    "change": {"vi": "Thay đổi (05_SD-IVAN)", "en": "Change (05_SD-IVAN)"},
-    "stop": {"vi": "Ngừng (06_NG-IVAN)", "en": "Stop (06_NG-IVAN)"},
     "ready": {"vi": "Chờ gửi", "en": "Waiting to be sent"},
     "answered": {"vi": "Cổng đã trả lời", "en": "Answered by the gateway"},
     "dropped": {"vi": "Đã bỏ, không gửi", "en": "Dropped, not sent"},
 }
+
+
+# What the processing log records (Decree 13/2023), by the action's code.
+ACTION_NAMES: dict[str, dict[str, str]] = {
+    "export": {"vi": "xuất dữ liệu", "en": "export"},
+    "import": {"vi": "nhập dữ liệu", "en": "import"},
+    "print": {"vi": "in", "en": "print"},
+    "submit": {"vi": "gửi hồ sơ", "en": "submit"},
+    "registration": {"vi": "đăng ký giao dịch", "en": "registration"},
+    "backup": {"vi": "sao lưu", "en": "backup"},
+    "restore": {"vi": "khôi phục", "en": "restore"},
+    "erase": {"vi": "xoá dữ liệu", "en": "erase"},
+    "worker_report": {"vi": "báo cáo một người", "en": "worker report"},
+    "key_recovery_file": {"vi": "tệp khôi phục khóa", "en": "key recovery file"},
+    "key_rotate": {"vi": "đổi khóa dữ liệu", "en": "data key change"},
+    "dossier": {"vi": "hồ sơ", "en": "dossier"},
+}
+
+
+def action_name(code: str, lang: str = "vi") -> str:
+    """A processing-log action's name; a target "dossier N" as "hồ sơ N"."""
+    head, _, rest = code.partition(" ")
+    if rest and head in ACTION_NAMES:
+        return f"{word(ACTION_NAMES, head, lang)} {rest}"
+    return word(ACTION_NAMES, code, lang)
 
 
 def state_name(code: str, lang: str = "vi") -> str:
@@ -330,8 +386,10 @@ def word(catalogue: dict[str, dict[str, str]], code: str, lang: str = "vi",
     if entry is None:
         return code
     template = entry.get(lang) or entry["vi"]
-    return template.format(**{k: "" if params.get(k) is None else params[k]
-                              for k in placeholders(template)})
+    values = {k: "" if params.get(k) is None else params[k] for k in placeholders(template)}
+    if "state" in values:  # a state is given by its code and read by its name
+        values["state"] = state_name(str(values["state"]), lang)
+    return template.format(**values)
 
 
 def say(code: str, lang: str = "vi", **params: object) -> str:

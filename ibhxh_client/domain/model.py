@@ -196,6 +196,11 @@ class DeclarationLine:
     decision_date: date | None = None
     has_book: bool = False
     note: str = ""
+    # A line of a procedure about the person rather than contributions (607, 608 …): what
+    # changes or why (TK1-TS Noidung_Thaydoi), and the type of the document that backs
+    # it (D01-TS, with ``decision_number`` and ``decision_date`` as its number and date)
+    change: str = ""
+    doc_type: str = ""
 
 
 @dataclass
@@ -214,9 +219,10 @@ class SupportingDocument:
 
 @dataclass
 class Declaration:
-    """A month's filing for one procedure: D02-LT lines plus what the procedure needs."""
+    """A month's filing for one procedure: its lines (one per worker) plus what the
+    procedure needs."""
 
-    procedure: str  # 600, 600a, 600b
+    procedure: str  # 600, 604, 607 … (forms/procedures.toml)
     period: Period
     lines: list[DeclarationLine] = field(default_factory=list)
     documents: list[SupportingDocument] = field(default_factory=list)
@@ -224,3 +230,4 @@ class Declaration:
     id: int | None = None
     state: DossierState = DossierState.DRAFT
     created: date | None = None
+    change: str = ""  # a procedure about the unit itself (604): what changes

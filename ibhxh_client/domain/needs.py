@@ -75,11 +75,17 @@ def envelope_problem(field: str, code: str, **params: object) -> Problem:
 _problem = envelope_problem
 
 
-def head_problems(procedures: Mapping[str, Procedure], procedure: str,
-                  period: str) -> list[Problem]:
-    """An unknown procedure code (MaThuTuc) and a period (KyKeKhai) that is no month."""
+def head_problems(procedures: Mapping[str, Procedure], procedure: str, period: str,
+                  retired: Mapping[str, tuple[str, str]] | None = None) -> list[Problem]:
+    """An unknown procedure code (MaThuTuc) and a period (KyKeKhai) that is no month.
+    ``retired``: codes Social Security does not have, each with the procedure its changes
+    are filed under now and that procedure's plan codes for them (600a → 600, GH …)."""
     problems = []
-    if procedure not in procedures:
+    moved = (retired or {}).get(procedure)
+    if moved is not None:
+        problems.append(_problem("MaThuTuc", "procedure_retired", value=procedure,
+                                 now=moved[0], plans=moved[1]))
+    elif procedure not in procedures:
         problems.append(_problem("MaThuTuc", "unknown_procedure", value=procedure,
                                  allowed=", ".join(procedures)))
     if exchange_month(period) is None:

@@ -34,13 +34,20 @@ def to_month_after_from(rec: dict[str, Any], ctx: RuleContext) -> list[RowIssue]
     return []
 
 
+def plan_kind(ctx: RuleContext, plan: str | None) -> str:
+    """A plan code's kind (increase, decrease, adjust): the ``kind`` column of
+    codelists/plan_codes.csv; "" for no code or an unknown one."""
+    plans = ctx.codelists.get("plan_codes")
+    return plans.column(plan, "kind", "") if plans is not None and plan else ""
+
+
 def salary_floor(rec: dict[str, Any], ctx: RuleContext) -> list[RowIssue]:
     """A contribution salary must reach the floor of its month (the rate table's: the
-    regional minimum wage for a labour contract)."""
+    regional minimum wage for a labour contract). A decrease may leave it out."""
     if rec.get("he_so"):
         return []  # state pay scale: coefficient × base salary, no floor in the table
     salary = rec.get("muc_luong") or 0
-    decrease = ctx.procedure is not None and ctx.procedure.kind == "decrease"
+    decrease = plan_kind(ctx, rec.get("phuong_an")) == "decrease"
     if not salary:
         return [] if decrease else [("muc_luong", "salary_missing", {})]
     start = rec.get("tu_thang") or ctx.period
@@ -100,14 +107,17 @@ def unique_workers(rows: list[dict[str, Any]], ctx: RuleContext) -> list[TableIs
 
 
 def worker_status(rows: list[dict[str, Any]], ctx: RuleContext) -> list[TableIssue]:
-    """A decrease needs a worker who was increased; an increase, one who is not active."""
-    if ctx.status_of is None or ctx.procedure is None:
+    """A decrease needs a worker who was increased; an increase, one who is not active
+    (each row by its own plan code's kind)."""
+    if ctx.status_of is None:
         return []
-    kind = ctx.procedure.kind
     issues = []
     for index, rec in enumerate(rows, start=1):
-        status = ctx.status_of(rec)
         plan = rec.get("phuong_an")
+        kind = plan_kind(ctx, plan)
+        if kind not in ("increase", "decrease"):
+            continue
+        status = ctx.status_of(rec)
         if kind == "decrease" and status in (None, WorkerStatus.NEW):
             issues.append((rec.get("stt") or index, "phuong_an", "never_increased",
                            {"plan": plan}))
@@ -117,6 +127,23 @@ def worker_status(rows: list[dict[str, Any]], ctx: RuleContext) -> list[TableIss
     return issues
 
 
+def bhxh_number_given(rec: dict[str, Any], ctx: RuleContext) -> list[RowIssue]:
+    """A book or card is re-issued or changed only for someone who has a BHXH number."""
+    if rec.get("ma_so_bhxh"):
+        return []
+    return [("ma_so_bhxh", "bhxh_number_needed",
+             {"procedure": ctx.procedure.code if ctx.procedure else ""})]
+
+
+def change_given(rec: dict[str, Any], ctx: RuleContext) -> list[RowIssue]:
+    """A change, a correction or a re-issue says what changes or why (TK1-TS's, TK3-TS's
+    "Nội dung thay đổi, yêu cầu")."""
+    if (rec.get("noi_dung_thay_doi") or "").strip():
+        return []
+    return [("noi_dung_thay_doi", "change_missing",
+             {"procedure": ctx.procedure.code if ctx.procedure else ""})]
+
+
 ROW_RULES: dict[str, Callable[[dict[str, Any], RuleContext], list[RowIssue]]] = {
     "plan_matches_procedure": plan_matches_procedure,
     "to_month_after_from": to_month_after_from,
@@ -124,6 +151,8 @@ ROW_RULES: dict[str, Callable[[dict[str, Any], RuleContext], list[RowIssue]]] = 
     "cccd_agrees": cccd_agrees,
     "identity": identity,
     "decision_for_late": decision_for_late,
+    "bhxh_number_given": bhxh_number_given,
+    "change_given": change_given,
 }
 
 TABLE_RULES: dict[str, Callable[[list[dict[str, Any]], RuleContext], list[TableIssue]]] = {

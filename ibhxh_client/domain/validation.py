@@ -149,19 +149,22 @@ def check_record(form: str, row: int | None, record: dict[str, Any], checkers) -
 
 
 def validate_form(data: FormData, ctx: RuleContext) -> list[Problem]:
-    """Every problem of one form: its fields, then the rules its definition names."""
+    """Every problem of one form: its fields, then the rules its definition names and
+    those its procedure adds to it."""
     from .rules import ROW_RULES, TABLE_RULES
 
     spec = data.spec
+    # the form's own rules, then those the procedure adds to it (forms/procedures.toml)
+    names = spec.rules + (ctx.procedure.rules_for(spec.code) if ctx.procedure else ())
     problems = check_record(spec.code, None, data.header,
                             _checkers(spec.header.fields, ctx.codelists))
     if spec.rows is None:
-        rule_fns = [ROW_RULES[name] for name in spec.rules if name in ROW_RULES]
+        rule_fns = [ROW_RULES[name] for name in names if name in ROW_RULES]
         for fn in rule_fns:
             problems += _rule_problems(spec, None, fn(data.header, ctx))
         return problems
     checkers = _checkers(spec.rows.fields, ctx.codelists)
-    rule_fns = [ROW_RULES[name] for name in spec.rules if name in ROW_RULES]
+    rule_fns = [ROW_RULES[name] for name in names if name in ROW_RULES]
     for index, record in enumerate(data.rows, start=1):
         row = record.get("stt") or index
         row_problems = check_record(spec.code, row, record, checkers)
@@ -170,12 +173,32 @@ def validate_form(data: FormData, ctx: RuleContext) -> list[Problem]:
         for fn in rule_fns:
             problems += [p for p in _rule_problems(spec, row, fn(record, ctx))
                          if p.field not in bad_fields]
-    for name in spec.rules:
+    for name in names:
         if name in TABLE_RULES:
             for row, fname, code, params in TABLE_RULES[name](data.rows, ctx):
                 problems.append(_problem(spec, row, fname, code, params))
     if not data.rows:
         problems.append(Problem(spec.code, None, None, "no_lines"))
+    return problems
+
+
+def procedure_rule_problems(data: FormData, ctx: RuleContext) -> list[Problem]:
+    """Only the rules the procedure adds to this form (forms/procedures.toml), on a form
+    read from an envelope: what a gateway holds a dossier to beyond its schema."""
+    from .rules import ROW_RULES, TABLE_RULES
+
+    spec = data.spec
+    names = ctx.procedure.rules_for(spec.code) if ctx.procedure else ()
+    problems: list[Problem] = []
+    records = [(None, data.header)] if spec.rows is None else [
+        (record.get("stt") or index, record) for index, record in enumerate(data.rows, 1)]
+    for name in names:
+        if name in ROW_RULES:
+            for row, record in records:
+                problems += _rule_problems(spec, row, ROW_RULES[name](record, ctx))
+        elif name in TABLE_RULES:
+            problems += [_problem(spec, row, fname, code, params)
+                         for row, fname, code, params in TABLE_RULES[name](data.rows, ctx)]
     return problems
 
 

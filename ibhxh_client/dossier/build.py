@@ -100,15 +100,19 @@ def check_declaration(catalog: Catalog, employer: Employer, workers: Mapping[int
     procedure = catalog.procedures.get(decl.procedure)
     if procedure is None:  # a dossier stored under a procedure the catalogue no longer has
         return BuildResult(forms=[], problems=needs.head_problems(
-            catalog.procedures, decl.procedure, str(decl.period)))
-    try:
-        salaries = [line_salary(catalog.rates, decl, line) for line in decl.lines]
-        summary = summarise(catalog, employer, decl, salaries)
-    except ValueError:
-        salaries, summary = [], None  # a period outside the rate table: said below
+            catalog.procedures, decl.procedure, str(decl.period), catalog.retired_hints()))
+    salaries: list[int] = []
+    summary = None  # a procedure whose lines change no contribution (607, 608 …) has none
+    if catalog.has_contributions(procedure):
+        try:
+            salaries = [line_salary(catalog.rates, decl, line) for line in decl.lines]
+            summary = summarise(catalog, employer, decl, salaries)
+        except ValueError:
+            salaries, summary = [], None  # a period outside the rate table: said below
     totals = Totals(count=len(decl.lines), salary=sum(salaries),
                     due=summary.total if summary else 0)
-    forms = build_forms(catalog.forms, procedure, employer, workers, decl, totals)
+    forms = build_forms(catalog.forms, procedure, employer, workers, decl, totals,
+                        codelists=catalog.codelists)
     result = BuildResult(forms=forms, summary=summary)
     ctx = rule_context(catalog, employer, decl, status_of)
     for data in forms:

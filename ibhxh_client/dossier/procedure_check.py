@@ -13,17 +13,18 @@ from lxml import etree
 
 from ..catalog import Catalog
 from ..domain import needs
-from ..domain.formspec import GroupSpec
+from ..domain.formspec import FormSpec, GroupSpec
 from ..domain.model import Period, PeriodError
-from ..domain.validation import Problem
+from ..domain.validation import Problem, RuleContext, procedure_rule_problems
 from .envelope import procedure_and_period
+from .xmlform import FormReadError, form_from_element
 
 
 def head_problems(catalog: Catalog, envelope: etree._Element) -> list[Problem]:
     """An unknown procedure code or a period that is no month: checked first, since every
     other check of the dossier depends on both."""
     procedure, period = procedure_and_period(envelope)
-    return needs.head_problems(catalog.procedures, procedure, period)
+    return needs.head_problems(catalog.procedures, procedure, period, catalog.retired_hints())
 
 
 _FILES = "NoiDung/ThongTinHoSo/ToKhais/FileToKhai"
@@ -76,7 +77,7 @@ class FormTally:
     Made once ``head_problems`` found nothing; ``add`` each form's root, then
     ``problems``."""
 
-    def __init__(self, catalog: Catalog, envelope: etree._Element) -> None:
+    def __init__(self, catalog: Catalog, envelope: etree._Element, rules: bool = False) -> None:
         procedure, period = procedure_and_period(envelope)
         self.catalog = catalog
         self.procedure = catalog.procedure(procedure)
@@ -85,6 +86,10 @@ class FormTally:
         self.present: list[str] = []
         self.without_bhxh: list[int] = []
         self.late: list[int] = []
+        # the rules the procedure adds to its forms (a re-issue needs a BHXH number …):
+        # the sandbox holds an envelope to them; ``ibhxh validate`` checks each form whole
+        self.rules = rules
+        self.rule_problems: list[Problem] = []
 
     def add(self, form: etree._Element) -> None:
         """Count one form in (an unknown one is left to the form's own check)."""
@@ -94,6 +99,19 @@ class FormTally:
         self.present.append(spec.code)
         if spec is self.lines and spec.rows is not None:
             self._rows(spec.rows, form)
+        if self.rules and self.procedure.rules_for(spec.code):
+            self._procedure_rules(spec, form)
+
+    def _procedure_rules(self, spec: FormSpec, form: etree._Element) -> None:
+        try:
+            data = form_from_element(spec, form)
+        except FormReadError as exc:
+            self.rule_problems.append(Problem(spec.code, exc.row, exc.field, exc.code,
+                                              {"value": exc.value}))
+            return
+        ctx = RuleContext(codelists=self.catalog.codelists, procedure=self.procedure,
+                          period=self.period)
+        self.rule_problems += procedure_rule_problems(data, ctx)
 
     def _rows(self, group: GroupSpec, form: etree._Element) -> None:
         bhxh = _xml_of(group, "worker.bhxh_number")
@@ -110,4 +128,4 @@ class FormTally:
         """Forms the procedure does not take, and forms it needs here that are missing."""
         facts = needs.NeedFacts(lines_form=self.lines.code if self.lines else "",
                                 without_bhxh=tuple(self.without_bhxh), late=tuple(self.late))
-        return needs.form_problems(self.procedure, self.present, facts)
+        return needs.form_problems(self.procedure, self.present, facts) + self.rule_problems

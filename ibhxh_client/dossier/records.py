@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from ..domain.formspec import FormSpec, GroupSpec, Procedure
+from ..domain.formspec import CodeList, FormSpec, GroupSpec, Procedure
 from ..domain.model import (
     Declaration,
     DeclarationLine,
@@ -77,13 +77,34 @@ def needed_forms(procedure: Procedure, decl: Declaration,
     return needed(procedure, need_facts(decl, workers))
 
 
-def derive_documents(decl: Declaration, employer: Employer) -> list[SupportingDocument]:
-    """D01-TS rows for late or retroactive lines, from each line's decision."""
+def _issuer(doc_type: str, employer: Employer, codelists: Mapping[str, CodeList] | None) -> str:
+    """Who issues a document of this type: the code list's ``issuer`` (a citizen ID card:
+    the police), else the unit itself (its decisions, its contracts)."""
+    types = (codelists or {}).get("document_types")
+    return (types.column(doc_type, "issuer", "") if types else "") or employer.name
+
+
+def derive_documents(decl: Declaration, employer: Employer, procedure: Procedure | None = None,
+                     codelists: Mapping[str, CodeList] | None = None
+                     ) -> list[SupportingDocument]:
+    """D01-TS rows from the lines, as the procedure says (``documents``): one for each
+    late or retroactive line, from its decision (600: "late"), or one for each line, the
+    document behind its change (608: "every"); none otherwise."""
+    kind = procedure.documents if procedure is not None else "late"
+    if kind == "every":
+        return [SupportingDocument(
+            worker_id=line.worker_id, doc_type=line.doc_type, number=line.decision_number,
+            issue_date=line.decision_date, effective_date=line.decision_date,
+            issuer=_issuer(line.doc_type, employer, codelists),
+            summary=line.change[:500]) for line in decl.lines]
+    if kind != "late":
+        return []
     return [
         SupportingDocument(
-            worker_id=line.worker_id, doc_type="QD", number=line.decision_number,
-            issue_date=line.decision_date, effective_date=line.from_month.first_day,
-            issuer=employer.name,
+            worker_id=line.worker_id, doc_type=line.doc_type or "QD",
+            number=line.decision_number, issue_date=line.decision_date,
+            effective_date=line.from_month.first_day,
+            issuer=_issuer(line.doc_type or "QD", employer, codelists),
             summary=f"{line.plan} từ tháng {line.from_month}",
         )
         for line in late_lines(decl)
@@ -98,21 +119,23 @@ class _About:
         self.__dict__.update(values)
 
 
-def _items(spec: FormSpec, decl: Declaration, employer: Employer,
-           workers: Mapping[int, Worker]) -> Iterable[Any]:
-    """The rows' objects, by where the definition says they come from."""
-    assert spec.rows is not None
-    if spec.rows.source == "documents":
-        return decl.documents or derive_documents(decl, employer)
-    if spec.rows.source == "new_workers":
+def _items(spec: FormSpec, source: str, decl: Declaration, employer: Employer,
+           workers: Mapping[int, Worker], procedure: Procedure,
+           codelists: Mapping[str, CodeList] | None) -> Iterable[Any]:
+    """The rows' objects, by where the definition (or the procedure) says they come from."""
+    if source == "documents":
+        return decl.documents or derive_documents(decl, employer, procedure, codelists)
+    if source == "new_workers":
         return [line for line in decl.lines if not workers[line.worker_id].bhxh_number]
     return decl.lines
 
 
 def build_forms(forms: Mapping[str, FormSpec], procedure: Procedure, employer: Employer,
-                workers: Mapping[int, Worker], decl: Declaration, totals: Totals) -> list[FormData]:
+                workers: Mapping[int, Worker], decl: Declaration, totals: Totals,
+                codelists: Mapping[str, CodeList] | None = None) -> list[FormData]:
     """The values of every form the declaration needs, in the procedure's order: one file
-    per form, TK1-TS included (one row per worker without a BHXH number)."""
+    per form, TK1-TS included (one row per worker without a BHXH number, or per line where
+    the procedure says so). ``codelists``: what a derived D01-TS row's issuer comes from."""
     codes = needed_forms(procedure, decl, workers)
     base = {"employer": employer, "declaration": decl, "totals": totals}
     out = []
@@ -123,8 +146,11 @@ def build_forms(forms: Mapping[str, FormSpec], procedure: Procedure, employer: E
         header = _record(_getters(spec.header), {**base, **about})
         rows: list[dict[str, Any]] = []
         if spec.rows is not None:
+            need = procedure.need(code)
+            source = (need.rows if need else None) or spec.rows.source or "lines"
             getters = _getters(spec.rows)
-            for stt, item in enumerate(_items(spec, decl, employer, workers), start=1):
+            items = _items(spec, source, decl, employer, workers, procedure, codelists)
+            for stt, item in enumerate(items, start=1):
                 objs = {**base, **about, "row": _Row(stt)}
                 if isinstance(item, DeclarationLine):
                     objs["line"] = item

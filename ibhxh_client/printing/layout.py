@@ -58,6 +58,16 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A further part of a declaration, printed only when its ``when`` field has a value
+    (TK1-TS's part II, for someone who already has a BHXH number and asks for a change)."""
+
+    title: str
+    when: str
+    lines: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
 class FormLayout:
     """How one form is printed: a list (columns) or a declaration (lines)."""
 
@@ -78,6 +88,7 @@ class FormLayout:
     date_field: str = ""
     signatures: tuple[Signature, ...] = ()
     footer: str = ""  # the page footer, when not the dossier's ([page] footer)
+    sections: tuple[Section, ...] = ()  # declarations: parts printed when they apply
 
     @property
     def is_list(self) -> bool:
@@ -171,6 +182,14 @@ def _column(raw: dict[str, Any], where: str) -> Column:
                   label=raw.get("label", ""))
 
 
+def _section(raw: dict[str, Any], where: str) -> Section:
+    unknown = set(raw) - {"title", "when", "lines"}
+    if unknown or "when" not in raw or not raw.get("lines"):
+        raise LayoutError(f"{where}: a section has a title, 'when' (a field) and lines: {raw}")
+    return Section(title=raw.get("title", ""), when=raw["when"],
+                   lines=tuple(tuple(line) for line in raw["lines"]))
+
+
 def _lines(raw: dict[str, Any], where: str) -> int:
     lines = raw.get("lines", 2)
     if not isinstance(lines, int) or not 1 <= lines <= 6:
@@ -246,6 +265,12 @@ def form_layout(path: Path, spec: FormSpec) -> FormLayout:
                  header)
     _check_names(where, "summary", raw.get("summary", []), header)
     _check_names(where, "lines", [n for line in lines for n in line], record)
+    sections = tuple(_section(raw_section, where) for raw_section in raw.get("sections", []))
+    if sections and (columns or not lines):
+        raise LayoutError(f"{where}: sections go with a declaration's lines")
+    for section in sections:
+        _check_names(where, "sections", [section.when, *(n for line in section.lines
+                                                          for n in line)], record)
     _check_names(where, "upper", raw.get("upper", []), header | rows)
     _check_names(where, "show", show, record)
     for name, value in show.items():
@@ -263,7 +288,7 @@ def form_layout(path: Path, spec: FormSpec) -> FormLayout:
             raise LayoutError(f"{where}: column {col.field} is totalled but is not a number")
     return FormLayout(form=spec.code, lines=lines, upper=frozenset(raw.get("upper", [])),
                       show=show, columns=columns, summary=tuple(raw.get("summary", [])),
-                      date_field=date_field, **common)
+                      date_field=date_field, sections=sections, **common)
 
 
 def cover_layout(path: Path) -> tuple[PageSettings, CoverLayout]:

@@ -45,6 +45,10 @@ class RecordDocument(Document):
 
         self.lines = [[(field(n).label_in("vi"), text(n)) for n in line]
                       for line in layout.lines]
+        # the parts that apply to this record: (title, its lines)
+        self.sections = [(part.title, [[(field(n).label_in("vi"), text(n)) for n in line]
+                                       for line in part.lines])
+                         for part in layout.sections if header.get(part.when)]
         values = self.values()
         self.unit_lines = [fill(n, values) if "{" in n else unit_line(field(n).label_in("vi"),
                                                                          text(n))
@@ -80,19 +84,30 @@ class RecordDocument(Document):
             c.text(fonts.bold, x, y + i * step, width, line)
         return step * len(lines)
 
+    def _lines(self, y: float, lines: list[list[tuple[str, str]]]) -> float:
+        """Draw "label: value" lines from ``y``; returns where the next one starts."""
+        gap = self.c.mm(GAP_MM)
+        for line in lines:
+            width = (self.area.width - gap * (len(line) - 1)) / len(line)
+            used = 0.0
+            for i, (label, value) in enumerate(line):
+                used = max(used, self._field(i * (width + gap), y, width, label, value))
+            y += used
+        return y
+
     def draw(self, index: int) -> None:
         c, area, fonts = self.c, self.area, self.fonts
         y = self.heading(self.unit_lines)
         if self.layout.section:
             c.text(fonts.bold, 0, y, area.width, self.layout.section)
             y += fonts.bold.line * LEADING
-        gap = c.mm(GAP_MM)
-        for line in self.lines:
-            width = (area.width - gap * (len(line) - 1)) / len(line)
-            used = 0.0
-            for i, (label, value) in enumerate(line):
-                used = max(used, self._field(i * (width + gap), y, width, label, value))
-            y += used
+        y = self._lines(y, self.lines)
+        for title, lines in self.sections:
+            y += c.mm(3)
+            if title:
+                c.text(fonts.bold, 0, y, area.width, title)
+                y += fonts.bold.line * LEADING
+            y = self._lines(y, lines)
         y += c.mm(8)
         room = area.bottom - signatures_height(c, fonts, self.settings)
         signatures(c, area, fonts, self.settings, min(y, room), self.layout.signatures,

@@ -10,6 +10,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from ..catalog import Catalog
+from ..domain.formspec import LineField, Procedure
+from ..domain.messages import say
 from ..domain.model import (
     Declaration,
     DeclarationLine,
@@ -37,9 +40,7 @@ from .app import App, UserError
 from .employer import get as get_employer
 from .files import read_bytes, write_atomic
 
-DEFAULT_PLAN = {"increase": "TM", "decrease": "GH", "adjust": "DC"}
-
-# What a validated dossier does to each worker's standing (by plan code kind).
+# What a validated dossier does to each worker's standing (by plan code).
 STATUS_AFTER = {"TM": WorkerStatus.ACTIVE, "ON": WorkerStatus.ACTIVE, "TD": WorkerStatus.ACTIVE,
                 "TC": WorkerStatus.ACTIVE, "GH": WorkerStatus.LEFT, "GD": WorkerStatus.LEFT,
                 "GC": WorkerStatus.LEFT, "KL": WorkerStatus.PAUSED, "TS": WorkerStatus.PAUSED,
@@ -59,6 +60,50 @@ class LineRequest:
     decision_date: str = ""
     leave_days: str = ""
     note: str = ""
+    change: str = ""  # what changes, or why (607, 608 …)
+    doc_type: str = ""  # the type of the document behind it (608: CCCD, GK …)
+
+
+def line_request(procedure: Procedure, spec: str) -> LineRequest:
+    """A line as ``--line WORKER:…`` gives it: the worker, then the values the procedure
+    asks for (``line`` in forms/procedures.toml), in order; the last takes the rest of the
+    text, colons included (a change written "Họ tên: A → B")."""
+    names = ["worker", *procedure.line]
+    parts = [p.strip() for p in spec.split(":", len(names) - 1)]
+    return LineRequest(**dict(zip(names, parts, strict=False)))
+
+
+def procedure_of(app: App, code: str, exit_code: int = 2) -> Procedure:
+    """The catalogue's procedure, or the sentence that says there is none: a retired
+    code (600a) with where its changes are filed now, an unknown one with the known."""
+    proc = app.catalog.procedures.get(code)
+    if proc is not None:
+        return proc
+    moved = app.catalog.retired_hints().get(code)
+    if moved is not None:
+        raise UserError("procedure_retired", exit_code=exit_code, value=code, now=moved[0],
+                        plans=moved[1])
+    raise UserError("unknown_procedure", exit_code=exit_code, value=code,
+                    allowed=", ".join(app.catalog.procedures))
+
+
+def procedure_list(catalog: Catalog, lang: str = "vi") -> list[dict[str, Any]]:
+    """Every procedure as ``ibhxh procedures`` lists it: code, name, how sure we are of it
+    and where from, its plan codes, what ``--line`` gives after the worker (the fields'
+    labels, in order), what ``--change`` says for one about the unit, and its forms."""
+    def label(proc: Procedure, attr: str, fields: tuple[LineField, ...]) -> str:
+        found = next((f for f in fields if f.attr == attr), None)
+        spec = catalog.form(found.form).find_field(found.field) if found else None
+        return spec.label_in(lang) if spec else attr
+
+    return [{"code": code, "name": proc.name.get(lang) or proc.name["vi"],
+             "status": proc.status, "status_text": say(f"status_{proc.status}", lang),
+             "source": proc.source, "plans": list(proc.plans),
+             "line": [say("line_worker", lang)] + [label(proc, a, proc.columns)
+                                                   for a in proc.line] if proc.workers else [],
+             "header": [label(proc, f.attr, proc.header) for f in proc.header],
+             "forms": [need.form for need in proc.forms]}
+            for code, proc in catalog.procedures.items()]
 
 
 def parse_period(text: str) -> Period:
@@ -82,63 +127,82 @@ def _status_lookup(workers: dict[int, Worker]):
     return status_of
 
 
-def _d02_problem(app: App, row: int, field: str, code: str, value: str) -> Problem:
-    spec = app.catalog.form("D02-LT").find_field(field)
-    return Problem("D02-LT", row, field, code, {"value": value}, spec.label if spec else None)
+def _line_problem(app: App, proc: Procedure, row: int, attr: str, code: str,
+                  value: str) -> Problem:
+    """A value of a line that cannot be read, where the procedure shows it (D02-LT's
+    salary for 600, D01-TS's issue date for 608 …)."""
+    column = proc.column(attr)
+    if column is not None:
+        form, spec = column.form, app.catalog.form(column.form).find_field(column.field)
+    else:  # a value the procedure does not show: where the contribution lines hold it
+        lines = app.catalog.lines_form()
+        form = lines.code if lines else proc.code
+        source = attr if attr.startswith("worker.") else f"line.{attr}"
+        spec = next((f for f in lines.rows.fields if f.source == source), None) \
+            if lines and lines.rows else None
+    return Problem(form, row, spec.name if spec else attr, code, {"value": value},
+                   spec.label if spec else None)
 
 
-def _line(app: App, req: LineRequest, row: int, worker: Worker, period: Period,
-          plan_default: str, problems: list[Problem]) -> DeclarationLine | None:
+def _line(app: App, proc: Procedure, req: LineRequest, row: int, worker: Worker,
+          period: Period, problems: list[Problem]) -> DeclarationLine | None:
     """A declaration line from a request; unreadable values become problems at that row."""
-    def bad(field: str, code: str, value: str) -> None:
-        problems.append(_d02_problem(app, row, field, code, value))
+    def bad(attr: str, code: str, value: str) -> None:
+        problems.append(_line_problem(app, proc, row, attr, code, value))
 
-    def month(text: str, field: str) -> Period | None:
+    def month(text: str, attr: str) -> Period | None:
         if not text:
             return None
         try:
             return Period.parse(text)
         except PeriodError:
-            bad(field, "bad_month", text)
+            bad(attr, "bad_month", text)
             return None
 
-    salary = worker.salary
+    money = app.catalog.has_contributions(proc)  # a book re-issue holds no salary
+    salary = worker.salary if money else 0
     if req.salary.strip():
         try:
             salary = parse_money(req.salary)
         except ValueError:
-            bad("muc_luong", "not_number", req.salary)
+            bad("salary", "not_number", req.salary)
     decision_date = None
     if req.decision_date:
         try:
             decision_date = parse_day(req.decision_date)
         except ValueError:
-            bad("ngay_quyet_dinh", "bad_date", req.decision_date)
+            bad("decision_date", "bad_date", req.decision_date)
     leave = 0
     if req.leave_days:
         if req.leave_days.isdigit():
             leave = int(req.leave_days)
         else:
-            bad("so_ngay_nghi", "not_number", req.leave_days)
-    start = month(req.from_month, "tu_thang") or period
+            bad("leave_days", "not_number", req.leave_days)
+    start = month(req.from_month, "from_month") or period
     return DeclarationLine(
-        worker_id=worker.id, plan=(req.plan or plan_default).strip().upper(),
-        from_month=start, to_month=month(req.to_month, "den_thang"), salary=salary,
-        position=worker.position, allowances=worker.allowances, leave_days=leave,
+        worker_id=worker.id, plan=(req.plan or proc.default_plan).strip().upper(),
+        from_month=start, to_month=month(req.to_month, "to_month"), salary=salary,
+        position=worker.position if money else "",
+        allowances=worker.allowances if money else 0, leave_days=leave,
         decision_number=req.decision_number.strip(), decision_date=decision_date,
-        has_book=bool(worker.bhxh_number), note=req.note.strip())
+        has_book=bool(worker.bhxh_number), note=req.note.strip(),
+        change=req.change.strip(), doc_type=req.doc_type.strip().upper())
 
 
 def declare(app: App, procedure: str, period_text: str, requests: list[LineRequest],
             new_workers: bool = False, first_registration: bool = False,
-            created: date | None = None) -> tuple[Declaration, BuildResult]:
-    """Make a draft dossier from worker changes. Every check runs first; the draft is stored
-    only when they all pass, so a rejected request leaves the database as it was."""
-    if procedure not in app.catalog.procedures:
-        raise UserError("unknown_procedure", exit_code=2, value=procedure,
-                        allowed=", ".join(app.catalog.procedures))
+            created: date | None = None, change: str = "") -> tuple[Declaration, BuildResult]:
+    """Make a draft dossier from worker changes (or, for a procedure about the unit, from
+    what changes: ``change``). Every check runs first; the draft is stored only when they
+    all pass, so a rejected request leaves the database as it was."""
+    proc = procedure_of(app, procedure)
     period = parse_period(period_text)
-    proc = app.catalog.procedure(procedure)
+    if new_workers and not app.catalog.plans_of_kind(proc, "increase"):
+        raise UserError("new_workers_not_taken", exit_code=2, procedure=procedure,
+                        allowed=", ".join(code for code, p in app.catalog.procedures.items()
+                                          if app.catalog.plans_of_kind(p, "increase")))
+    if not proc.workers and (requests or new_workers):
+        raise UserError("lines_not_taken", exit_code=2, procedure=procedure)
     employer = get_employer(app)
     problems: list[Problem] = []
     with app.db.reading() as conn:
@@ -146,8 +210,8 @@ def declare(app: App, procedure: str, period_text: str, requests: list[LineReque
         for row, req in enumerate(requests, start=1):
             w = repo.find_worker(conn, req.worker)
             if w is None:
-                problems.append(_d02_problem(app, row, "ma_so_bhxh", "unknown_worker",
-                                             req.worker))
+                problems.append(_line_problem(app, proc, row, "worker.bhxh_number",
+                                              "unknown_worker", req.worker))
             else:
                 chosen.append((req, w))
         if new_workers:
@@ -156,22 +220,24 @@ def declare(app: App, procedure: str, period_text: str, requests: list[LineReque
             chosen += [(LineRequest(worker=f"#{i}"), found[i]) for i in ids]
     lines = []
     for row, (req, w) in enumerate(chosen, start=1):
-        line = _line(app, req, row, w, period, DEFAULT_PLAN[proc.kind], problems)
+        line = _line(app, proc, req, row, w, period, problems)
         if line:
             lines.append(line)
     if problems:  # rows that cannot even be read: report them before the form checks
         raise UserError("invalid_data", problems=problems, count=len(problems))
-    if not lines:
+    if not lines and proc.workers:
         raise UserError("no_lines")
     decl = Declaration(procedure=procedure, period=period, lines=lines,
-                       first_registration=first_registration, created=created or date.today())
+                       first_registration=first_registration, created=created or date.today(),
+                       change=change.strip())
     workers = {w.id: w for _, w in chosen}
     result = build_dossier(app.catalog, employer, workers, decl, _status_lookup(workers))
     problems += result.problems
     if problems:
         raise UserError("invalid_data", problems=problems, count=len(problems))
+    detail = f"{len(lines)} dòng" if proc.workers else "thông tin đơn vị"
     with app.db.transaction() as conn:
-        repo.save_declaration(conn, decl, detail=f"{len(lines)} dòng")
+        repo.save_declaration(conn, decl, detail=detail)
     return decl, result
 
 
@@ -180,9 +246,7 @@ EDITABLE = (DossierState.DRAFT, DossierState.VALIDATED)
 
 def new_draft(app: App, procedure: str, period_text: str) -> int:
     """An empty draft for a procedure and period, filled line by line in the window."""
-    if procedure not in app.catalog.procedures:
-        raise UserError("unknown_procedure", value=procedure,
-                        allowed=", ".join(app.catalog.procedures))
+    procedure_of(app, procedure, exit_code=1)
     period = parse_period(period_text)
     get_employer(app)  # a clear message when the unit is not set up yet
     decl = Declaration(procedure=procedure, period=period, created=date.today())
@@ -191,11 +255,11 @@ def new_draft(app: App, procedure: str, period_text: str) -> int:
 
 
 def default_line(app: App, decl: Declaration, worker: Worker) -> DeclarationLine:
-    """A new line for ``worker`` with the defaults ``declare`` gives: the plan of the
-    procedure's kind, the worker's salary and position, the declared period."""
+    """A new line for ``worker`` with the defaults ``declare`` gives: the procedure's
+    default plan, the worker's salary and position, the declared period."""
     proc = app.catalog.procedure(decl.procedure)
-    line = _line(app, LineRequest(worker=f"#{worker.id}"), len(decl.lines) + 1, worker,
-                 decl.period, DEFAULT_PLAN[proc.kind], [])
+    line = _line(app, proc, LineRequest(worker=f"#{worker.id}"), len(decl.lines) + 1, worker,
+                 decl.period, [])
     assert line is not None  # no request field to misread: never None here
     return line
 

@@ -211,11 +211,12 @@ def _info(app: App, decl: Declaration, employer: Employer, sha256: str, reason: 
 
     provinces = app.catalog.codelists.get("provinces")
     place = provinces.label(employer.province) if provinces and employer.province else ""
-    proc = app.catalog.procedure(decl.procedure)
     assert decl.id is not None and decl.created is not None
+    # a dossier sent under a retired code (600a) prints with the name it had
     return DossierInfo(dossier_id=decl.id, unit_code=employer.unit_code,
                        unit_name=employer.name, period=str(decl.period),
-                       procedure=decl.procedure, procedure_name=proc.name["vi"],
+                       procedure=decl.procedure,
+                       procedure_name=app.catalog.procedure_name(decl.procedure),
                        day=decl.created, envelope_sha256=sha256, reason=reason, place=place,
                        signer=employer.signer_name, contact=employer.contact_name)
 
@@ -226,8 +227,9 @@ def _paper(app: App, decl: Declaration, built: tuple[BuildResult, bytes],
     assert decl.id is not None
     sha256 = hashlib.sha256(envelope).hexdigest()
     info = _info(app, decl, get_employer(app), sha256, reason)
-    workers = sum(len(f.rows) for f in result.forms
-                  if f.spec.rows is not None and f.spec.rows.source == "lines")
+    proc = app.catalog.procedures.get(decl.procedure)
+    by_line = app.catalog.line_forms(proc) if proc else ("D02-LT",)
+    workers = max((len(f.rows) for f in result.forms if f.spec.code in by_line), default=0)
     return PaperDossier(decl.id, workers, result, info, app.catalog)
 
 

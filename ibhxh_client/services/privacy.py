@@ -66,7 +66,10 @@ def worker_report(app: App, key: str) -> dict[str, Any]:
                 "lines": [{"plan": line.plan, "from": str(line.from_month),
                            "to": str(line.to_month) if line.to_month else None,
                            "salary": line.salary, "allowances": line.allowances,
-                           "position": line.position} for line in mine],
+                           "position": line.position, "change": line.change,
+                           "document": " ".join(filter(None, (line.doc_type,
+                                                              line.decision_number)))}
+                          for line in mine],
                 "documents": [{"type": d.doc_type, "number": d.number, "summary": d.summary}
                               for d in decl.documents if d.worker_id == w.id],
             })
@@ -114,7 +117,8 @@ def _report_pdf(app: App, report: dict[str, Any], out: Path, lang: str) -> None:
                  f"{d['state']}" if lang == "vi" else
                  f"Dossier {d['dossier_id']} — procedure {d['procedure']}, {d['period']}, "
                  f"{d['state']}")
-        lines = [(line["plan"], f"{line['from']} → {line['to'] or ''}  {vnd(line['salary'])}")
+        lines = [(line["plan"], f"{line['from']} → {line['to'] or ''}  {vnd(line['salary'])}"
+                  + "".join(f"  {line[k]}" for k in ("change", "document") if line.get(k)))
                  for line in d["lines"]]
         lines += [(doc["type"], f"{doc['number']} {doc['summary']}") for doc in d["documents"]]
         sections.append(Section(title, lines))

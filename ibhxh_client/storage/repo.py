@@ -247,6 +247,7 @@ def _line_row(decl_id: int, seq: int, line: DeclarationLine) -> dict[str, Any]:
                decision_date=_date_out(line.decision_date))
     for name in ("coefficient", "position_coef", "overframe_pct", "seniority_pct"):
         row[name] = _dec_out(row[name])
+    row["change"] = line.change or None  # nothing sealed for the many lines without one
     return row
 
 
@@ -256,6 +257,7 @@ def _line_from(row: Any) -> DeclarationLine:
                   decision_date=_date_in(row["decision_date"]))
     for name in ("coefficient", "position_coef", "overframe_pct", "seniority_pct"):
         values[name] = _dec_in(values[name])
+    values["change"] = values["change"] or ""
     return DeclarationLine(**values)
 
 
@@ -279,7 +281,7 @@ def save_declaration(conn: Connection, decl: Declaration, detail: str = "") -> i
     result = conn.execute(insert(declarations).values(
         procedure=decl.procedure, period=_period_out(decl.period),
         first_registration=decl.first_registration, state=str(decl.state),
-        created=created.isoformat(), updated_at=_now()))
+        created=created.isoformat(), updated_at=_now(), change=decl.change or None))
     decl.id = result.inserted_primary_key[0]
     decl.created = created
     replace_lines(conn, decl)
@@ -290,8 +292,11 @@ def save_declaration(conn: Connection, decl: Declaration, detail: str = "") -> i
 
 
 def replace_lines(conn: Connection, decl: Declaration) -> None:
-    """Write the declaration's lines and documents anew (an edit of a draft)."""
+    """Write the declaration's lines and documents anew, and what it says changes (an
+    edit of a draft)."""
     assert decl.id is not None
+    conn.execute(update(declarations).where(declarations.c.id == decl.id)
+                 .values(change=decl.change or None))
     conn.execute(delete(declaration_lines).where(declaration_lines.c.declaration_id == decl.id))
     conn.execute(delete(documents).where(documents.c.declaration_id == decl.id))
     if decl.lines:
@@ -310,7 +315,8 @@ def load_declaration(conn: Connection, decl_id: int, lines: bool = True) -> Decl
     if not lines:
         return Declaration(procedure=row["procedure"], period=_period_in(row["period"]),
                            first_registration=row["first_registration"], id=row["id"],
-                           state=DossierState(row["state"]), created=_date_in(row["created"]))
+                           state=DossierState(row["state"]), created=_date_in(row["created"]),
+                           change=row["change"] or "")
     lines_ = [_line_from(r) for r in conn.execute(
         select(declaration_lines).where(declaration_lines.c.declaration_id == decl_id)
         .order_by(declaration_lines.c.seq)).mappings()]
@@ -320,7 +326,8 @@ def load_declaration(conn: Connection, decl_id: int, lines: bool = True) -> Decl
     return Declaration(procedure=row["procedure"], period=_period_in(row["period"]),
                        lines=lines_, documents=docs,
                        first_registration=row["first_registration"], id=row["id"],
-                       state=DossierState(row["state"]), created=_date_in(row["created"]))
+                       state=DossierState(row["state"]), created=_date_in(row["created"]),
+                       change=row["change"] or "")
 
 
 def list_declarations(conn: Connection) -> list[dict[str, Any]]:
@@ -335,6 +342,7 @@ def list_declarations(conn: Connection) -> list[dict[str, Any]]:
         item = dict(row)
         item["period"] = str(_period_in(item["period"]))
         item.pop("updated_at", None)
+        item.pop("change", None)
         out.append(item)
     return out
 

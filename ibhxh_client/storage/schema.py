@@ -108,6 +108,7 @@ declarations = Table(
     Column("state", String(12), nullable=False, default="draft"),
     Column("created", String(10), nullable=False),  # the form date (NgayLap)
     Column("updated_at", DateTime, nullable=False),
+    _enc("declarations", "change", nullable=True),  # 604: what changes (migration 0006)
     Index("ix_declarations_period", "period"),
 )
 
@@ -133,6 +134,10 @@ declaration_lines = Table(
     Column("decision_date", String(10), nullable=True),
     Column("has_book", Boolean, nullable=False, default=False),
     Column("note", String(500), nullable=False, default=""),
+    # 607, 608 …: what changes or why (personal data: sealed; NULL when empty) and the type
+    # of the document behind it (migration 0006)
+    _enc("declaration_lines", "change", nullable=True),
+    Column("doc_type", String(10), nullable=False, default=""),
     Index("ix_lines_declaration", "declaration_id", "seq"),
 )
 

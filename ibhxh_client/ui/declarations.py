@@ -46,7 +46,7 @@ from ..services import declarations as decls
 from ..services.app import UserError
 from . import adapters, tasks
 from .i18n import lang, translate
-from .lines import COLUMNS, FIELD_COLUMN, LinesModel, PlanDelegate, draft_cell, draft_key
+from .lines import CodeDelegate, LinesModel, PlanDelegate, columns_of, draft_cell, draft_key
 from .widgets import (
     Debounce,
     ListModel,
@@ -63,6 +63,11 @@ from .worker_table import WorkerTableModel, load_index
 
 ROOT = QModelIndex()
 FUNDS = ("BHXH", "BHYT", "BHTN", "BHTNLD")
+# A column's width by its field, else by how it is edited (what the names wrap into)
+WIDTHS = {"stt": 40, "ho_ten": 190, "ma_so_bhxh": 110, "he_so": 80, "pc_chuc_vu": 110,
+          "pc_vuot_khung": 130, "pc_tham_nien": 120, "pc_khac": 100, "chuc_vu": 160,
+          "noi_dung_thay_doi": 320, "plan": 150, "code": 170, "money": 110, "decimal": 90,
+          "month": 90, "month?": 90, "int": 70, "date": 100, "text": 120}
 
 
 def state_text(state: str) -> str:
@@ -105,8 +110,8 @@ class DossierListModel(ListModel):
             if col == 0:
                 return str(item["id"])
             if col == 1:
-                proc = self.catalog.procedures.get(item["procedure"])
-                name = proc.name.get(lang(), proc.name["vi"]) if proc else ""
+                # a dossier sent under a retired code (600a) keeps its code and name
+                name = self.catalog.procedure_name(item["procedure"], lang())
                 return f"{item['procedure']} – {name}"
             if col == 2:
                 return item["period"]
@@ -250,11 +255,20 @@ class Editor(QWidget):
         col.addLayout(bar)
         self.note = hint("", self)
         col.addWidget(self.note)
+        # The dossier's own values, for a procedure about the unit rather than its workers
+        # (604: what changes); rebuilt from the procedure at each open.
+        self.header_box = QWidget(self)
+        self.header_box.setObjectName("dossier_values")
+        self.header_form = QFormLayout(self.header_box)
+        self.header_form.setContentsMargins(0, 0, 0, 0)
+        self.header_inputs: dict[str, QLineEdit] = {}
+        self.header_box.setVisible(False)
+        col.addWidget(self.header_box)
 
         self.model = LinesModel(ctx.app.catalog, self)
         self.table = QTableView(self)
         self.table.setObjectName("lines_table")
-        self.table.setAccessibleName(self.tr("Declaration lines (D02-LT)"))
+        self.table.setAccessibleName(self.tr("Declaration lines"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
@@ -265,12 +279,10 @@ class Editor(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.horizontalHeader().setStretchLastSection(True)
-        # the form's names wrap onto two lines; a column is never narrower than its name
-        fit_columns(self.table, (40, 190, 110, 150, 110, 80, 110, 130, 120, 100, 90, 90, 70,
-                                 120, 100, 160, 120))
+        self._delegates: list[Any] = []
 
         lower = QSplitter(Qt.Orientation.Horizontal, self)
-        totals_box = QGroupBox(self.tr("Contributions for the period"), self)
+        totals_box = self.totals_box = QGroupBox(self.tr("Contributions for the period"), self)
         grid = QGridLayout(totals_box)
         self.total_labels: dict[tuple[str, str], QLabel] = {}
         heads = (self.tr("Fund"), self.tr("Employer"), self.tr("Worker"), self.tr("Total"))
@@ -356,28 +368,36 @@ class Editor(QWidget):
         decl, workers = decls.load(self.ctx.app, decl_id)
         self.decl, self.workers = decl, workers
         editable = decl.state in adapters.EDITABLE
-        proc = self.ctx.app.catalog.procedures.get(decl.procedure)
-        self.table.setItemDelegateForColumn(FIELD_COLUMN["phuong_an"],
-                                            PlanDelegate(self.ctx.app.catalog, proc, self))
-        self.model.set_declaration(decl, workers, read_only=not editable)
+        catalog = self.ctx.app.catalog
+        proc = catalog.procedures.get(decl.procedure)
+        self.model.set_declaration(decl, workers, read_only=not editable,
+                                   columns=columns_of(catalog, proc))
+        self._set_delegates(proc)
         cells = self.ctx.drafts.load(self._draft_name()) if editable else None
         for key, text in (cells or {}).items():
-            cell = draft_cell(key)
+            cell = draft_cell(key, self.model.field_column)
             if cell is not None and cell[0] < self.model.rowCount():
                 self.model.bad[cell] = text
-        name = proc.name.get(lang(), proc.name["vi"]) if proc else decl.procedure
+        name = catalog.procedure_name(decl.procedure, lang()) or decl.procedure
         self.heading.setText(self.tr("Dossier {id} · {procedure} · period {period}").format(
             id=decl.id, procedure=f"{decl.procedure} – {name}", period=decl.period))
         self.heading.setToolTip(name)
         self.state.setText(state_text(str(decl.state)))
+        workers_shown = proc is None or proc.workers
         for b in (self.add_button, self.add_new_button, self.remove_button):
             b.setEnabled(editable)
-        self.add_new_button.setVisible(bool(proc and proc.kind == "increase"))
+            b.setVisible(workers_shown)
+        self.add_new_button.setVisible(bool(proc and catalog.plans_of_kind(proc, "increase")))
+        self.table.setVisible(workers_shown)
+        self.totals_box.setVisible(proc is None or catalog.has_contributions(proc))
+        self._show_header(proc, editable)
         if editable:
             self.note.setText(self.tr(
                 "Type in the table: each change is saved at once and the totals and "
                 "problems below follow. Plan codes come from the code list (F2 or a "
-                "double click opens the list)."))
+                "double click opens the list).") if workers_shown else self.tr(
+                "Say what changes: it is saved at once and the problems below follow. The "
+                "unit's details themselves come from the Company screen."))
         else:
             self.note.setText(self.tr("This dossier is {state}: it can no longer be "
                                       "changed. Its history is under Tracking.")
@@ -385,8 +405,58 @@ class Editor(QWidget):
         self.problems.clear()
         self.check_status.setText(self.tr("Checking…"))
         self.check()
-        if self.model.rowCount():
-            self.table.setCurrentIndex(self.model.index(0, FIELD_COLUMN["phuong_an"]))
+        first = self._first_editable()
+        if self.model.rowCount() and first is not None:
+            self.table.setCurrentIndex(self.model.index(0, first))
+
+    def _first_editable(self) -> int | None:
+        return next((i for i, c in enumerate(self.model.columns) if c.kind != "ro"), None)
+
+    def _set_delegates(self, proc: Any) -> None:
+        """A list for each code column (the procedure's plan codes first); the column
+        widths of the procedure's columns (the form's names wrap onto two lines; a column
+        is never narrower than its name)."""
+        for i in range(len(self._delegates)):
+            self.table.setItemDelegateForColumn(i, None)
+        catalog = self.ctx.app.catalog
+        self._delegates = []
+        for i, column in enumerate(self.model.columns):
+            delegate = None
+            if column.kind == "plan":
+                delegate = PlanDelegate(catalog, proc, self)
+            elif column.kind == "code":
+                delegate = CodeDelegate(catalog, self.model.codelist_of(i), parent=self)
+            if delegate is not None:
+                self.table.setItemDelegateForColumn(i, delegate)
+            self._delegates.append(delegate)
+        fit_columns(self.table, tuple(WIDTHS.get(c.name, WIDTHS.get(c.kind, 120))
+                                      for c in self.model.columns))
+
+    def _show_header(self, proc: Any, editable: bool) -> None:
+        """An input for each of the dossier's own values (604: what changes)."""
+        while self.header_form.rowCount():
+            self.header_form.removeRow(0)
+        self.header_inputs = {}
+        fields = proc.header if proc is not None else ()
+        self.header_box.setVisible(bool(fields))
+        catalog = self.ctx.app.catalog
+        for value in fields:
+            spec = catalog.form(value.form).find_field(value.field)
+            label = spec.label_in(lang()) if spec else value.field
+            edit = QLineEdit(getattr(self.decl, value.attr, "") or "", self.header_box)
+            edit.setObjectName(f"dossier_{value.attr}")
+            edit.setAccessibleName(label)
+            edit.setReadOnly(not editable)
+            if spec is not None and spec.max_length:
+                edit.setMaxLength(spec.max_length)
+            edit.textEdited.connect(lambda text, attr=value.attr: self._header_edited(attr, text))
+            self.header_form.addRow(label, edit)
+            self.header_inputs[value.attr] = edit
+
+    def _header_edited(self, attr: str, text: str) -> None:
+        if self.decl is not None and not self.model.read_only:
+            setattr(self.decl, attr, text)
+            self._edited()
 
     def _draft_name(self) -> str:
         return f"declaration-{self.decl.id}-cells" if self.decl else "declaration-cells"
@@ -409,7 +479,8 @@ class Editor(QWidget):
         if self.decl is None or self.model.read_only:
             return
         self.ctx.drafts.save(self._draft_name(),
-                             {draft_key(r, c): t for (r, c), t in self.model.bad.items()})
+                             {draft_key(r, self.model.columns[c].name): t
+                              for (r, c), t in self.model.bad.items()})
         try:
             state = adapters.save_lines(self.ctx.app, self.decl)
         except UserError as exc:
@@ -440,8 +511,9 @@ class Editor(QWidget):
         new = [adapters.line_for(self.ctx.app, self.decl, found[i]) for i in wanted
                if i in found]
         self.model.add_lines(new)
-        self.table.setCurrentIndex(self.model.index(self.model.rowCount() - 1,
-                                                    FIELD_COLUMN["phuong_an"]))
+        first = self._first_editable()
+        if first is not None:
+            self.table.setCurrentIndex(self.model.index(self.model.rowCount() - 1, first))
         return len(new)
 
     def add_new_workers(self) -> None:
@@ -521,16 +593,22 @@ class Editor(QWidget):
 
     def _show_forms(self, forms: list[tuple[str, int]]) -> None:
         catalog = self.ctx.app.catalog
+        proc = catalog.procedures.get(self.decl.procedure) if self.decl else None
         parts = []
         for code, count in forms:
             spec = catalog.form(code)
             name = spec.title.get(lang(), spec.title["vi"])
-            if code == "TK1-TS":
+            need = proc.need(code) if proc else None
+            when = need.when if need else ""
+            if when == "worker_without_bhxh":
                 parts.append(self.tr("{code} × {count}: one per worker without a BHXH "
                                      "number").format(code=code, count=count))
-            elif code == "D01-TS":
+            elif when == "late_or_retroactive":
                 parts.append(self.tr("{code}: supporting documents for late or "
                                      "retroactive lines").format(code=code))
+            elif spec.per == "row":
+                parts.append(self.tr("{code} × {count}: {name}").format(
+                    code=code, count=count, name=name))
             else:
                 parts.append(f"{code}: {name}")
         self.forms_label.setText(self.tr("Forms in this dossier:") + "\n• " +
@@ -541,8 +619,8 @@ class Editor(QWidget):
         cells: dict[tuple[int, int], str] = {}
         for (r, c) in self.model.bad:
             msg = self.model.bad_message(r, c)
-            item = QListWidgetItem(self.tr("D02-LT row {row}: {message}").format(
-                row=r + 1, message=msg))
+            item = QListWidgetItem(self.tr("{form} row {row}: {message}").format(
+                form=self.model.columns[c].form, row=r + 1, message=msg))
             item.setData(Qt.ItemDataRole.UserRole, ("cell", r, c))
             self.problems.addItem(item)
         for p in problems:
@@ -564,17 +642,25 @@ class Editor(QWidget):
                                               "and send."))
         restyle(self.check_status)
 
+    def _line_forms(self) -> tuple[str, ...]:
+        """The forms whose rows are the lines, in order (D02-LT; TK1-TS for 607 …)."""
+        catalog = self.ctx.app.catalog
+        proc = catalog.procedures.get(self.decl.procedure) if self.decl else None
+        return catalog.line_forms(proc) if proc else ("D02-LT",)
+
     def _cell_of(self, p: Any) -> tuple[int, int] | None:
-        if p.form != "D02-LT" or not p.row or p.row > self.model.rowCount():
+        if p.form not in self._line_forms() or not p.row or p.row > self.model.rowCount():
             return None
-        col = FIELD_COLUMN.get(p.field or "")
+        col = self.model.column_of(p.field or "")
         if col is None:
-            return (p.row - 1, FIELD_COLUMN["ho_ten"]) if p.field else None
+            name_col = self.model.column_of("ho_ten")
+            return (p.row - 1, name_col) if p.field and name_col is not None else None
         return (p.row - 1, col)
 
     def jump(self, item: QListWidgetItem) -> None:
-        """Go to the field a problem names: a cell of the table, or the worker's own
-        field in the Workers screen when the value belongs to the worker."""
+        """Go to the field a problem names: a cell of the table, the dossier's own value,
+        or the worker's own field in the Workers screen when the value belongs to the
+        worker."""
         kind, *rest = item.data(Qt.ItemDataRole.UserRole)
         if kind == "cell":
             r, c = rest
@@ -584,9 +670,9 @@ class Editor(QWidget):
         catalog = self.ctx.app.catalog
         spec = catalog.form(p.form).find_field(p.field) if p.form in catalog.forms and \
             p.field else None
-        if p.form == "D02-LT" and p.row and p.row <= self.model.rowCount():
-            col = FIELD_COLUMN.get(p.field or "")
-            if col is not None and COLUMNS[col][2] != "ro":
+        if p.form in self._line_forms() and p.row and p.row <= self.model.rowCount():
+            col = self.model.column_of(p.field or "")
+            if col is not None and self.model.columns[col].kind != "ro":
                 self._focus_cell(p.row - 1, col)
                 return
             if spec is not None and spec.owner == "worker":
@@ -594,6 +680,9 @@ class Editor(QWidget):
                 self.ctx.open_worker(line.worker_id, spec.attr)
                 return
             self._focus_cell(p.row - 1, col if col is not None else 0)
+            return
+        if spec is not None and spec.owner == "declaration" and spec.attr in self.header_inputs:
+            self.header_inputs[spec.attr].setFocus()
             return
         if spec is not None and spec.owner == "worker" and self.decl is not None:
             wid = self._worker_for(spec.attr, p)

@@ -1,17 +1,19 @@
-"""The D02-LT lines of a draft as an editable table model, and its plan-code editor."""
+"""A draft's lines as an editable table model (its columns are the procedure's, as
+forms/procedures.toml lists them), and the code-list editor of its code columns."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
 
 from ..catalog import Catalog
+from ..domain.formspec import FieldSpec, LineField, Procedure
 from ..domain.model import Declaration, DeclarationLine, Period, PeriodError, Worker
 from ..domain.text import vnd
 from ..domain.values import parse_day, parse_money
@@ -19,46 +21,85 @@ from .i18n import lang
 
 ROOT = QModelIndex()
 
-# (D02-LT field name, where the value lives, kind)
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("stt", "row", "ro"),
-    ("ho_ten", "worker.full_name", "ro"),
-    ("ma_so_bhxh", "worker.bhxh_number", "ro"),
-    ("phuong_an", "plan", "plan"),
-    ("muc_luong", "salary", "money"),
-    ("he_so", "coefficient", "decimal"),  # the state pay scale: coefficients and %
-    ("pc_chuc_vu", "position_coef", "decimal"),
-    ("pc_vuot_khung", "overframe_pct", "decimal"),
-    ("pc_tham_nien", "seniority_pct", "decimal"),
-    ("pc_khac", "allowances", "money"),
-    ("tu_thang", "from_month", "month"),
-    ("den_thang", "to_month", "month?"),
-    ("so_ngay_nghi", "leave_days", "int"),
-    ("so_quyet_dinh", "decision_number", "text"),
-    ("ngay_quyet_dinh", "decision_date", "date"),
-    ("chuc_vu", "position", "text"),
-    ("ghi_chu", "note", "text"),
+
+class Col(NamedTuple):
+    """One column: the form field that names it, where the value lives ("row",
+    "worker.<name>", or the line's attribute), how it is edited, and the form."""
+
+    name: str
+    attr: str
+    kind: str  # ro, plan, code, money, decimal, month, month?, int, date, text
+    form: str = "D02-LT"
+
+
+# The contribution lines' columns (procedure 600's in forms/procedures.toml; a test holds
+# the two together): what a draft kept by column index before, and tests, refer to.
+COLUMNS: tuple[Col, ...] = (
+    Col("stt", "row", "ro"),
+    Col("ho_ten", "worker.full_name", "ro"),
+    Col("ma_so_bhxh", "worker.bhxh_number", "ro"),
+    Col("phuong_an", "plan", "plan"),
+    Col("muc_luong", "salary", "money"),
+    Col("he_so", "coefficient", "decimal"),  # the state pay scale: coefficients and %
+    Col("pc_chuc_vu", "position_coef", "decimal"),
+    Col("pc_vuot_khung", "overframe_pct", "decimal"),
+    Col("pc_tham_nien", "seniority_pct", "decimal"),
+    Col("pc_khac", "allowances", "money"),
+    Col("tu_thang", "from_month", "month"),
+    Col("den_thang", "to_month", "month?"),
+    Col("so_ngay_nghi", "leave_days", "int"),
+    Col("so_quyet_dinh", "decision_number", "text"),
+    Col("ngay_quyet_dinh", "decision_date", "date"),
+    Col("chuc_vu", "position", "text"),
+    Col("ghi_chu", "note", "text"),
 )
-FIELD_COLUMN = {name: i for i, (name, _a, _k) in enumerate(COLUMNS)}
+FIELD_COLUMN = {c.name: i for i, c in enumerate(COLUMNS)}
 # The columns before the pay-scale ones were added: drafts kept their cells by index.
 OLD_ORDER = ("stt", "ho_ten", "ma_so_bhxh", "phuong_an", "muc_luong", "pc_khac", "tu_thang",
              "den_thang", "so_ngay_nghi", "so_quyet_dinh", "ngay_quyet_dinh", "chuc_vu",
              "ghi_chu")
 _DECIMAL = re.compile(r"^\d{1,6}(?:\.\d{1,4})?$")
+_KINDS = {"money": "money", "decimal": "decimal", "int": "int", "date": "date"}
 
 
-def draft_key(row: int, col: int) -> str:
+def _kind(spec: FieldSpec, value: LineField) -> str:
+    """How a column is edited, from the type of the form field that names it."""
+    if not value.editable:
+        return "ro"
+    if spec.type == "code":
+        return "plan" if spec.codelist == "plan_codes" else "code"
+    if spec.type == "month":
+        return "month" if spec.required else "month?"
+    return _KINDS.get(spec.type, "text")
+
+
+def columns_of(catalog: Catalog, procedure: Procedure | None) -> tuple[Col, ...]:
+    """The columns of a procedure's lines, as forms/procedures.toml lists them (the
+    contribution lines' for a procedure the catalogue no longer has)."""
+    if procedure is None:
+        return COLUMNS
+    out = []
+    for value in procedure.columns:
+        spec = catalog.form(value.form).find_field(value.field)
+        assert spec is not None  # the catalogue checked it
+        out.append(Col(value.field, value.attr, _kind(spec, value), value.form))
+    return tuple(out)
+
+
+def draft_key(row: int, name: str) -> str:
     """How a cell typed but not readable is kept in a draft: row and field name."""
-    return f"{row},{COLUMNS[col][0]}"
+    return f"{row},{name}"
 
 
-def draft_cell(key: str) -> tuple[int, int] | None:
+def draft_cell(key: str, field_column: dict[str, int] | None = None) -> tuple[int, int] | None:
     """(row, column) of a draft's key, by field name or by an old column index."""
     row, _, name = key.partition(",")
     if name.isdigit():
         name = OLD_ORDER[int(name)] if int(name) < len(OLD_ORDER) else ""
-    col = FIELD_COLUMN.get(name)
+    col = (FIELD_COLUMN if field_column is None else field_column).get(name)
     return (int(row), col) if row.isdigit() and col is not None else None
+
+
 BAD = QColor("#fde2e2")
 PROBLEM = QColor("#fff1c7")
 
@@ -85,19 +126,29 @@ class LinesModel(QAbstractTableModel):
         self.read_only = True
         self.bad: dict[tuple[int, int], str] = {}  # (row, column) → text as typed
         self.problems: dict[tuple[int, int], str] = {}  # (row, column) → message
-        spec = catalog.form("D02-LT")
+        self._use(COLUMNS)
+
+    def _use(self, columns: tuple[Col, ...]) -> None:
+        self.columns = columns
+        self.field_column = {c.name: i for i, c in enumerate(columns)}
         self.headers = []
-        for name, _attr, _kind in COLUMNS:
-            f = spec.find_field(name)
-            self.headers.append(f.label_in(lang()) if f else name)
+        for col in columns:
+            f = self.catalog.form(col.form).find_field(col.name)
+            self.headers.append(f.label_in(lang()) if f else col.name)
 
     def set_declaration(self, decl: Declaration, workers: dict[int, Worker],
-                        read_only: bool) -> None:
+                        read_only: bool, columns: tuple[Col, ...] = COLUMNS) -> None:
+        """Show a declaration's lines in the columns of its procedure."""
         self.beginResetModel()
+        self._use(columns)
         self.decl, self.workers, self.read_only = decl, workers, read_only
         self.bad.clear()
         self.problems.clear()
         self.endResetModel()
+
+    def column_of(self, name: str) -> int | None:
+        """The column of a field (by its name in the form), or None."""
+        return self.field_column.get(name)
 
     @property
     def lines(self) -> list[DeclarationLine]:
@@ -109,7 +160,7 @@ class LinesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.lines)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -120,13 +171,13 @@ class LinesModel(QAbstractTableModel):
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.isValid() and not self.read_only and COLUMNS[index.column()][2] != "ro":
+        if index.isValid() and not self.read_only and self.columns[index.column()].kind != "ro":
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
     def _value(self, row: int, col: int) -> Any:
         line = self.lines[row]
-        _name, attr, _kind = COLUMNS[col]
+        attr = self.columns[col].attr
         if attr == "row":
             return row + 1
         if attr.startswith("worker."):
@@ -138,7 +189,7 @@ class LinesModel(QAbstractTableModel):
         if (row, col) in self.bad:
             return self.bad[(row, col)]
         value = self._value(row, col)
-        kind = COLUMNS[col][2]
+        kind = self.columns[col].kind
         if value is None:
             return ""
         if kind == "money":
@@ -158,9 +209,11 @@ class LinesModel(QAbstractTableModel):
         row, col = index.row(), index.column()
         key = (row, col)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if role == Qt.ItemDataRole.DisplayRole and COLUMNS[col][2] == "plan":
+            kind = self.columns[col].kind
+            if role == Qt.ItemDataRole.DisplayRole and kind in ("plan", "code"):
                 code = self.text(row, col)
-                return f"{code} – {self.catalog.codelists['plan_codes'].label(code, lang())}"
+                codes = self.catalog.codelists[self._codelist(col)]
+                return f"{code} – {codes.label(code, lang())}" if code else ""
             return self.text(row, col)
         if role == Qt.ItemDataRole.BackgroundRole:
             if key in self.bad:
@@ -170,16 +223,24 @@ class LinesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.problems.get(key) or (self.bad_message(row, col) if key in self.bad
                                                else None)
-        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[col][2] in ("money", "int",
-                                                                            "decimal"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[col].kind in (
+                "money", "int", "decimal"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _codelist(self, col: int) -> str:
+        spec = self.catalog.form(self.columns[col].form).find_field(self.columns[col].name)
+        return spec.codelist if spec and spec.codelist else "plan_codes"
+
+    def codelist_of(self, col: int) -> str:
+        """The code list a code column takes its values from."""
+        return self._codelist(col)
 
     def bad_message(self, row: int, col: int) -> str:
         """The sentence for a value that cannot be read, as the checks word it."""
         from ..domain.messages import say
 
-        kind = COLUMNS[col][2]
+        kind = self.columns[col].kind
         text = self.bad.get((row, col), "")
         if kind == "month" and not text:
             return say("required", lang())
@@ -193,7 +254,7 @@ class LinesModel(QAbstractTableModel):
         if not index.isValid() or role != Qt.ItemDataRole.EditRole or self.read_only:
             return False
         row, col = index.row(), index.column()
-        _name, attr, kind = COLUMNS[col]
+        attr, kind = self.columns[col].attr, self.columns[col].kind
         text = str(value if value is not None else "").strip()
         line = self.lines[row]
         try:
@@ -212,7 +273,7 @@ class LinesModel(QAbstractTableModel):
 
     @staticmethod
     def _parse(kind: str, text: str) -> Any:
-        if kind == "plan":
+        if kind in ("plan", "code"):
             return text.split("–")[0].strip().upper()
         if kind == "money":
             return parse_money(text)
@@ -269,21 +330,23 @@ class LinesModel(QAbstractTableModel):
                                   self.index(self.rowCount() - 1, self.columnCount() - 1))
 
 
-class PlanDelegate(QStyledItemDelegate):
-    """The plan code as a list: the procedure's codes first, with their names."""
+class CodeDelegate(QStyledItemDelegate):
+    """A code as a list, with the names of its code list; ``first``: the codes offered
+    first (a procedure's own plan codes)."""
 
-    def __init__(self, catalog: Catalog, procedure: Any, parent: Any = None) -> None:
+    def __init__(self, catalog: Catalog, codelist: str, first: tuple[str, ...] = (),
+                 parent: Any = None) -> None:
         super().__init__(parent)
         self.catalog = catalog
-        self.procedure = procedure
+        self.codelist = codelist
+        self.first = first
 
     def createEditor(self, parent: QWidget, _option: Any, _index: Any) -> QWidget:
         combo = QComboBox(parent)
-        plans = self.catalog.codelists["plan_codes"]
-        codes = list(self.procedure.plans) if self.procedure else []
-        codes += [c for c in plans.entries if c not in codes]
-        for code in codes:
-            combo.addItem(f"{code} – {plans.label(code, lang())}", code)
+        codes = self.catalog.codelists[self.codelist]
+        order = list(self.first) + [c for c in codes.entries if c not in self.first]
+        for code in order:
+            combo.addItem(f"{code} – {codes.label(code, lang())}", code)
         return combo
 
     def setEditorData(self, editor: QWidget, index: Any) -> None:
@@ -294,3 +357,12 @@ class PlanDelegate(QStyledItemDelegate):
     def setModelData(self, editor: QWidget, model: Any, index: Any) -> None:
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class PlanDelegate(CodeDelegate):
+    """The plan code as a list: the procedure's codes first, with their names."""
+
+    def __init__(self, catalog: Catalog, procedure: Any, parent: Any = None) -> None:
+        super().__init__(catalog, "plan_codes",
+                         tuple(procedure.plans) if procedure else (), parent)
+        self.procedure = procedure

@@ -212,8 +212,16 @@
         <translation>&amp;Ký và gửi…</translation>
     </message>
     <message>
-        <source>Declaration lines (D02-LT)</source>
-        <translation>Các dòng kê khai (D02-LT)</translation>
+        <source>Declaration lines</source>
+        <translation>Các dòng kê khai</translation>
+    </message>
+    <message>
+        <source>Say what changes: it is saved at once and the problems below follow. The unit&apos;s details themselves come from the Company screen.</source>
+        <translation>Ghi nội dung thay đổi: nội dung được lưu ngay và các lỗi bên dưới cập nhật theo. Thông tin của đơn vị lấy từ màn hình Đơn vị.</translation>
+    </message>
+    <message>
+        <source>{code} × {count}: {name}</source>
+        <translation>{code} × {count}: {name}</translation>
     </message>
     <message>
         <source>Contributions for the period</source>
@@ -296,8 +304,8 @@
         <translation>Các mẫu trong hồ sơ:</translation>
     </message>
     <message>
-        <source>D02-LT row {row}: {message}</source>
-        <translation>D02-LT dòng {row}: {message}</translation>
+        <source>{form} row {row}: {message}</source>
+        <translation>{form} dòng {row}: {message}</translation>
     </message>
     <message>
         <source>{count} problem(s) to fix before the dossier can be signed.</source>
@@ -354,24 +362,12 @@
         <translation>&amp;Dùng thử với dữ liệu mẫu</translation>
     </message>
     <message>
-        <source>Three short steps: the company&apos;s profile, the USB token, the gateway account.</source>
-        <translation>Ba bước ngắn: thông tin đơn vị, USB token, tài khoản cổng tiếp nhận.</translation>
-    </message>
-    <message>
         <source>A demo company with 25 workers and a draft declaration, a demo certificate and a sandbox gateway on this computer: try everything without a real filing.</source>
         <translation>Một đơn vị mẫu với 25 người lao động và một hồ sơ nháp, chứng thư số mẫu và cổng thử nghiệm trên máy này: dùng thử mọi chức năng mà không nộp hồ sơ thật.</translation>
     </message>
     <message>
-        <source>1/3 · The company</source>
-        <translation>1/3 · Đơn vị</translation>
-    </message>
-    <message>
         <source>As on the business licence and the last Social Security notice. Fields marked * are required.</source>
         <translation>Theo giấy phép kinh doanh và thông báo gần nhất của cơ quan BHXH. Các ô có dấu * là bắt buộc.</translation>
-    </message>
-    <message>
-        <source>2/3 · The USB token</source>
-        <translation>2/3 · USB token</translation>
     </message>
     <message>
         <source>Plug in the company&apos;s USB token and press Find. The program knows the drivers of Viettel-CA, VNPT-CA, BKAV-CA, FPT-CA and others; if yours is not found, give the path of its PKCS#11 library (a .dll).</source>
@@ -390,8 +386,20 @@
         <translation>&amp;Tìm</translation>
     </message>
     <message>
-        <source>3/3 · The gateway</source>
-        <translation>3/3 · Cổng tiếp nhận</translation>
+        <source>Four short steps: the company&apos;s profile, the USB token, the gateway, the registration for electronic filing.</source>
+        <translation>Bốn bước ngắn: thông tin đơn vị, USB token, cổng tiếp nhận, đăng ký giao dịch điện tử.</translation>
+    </message>
+    <message>
+        <source>1/4 · The company</source>
+        <translation>1/4 · Đơn vị</translation>
+    </message>
+    <message>
+        <source>2/4 · The USB token</source>
+        <translation>2/4 · USB token</translation>
+    </message>
+    <message>
+        <source>3/4 · The gateway</source>
+        <translation>3/4 · Cổng tiếp nhận</translation>
     </message>
     <message>
         <source>&amp;Sandbox gateway on this computer (to practise first)</source>
@@ -416,6 +424,14 @@
     <message>
         <source>This can be changed at any time under Settings.</source>
         <translation>Có thể thay đổi bất cứ lúc nào ở mục Cài đặt.</translation>
+    </message>
+    <message>
+        <source>4/4 · Registering for electronic filing</source>
+        <translation>4/4 · Đăng ký giao dịch điện tử</translation>
+    </message>
+    <message>
+        <source>Before its first electronic dossier the unit registers with the gateway (form 04/ĐK-IVAN), signed with its digital certificate. A unit without one yet asks for a trial password instead. This can also be done later under Settings.</source>
+        <translation>Trước hồ sơ điện tử đầu tiên, đơn vị đăng ký giao dịch điện tử với cổng tiếp nhận (mẫu 04/ĐK-IVAN), ký bằng chữ ký số của đơn vị. Đơn vị chưa có chữ ký số thì xin mật khẩu dùng thử. Có thể làm việc này sau, trong Cài đặt.</translation>
     </message>
     <message>
         <source>&amp;Finish</source>
@@ -733,6 +749,153 @@
     <message>
         <source>Cancel</source>
         <translation>Hủy</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationPanel</name>
+    <message>
+        <source>How the registration is signed</source>
+        <translation>Cách ký tờ khai đăng ký</translation>
+    </message>
+    <message>
+        <source>USB token of the company (the PIN is asked)</source>
+        <translation>USB token của đơn vị (sẽ hỏi mã PIN)</translation>
+    </message>
+    <message>
+        <source>Certificate file (.p12, .pfx)</source>
+        <translation>Tệp chứng thư (.p12, .pfx)</translation>
+    </message>
+    <message>
+        <source>Demo certificate (training only)</source>
+        <translation>Chứng thư mẫu (chỉ để tập huấn)</translation>
+    </message>
+    <message>
+        <source>No digital certificate yet: ask for a trial password</source>
+        <translation>Chưa có chữ ký số: xin mật khẩu dùng thử</translation>
+    </message>
+    <message>
+        <source>&amp;Sign with:</source>
+        <translation>&amp;Ký bằng:</translation>
+    </message>
+    <message>
+        <source>Certificate file</source>
+        <translation>Tệp chứng thư</translation>
+    </message>
+    <message>
+        <source>Choose f&amp;ile…</source>
+        <translation>Chọn tệ&amp;p…</translation>
+    </message>
+    <message>
+        <source>Certificate file:</source>
+        <translation>Tệp chứng thư:</translation>
+    </message>
+    <message>
+        <source>Password of the certificate file</source>
+        <translation>Mật khẩu của tệp chứng thư</translation>
+    </message>
+    <message>
+        <source>File password:</source>
+        <translation>Mật khẩu tệp:</translation>
+    </message>
+    <message>
+        <source>Why electronic filing stops</source>
+        <translation>Lý do ngừng giao dịch điện tử</translation>
+    </message>
+    <message>
+        <source>needed to stop, e.g. the unit is dissolved</source>
+        <translation>cần khi ngừng, ví dụ: đơn vị giải thể</translation>
+    </message>
+    <message>
+        <source>&amp;Reason to stop:</source>
+        <translation>&amp;Lý do ngừng:</translation>
+    </message>
+    <message>
+        <source>&amp;Register</source>
+        <translation>Đăn&amp;g ký</translation>
+    </message>
+    <message>
+        <source>C&amp;hange the registration</source>
+        <translation>T&amp;hay đổi đăng ký</translation>
+    </message>
+    <message>
+        <source>S&amp;top electronic filing…</source>
+        <translation>&amp;Ngừng giao dịch điện tử…</translation>
+    </message>
+    <message>
+        <source>Send &amp;again</source>
+        <translation>Gửi &amp;lại</translation>
+    </message>
+    <message>
+        <source>&amp;Print the paper form…</source>
+        <translation>&amp;In tờ khai giấy…</translation>
+    </message>
+    <message>
+        <source>{name} · unit code {unit} · tax code {tax} · e-mail {email} · phone {phone}</source>
+        <translation>{name} · mã đơn vị {unit} · mã số thuế {tax} · thư điện tử {email} · điện thoại {phone}</translation>
+    </message>
+    <message>
+        <source>Gateway {url} · unit {unit} · login {login} by {method} · reference {reference} ({since})</source>
+        <translation>Cổng {url} · đơn vị {unit} · tên đăng nhập {login}, đăng nhập bằng {method} · số tiếp nhận {reference} ({since})</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent: {form} (no. {id}). {error}</source>
+        <translation>Chờ gửi: tờ khai {form} (số {id}). {error}</translation>
+    </message>
+    <message>
+        <source>Last refused: {form} (no. {id}). {error}</source>
+        <translation>Bị từ chối gần nhất: tờ khai {form} (số {id}). {error}</translation>
+    </message>
+    <message>
+        <source>Choose the certificate file first.</source>
+        <translation>Hãy chọn tệp chứng thư trước.</translation>
+    </message>
+    <message>
+        <source>Sending the registration…</source>
+        <translation>Đang gửi tờ khai đăng ký…</translation>
+    </message>
+    <message>
+        <source>Stop electronic filing</source>
+        <translation>Ngừng giao dịch điện tử</translation>
+    </message>
+    <message>
+        <source>After this the unit cannot send dossiers electronically until it registers again. Stop electronic filing?</source>
+        <translation>Sau bước này đơn vị không gửi được hồ sơ điện tử cho đến khi đăng ký lại. Ngừng giao dịch điện tử?</translation>
+    </message>
+    <message>
+        <source>Waiting for the PIN…</source>
+        <translation>Đang chờ nhập mã PIN…</translation>
+    </message>
+    <message>
+        <source>Registered for electronic filing: unit {unit}, login {login}, by {method}. Reference {reference}.</source>
+        <translation>Đã đăng ký giao dịch điện tử: đơn vị {unit}, tên đăng nhập {login}, đăng nhập bằng {method}. Số tiếp nhận {reference}.</translation>
+    </message>
+    <message>
+        <source>The registration was changed: unit {unit}, by {method}. Reference {reference}.</source>
+        <translation>Đăng ký giao dịch điện tử đã được thay đổi: đơn vị {unit}, đăng nhập bằng {method}. Số tiếp nhận {reference}.</translation>
+    </message>
+    <message>
+        <source>Electronic filing stopped for unit {unit}. Reference {reference}.</source>
+        <translation>Đơn vị {unit} đã ngừng giao dịch điện tử. Số tiếp nhận {reference}.</translation>
+    </message>
+    <message>
+        <source>The gateway issued a trial password; it is kept in the Windows Credential Manager, never shown or written down.</source>
+        <translation>Cổng đã cấp mật khẩu dùng thử; mật khẩu được giữ trong kho mật khẩu của Windows, không hiện ra và không ghi ra đâu cả.</translation>
+    </message>
+    <message>
+        <source>Certificates (*.p12 *.pfx)</source>
+        <translation>Chứng thư số (*.p12 *.pfx)</translation>
+    </message>
+    <message>
+        <source>Save the paper form</source>
+        <translation>Lưu tờ khai giấy</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Tệp PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Printed form {form} to {out}.</source>
+        <translation>Đã in tờ khai {form} vào {out}.</translation>
     </message>
 </context>
 <context>
@@ -1151,6 +1314,10 @@
     <message>
         <source>Now: {url}, unit {unit}, login by {how}.</source>
         <translation>Hiện tại: {url}, đơn vị {unit}, đăng nhập bằng {how}.</translation>
+    </message>
+    <message>
+        <source>Registration for electronic filing</source>
+        <translation>Đăng ký giao dịch điện tử</translation>
     </message>
     <message>
         <source>Support</source>

@@ -2,8 +2,10 @@
 against the catalogue, the envelope against its XSD, its file entries as the exchange
 derives them (each TenFile a form's file name; MaToKhai, LoaiFile, DoDaiFile from it), every
 form against its XSD, the forms against what the procedure takes and needs (the very
-check ``ibhxh validate`` makes), both signature levels (each form's Cky, the envelope's
-CKy_Dvi, where the form definitions place them), the unit certificate's validity now and,
+check ``ibhxh validate`` makes) and the rules the procedure adds to them (a book
+re-issued only for someone with a BHXH number …), both signature levels (each form's Cky,
+the envelope's CKy_Dvi, where the form definitions place them), the unit certificate's
+validity now and,
 when the sandbox was given CAs to trust, its chain; and that the envelope is the
 logged-in unit's. A dossier that fails gets no number.
 
@@ -149,7 +151,7 @@ def check_envelope(data: bytes, *, schemas: Schemas,
     if entries:  # names, codes, types and lengths as the exchange derives them
         raise _catalogue(entries)
     info = read_envelope(root)
-    tally = procedure_check.FormTally(schemas.catalog, root)
+    tally = procedure_check.FormTally(schemas.catalog, root, rules=True)
     rows: list[Row] = []
     for f in info.files:
         try:
