@@ -207,3 +207,26 @@ def test_installed_command_registers_signs_and_sends_a_month(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_installed_command_files_a_book_re_issue(tmp_path):
+    """A procedure besides contributions (607, re-issue of a lost book) with nothing
+    chosen: declared, checked and printed, then read again by a second round."""
+    home = tmp_path / "home"
+    home.mkdir()
+    assert ibhxh(home, "demo").returncode == 0
+    listed = json.loads(ibhxh(home, "--json", "workers", "list").stdout)
+    bhxh = next(w["bhxh_number"] for w in listed if w["bhxh_number"])
+    r = ibhxh(home, "--json", "declare", "--procedure", "607", "--period", "12/2026",
+              "--line", f"{bhxh}:Sổ bị mất khi chuyển nhà")
+    assert r.returncode == 0, r.stderr
+    dossier = str(json.loads(r.stdout)["dossier_id"])
+    for _ in range(2):
+        checked = ibhxh(home, "validate", dossier)
+        assert checked.returncode == 0, checked.stderr
+        pdf = tmp_path / "so.pdf"
+        printed = ibhxh(home, "print", dossier, "--out", str(pdf))
+        assert printed.returncode == 0, printed.stderr
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                              text=True).stdout
+        assert "Sổ bị mất khi chuyển nhà" in text and bhxh in text
