@@ -130,6 +130,8 @@ def test_diagnose_report_and_bundle(cli, tmp_path):
     data = r.json
     assert data["data"]["integrity"] == "ok" and data["data"]["workers"] == 3
     assert data["program"]["ibhxh-client"]
+    # every library's version, also those whose module has no __version__
+    assert all(data["program"][m][:1].isdigit() for m in ("pkcs11", "keyring", "lxml"))
     modules = data["tokens"]["modules"]
     assert modules[0]["path"].endswith("no-such-module.so") and modules[0]["error"]
     assert data["gateway"] == {"configured": False}

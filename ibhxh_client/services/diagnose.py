@@ -26,11 +26,22 @@ def _versions() -> Section:
     out: Section = {"ibhxh-client": __version__, "python": sys.version.split()[0],
                     "os": platform.platform(), "machine": platform.machine(),
                     "frozen": bool(getattr(sys, "frozen", False))}
-    for module in ("PySide6", "lxml", "cryptography", "pkcs11", "sqlalchemy", "keyring",
-                   "requests"):
+    from importlib.metadata import PackageNotFoundError, version
+
+    # module → its distribution, whose metadata knows the version when the module does not
+    packages = {"PySide6": "PySide6-Essentials", "lxml": "lxml", "cryptography": "cryptography",
+                "pkcs11": "python-pkcs11", "sqlalchemy": "SQLAlchemy", "keyring": "keyring",
+                "requests": "requests"}
+    for module, dist in packages.items():
         try:
             mod = __import__(module)
-            out[module] = getattr(mod, "__version__", "?")
+            found = getattr(mod, "__version__", None)
+            if found is None:
+                try:
+                    found = version(dist)
+                except PackageNotFoundError:  # a frozen build keeps no metadata
+                    found = "?"
+            out[module] = found
         except Exception as exc:  # a missing or broken package is itself a finding
             out[module] = f"ERROR {type(exc).__name__}"
     return out
