@@ -14,6 +14,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .domain.benefits import BenefitRules
 from .domain.contributions import RateTable
 from .domain.formspec import (
     FIELD_TYPES,
@@ -489,6 +490,16 @@ def load_catalog_from(root: Path) -> Catalog:
 def load_catalog(root: Path | None = None) -> Catalog:
     """The shipped catalogue (cached: it is read-only data)."""
     return load_catalog_from(root or forms_dir())
+
+
+@lru_cache(maxsize=4)
+def load_benefits(path: Path | None = None) -> BenefitRules:
+    """The sickness, maternity and convalescence rules (forms/benefits.toml by default)."""
+    path = path or forms_dir() / "benefits.toml"
+    try:
+        return BenefitRules.from_dict(tomllib.loads(path.read_text("utf-8")))
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogError(f"{path}: {exc}") from None
 
 
 T = TypeVar("T")
