@@ -78,6 +78,20 @@ def open_pin_dialog(parent: QWidget, preflight: Any, bridge: PinBridge,
     return dialog
 
 
+def ask_pin_for(owner: QWidget, preflight: Any, bridge: PinBridge, status: QLabel,
+                waiting: str, after: str) -> None:
+    """The PIN dialog for ``owner``'s work in a worker thread: ``status`` says ``waiting``
+    until the officer answers and ``after`` once the work goes on; ``owner.pin_dialog`` is
+    the dialog while it is open (None after)."""
+    status.setText(waiting)
+
+    def answered() -> None:
+        owner.pin_dialog = None  # type: ignore[attr-defined]
+        status.setText(after)
+
+    owner.pin_dialog = open_pin_dialog(owner, preflight, bridge, answered)  # type: ignore[attr-defined]
+
+
 class PinDialog(QDialog):
     """The PIN, with what the officer must know before sending it: what the token's flags
     report (a wrong PIN earlier, the final try), certificate warnings, a PIN pad on the

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ..services import registration
 from ..services import signing as signing_svc
 from . import adapters, tasks
-from .pin import PinBridge, open_pin_dialog
+from .pin import PinBridge, ask_pin_for
 from .widgets import error_message
 
 # Where a registration goes: (gateway URL or None for the configured one, CA file or
@@ -282,13 +282,8 @@ class RegistrationPanel(QWidget):
         return self.job
 
     def _ask_pin(self, preflight: Any) -> None:
-        self.result.setText(self.tr("Waiting for the PIN…"))
-
-        def answered() -> None:
-            self.pin_dialog = None
-            self.result.setText(self.tr("Sending the registration…"))
-
-        self.pin_dialog = open_pin_dialog(self, preflight, self.bridge, answered)
+        ask_pin_for(self, preflight, self.bridge, self.result, self.tr("Waiting for the PIN…"),
+                    self.tr("Sending the registration…"))
 
     def _done(self, state: dict[str, Any]) -> None:
         self.job = None

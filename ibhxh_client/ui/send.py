@@ -38,7 +38,7 @@ from ..services.app import UserError
 from . import adapters, tasks
 from .declarations import state_text
 from .i18n import lang
-from .pin import PinBridge, PinDialog, open_pin_dialog
+from .pin import PinBridge, PinDialog, ask_pin_for
 from .tokens import TOKEN_LOCK
 from .tracking import when
 from .widgets import compact, error_message, hint, restyle, title
@@ -578,13 +578,8 @@ class SendScreen(QWidget):
                                  "done": self.tr("Done.")}.get(step, step))
 
     def _ask_pin(self, preflight: Any) -> None:
-        self.work_label.setText(self.tr("Waiting for the PIN…"))
-
-        def answered() -> None:
-            self.pin_dialog = None
-            self.work_label.setText(self.tr("Signing the dossier…"))
-
-        self.pin_dialog = open_pin_dialog(self, preflight, self.bridge, answered)
+        ask_pin_for(self, preflight, self.bridge, self.work_label, self.tr("Waiting for the PIN…"),
+                    self.tr("Signing the dossier…"))
 
     def _sent(self, out: dict[str, Any]) -> None:
         self.job = None

@@ -517,15 +517,10 @@ class SettingsScreen(QWidget):
         return ("token", None, None)
 
     def _ask_pin(self, preflight: Any) -> None:
-        from .pin import open_pin_dialog
+        from .pin import ask_pin_for
 
-        self.gateway_result.setText(self.tr("Waiting for the PIN…"))
-
-        def answered() -> None:
-            self.pin_dialog = None
-            self.gateway_result.setText(self.tr("Connecting…"))
-
-        self.pin_dialog = open_pin_dialog(self, preflight, self.bridge, answered)
+        ask_pin_for(self, preflight, self.bridge, self.gateway_result,
+                    self.tr("Waiting for the PIN…"), self.tr("Connecting…"))
 
     def _gateway_failed(self, exc: BaseException) -> None:
         self.gateway_result.setText(error_message(exc))
