@@ -21,7 +21,7 @@ _FIELDS = {f.name: f for f in fields(Employer)}
 
 
 # The unit's own settings, which no form field carries: their names.
-_OWN_LABELS = ("agency_code", "contact_name", "reduced_accident_rate", "registered")
+OWN_FIELDS = ("agency_code", "contact_name", "reduced_accident_rate", "registered")
 
 
 def labelled(app: App, e: Employer, lang: str = "vi") -> list[tuple[str, str]]:
@@ -34,7 +34,7 @@ def labelled(app: App, e: Employer, lang: str = "vi") -> list[tuple[str, str]]:
     for name, value in as_dict(e).items():
         if name in specs:
             label = specs[name].label.get(lang) or specs[name].label["vi"]
-        elif name in _OWN_LABELS:
+        elif name in OWN_FIELDS:
             label = say(f"employer_{name}", lang)
         else:
             label = name

@@ -6,10 +6,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ..domain.messages import say
 from ..services.app import UserError
 from ..services.checks import EMPLOYER_REQUIRED, fields_of
+from ..services.employer import OWN_FIELDS
 from . import adapters
-from .i18n import translate
 from .widgets import (
     Debounce,
     FieldDef,
@@ -37,16 +38,9 @@ def employer_fields(ctx: Any) -> list[FieldDef]:
             out.append(def_from_spec(ctx.app.catalog, specs[attr],
                                      required=attr in EMPLOYER_REQUIRED
                                      or specs[attr].required))
-        elif attr == "agency_code":
-            out.append(FieldDef(attr, translate("CompanyScreen", "Social security agency code")))
-        elif attr == "contact_name":
-            out.append(FieldDef(attr, translate("CompanyScreen", "Prepared by (người lập biểu)")))
-        elif attr == "reduced_accident_rate":
-            out.append(FieldDef(attr, translate(
-                "CompanyScreen", "Approved for the reduced accident rate (0.3 %)"), "check"))
-        elif attr == "registered":
-            out.append(FieldDef(attr, translate(
-                "CompanyScreen", "Already registered with Social Security"), "check"))
+        elif attr in OWN_FIELDS:  # the unit's own settings: named where the CLI names them
+            kind = "check" if attr in ("reduced_accident_rate", "registered") else "text"
+            out.append(FieldDef(attr, say(f"employer_{attr}", ctx.lang()), kind))
     return out
 
 

@@ -4,22 +4,6 @@
 <context>
     <name>CompanyScreen</name>
     <message>
-        <source>Social security agency code</source>
-        <translation>Mã cơ quan BHXH quản lý</translation>
-    </message>
-    <message>
-        <source>Prepared by (người lập biểu)</source>
-        <translation>Người lập biểu</translation>
-    </message>
-    <message>
-        <source>Approved for the reduced accident rate (0.3 %)</source>
-        <translation>Được áp dụng mức đóng BHTNLĐ-BNN thấp hơn (0,3 %)</translation>
-    </message>
-    <message>
-        <source>Already registered with Social Security</source>
-        <translation>Đã đăng ký tham gia với cơ quan BHXH</translation>
-    </message>
-    <message>
         <source>Company</source>
         <translation>Đơn vị</translation>
     </message>
