@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .domain.benefits import BenefitRules
+from .domain.calendar import Calendar
 from .domain.contributions import RateTable
 from .domain.formspec import (
     FIELD_TYPES,
@@ -131,13 +132,14 @@ class Catalog:
 
     def line_forms(self, procedure: Procedure) -> tuple[str, ...]:
         """The forms of a procedure with one row per line, in the lines' order (D02-LT
-        for 600; TK1-TS for 607; D01-TS too when each line has its document): where a
-        problem's row is the line's."""
+        for 600; TK1-TS for 607; D01-TS too when each line has its document; M01B-HSB, a
+        row per claim, for 630a …): where a problem's row is the line's."""
         out = []
         for need in procedure.forms:
             spec = self.forms[need.form]
             source = need.rows or (spec.rows.source if spec.rows else None)
-            if source == "lines" or (source == "documents" and procedure.documents == "every"):
+            if source in ("lines", "claims") or (source == "documents"
+                                                 and procedure.documents == "every"):
                 out.append(need.form)
         return tuple(out)
 
@@ -194,7 +196,7 @@ def _with_names(form: FormSpec, codelists: dict[str, CodeList]) -> FormSpec:
     return replace(form, header=group(form.header), rows=group(form.rows), legacy=legacy)
 
 
-ROW_SOURCES = ("lines", "new_workers", "documents")
+ROW_SOURCES = ("lines", "new_workers", "documents", "claims")
 CHOICES = {"per": ("dossier", "row"), "empty": ("omit", "write"),
            "kind": ("dossier", "registration")}
 
@@ -344,7 +346,8 @@ def _procedure(p: dict[str, Any], where: str) -> tuple[Procedure, list[tuple]]:
         default_plan=p.get("default_plan", ""), status=_status(p.get("status", ""), here),
         source=p.get("source", ""), plans_status=_status(p.get("plans_status", ""), here),
         plans_source=p.get("plans_source", ""), documents=p.get("documents", "none"),
-        workers=bool(p.get("workers", True)), line=tuple(p.get("line", ())))
+        workers=bool(p.get("workers", True)), line=tuple(p.get("line", ())),
+        claims=bool(p.get("claims", False)))
     raw_fields = [("columns", _line_field(c, here)) for c in p.get("columns", ())]
     raw_fields += [("header", _line_field(c, here)) for c in p.get("header", ())]
     return proc, raw_fields
@@ -391,6 +394,10 @@ def _resolve(proc: Procedure, raw_fields: list[tuple], forms: dict[str, FormSpec
             raise CatalogError(f"{where}: {form}.{name} is held at '{attr}', which a "
                                f"{'dossier' if kind == 'header' else 'line'} does not have")
         found[kind].append(LineField(form, name, "row" if attr == "row.stt" else attr))
+    if proc.claims:  # its rows are claims, made apart: no line and no header values
+        if found["columns"] or found["header"]:
+            raise CatalogError(f"{where}: a claim list has no line columns or header values")
+        return proc
     if proc.workers != bool(found["columns"]) or proc.workers == bool(found["header"]):
         raise CatalogError(f"{where}: a procedure with workers has line columns; one "
                            "without has header values instead")
@@ -424,6 +431,19 @@ def _check_procedure(proc: Procedure, forms: dict[str, FormSpec],
     bad = [name for name in proc.line if name not in _LINE_ATTRS]
     if bad:
         raise CatalogError(f"{where}: line names {bad}, which a line does not have")
+    _check_claims(proc, forms)
+
+
+def _check_claims(proc: Procedure, forms: dict[str, FormSpec]) -> None:
+    """A claim list (``claims = true``) takes a form whose rows are claims and nothing a
+    line gives (plans, ``line``); a form of claims belongs to claim lists only."""
+    where = f"procedure {proc.code}"
+    sources = [forms[n.form].rows.source if forms[n.form].rows else None for n in proc.forms]
+    if proc.claims and (proc.plans or proc.line or "claims" not in sources):
+        raise CatalogError(f"{where}: a claim list takes a form whose rows are claims, and "
+                           "no plan codes or line")
+    if not proc.claims and "claims" in sources:
+        raise CatalogError(f"{where}: a form whose rows are claims needs claims = true")
 
 
 def _check_registrations(registrations: dict[str, FormSpec], envelope: EnvelopeSpec) -> None:
@@ -498,6 +518,16 @@ def load_benefits(path: Path | None = None) -> BenefitRules:
     path = path or forms_dir() / "benefits.toml"
     try:
         return BenefitRules.from_dict(tomllib.loads(path.read_text("utf-8")))
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogError(f"{path}: {exc}") from None
+
+
+@lru_cache(maxsize=4)
+def load_holidays(path: Path | None = None) -> Calendar:
+    """The public holidays by year (forms/holidays.toml by default)."""
+    path = path or forms_dir() / "holidays.toml"
+    try:
+        return Calendar.from_dict(tomllib.loads(path.read_text("utf-8")))
     except (ValueError, tomllib.TOMLDecodeError) as exc:
         raise CatalogError(f"{path}: {exc}") from None
 

@@ -392,6 +392,8 @@ def _line_requests(app: App, args: argparse.Namespace) -> list[declarations.Line
 
 
 def cmd_declare(app: App, args: argparse.Namespace, out: Output) -> int:
+    if declarations.procedure_of(app, args.procedure).claims:  # 630a …: `claims declare`
+        raise UserError("claims_apart", exit_code=2, procedure=args.procedure)
     requests = _line_requests(app, args)
     if args.from_file:
         requests += importing_service.line_requests(app, Path(args.from_file), sheet=args.sheet,
@@ -922,6 +924,361 @@ def cmd_calc(app: App | None, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+# -- benefit claims (issue 15) -----------------------------------------------------------
+
+CLAIMS_TEXT = {
+    "claim_saved": {"vi": "Đã lưu yêu cầu #{id}: {name}, {kind} từ {start} đến {end}.",
+                    "en": "Saved claim #{id}: {name}, {kind} from {start} to {end}."},
+    "claim_expected": {"vi": "Dự tính: {days} ngày, {amount} đồng. {rule}",
+                       "en": "Expected: {days} days, {amount} VND. {rule}"},
+    "claim_fix_before": {"vi": "Cần sửa trước khi lập danh sách:",
+                         "en": "To mend before the list is made:"},
+    "claim_removed": {"vi": "Đã xoá yêu cầu #{id}.", "en": "Removed claim #{id}."},
+    "claim_taken_out": {"vi": "Hồ sơ nháp {dossier} đã bỏ yêu cầu này và trở về trạng thái "
+                              "nháp.",
+                        "en": "Draft dossier {dossier} no longer holds it and is a draft "
+                              "again."},
+    "claims_declared": {"vi": "Đã lập hồ sơ nháp số {id}: thủ tục {procedure}, kỳ {period}, "
+                              "{count} yêu cầu, tổng {amount} đồng.",
+                        "en": "Draft dossier {id} made: procedure {procedure}, period "
+                              "{period}, {count} claims, {amount} VND in all."},
+    "claims_next": {"vi": "Tiếp theo, với từng hồ sơ: 'ibhxh validate SỐ', 'ibhxh sign SỐ', "
+                          "'ibhxh submit SỐ', rồi 'ibhxh sync' (hoặc 'ibhxh print SỐ' để nộp "
+                          "giấy).",
+                    "en": "Next, for each dossier: 'ibhxh validate ID', 'ibhxh sign ID', "
+                          "'ibhxh submit ID', then 'ibhxh sync' (or 'ibhxh print ID' to file "
+                          "on paper)."},
+    "claim_approved": {"vi": "Đã ghi yêu cầu #{id}: được duyệt {amount} đồng ({days} ngày); "
+                             "chênh lệch so với dự tính {difference} đồng.",
+                       "en": "Recorded claim #{id}: {amount} VND approved ({days} days); "
+                             "{difference} VND from the expected amount."},
+    "claims_ok": {"vi": "{count} yêu cầu chưa lập danh sách, không có lỗi; tổng dự tính "
+                        "{amount} đồng.",
+                  "en": "{count} claims in no list yet, no problems; {amount} VND expected "
+                        "in all."},
+    "no_claims": {"vi": "Chưa có yêu cầu nào.", "en": "No claims yet."},
+    "claims_head": {"vi": "Mã   Người lao động                 Chế độ                 Nghỉ       "
+                          "            Trạng thái          Dự tính    Được duyệt  Chênh lệch",
+                    "en": "Id   Worker                         Kind                   Leave      "
+                          "            State               Expected   Approved    Difference"},
+    "claim_rule": {"vi": "cách tính: {rule}", "en": "computed: {rule}"},
+    "claim_note": {"vi": "cơ quan BHXH: {note}", "en": "Social Security: {note}"},
+    "history_of": {"vi": "{name} (mã số BHXH {bhxh}): {years} năm {months} tháng đóng BHXH "
+                         "trước {before}.",
+                   "en": "{name} (BHXH number {bhxh}): {years} years {months} months of "
+                         "contribution before {before}."},
+    "history_salary": {"vi": "Lương tháng gần nhất {last} đồng; bình quân 6 tháng {average} "
+                             "đồng.",
+                       "en": "Last month's salary {last} VND; average of 6 months {average} "
+                             "VND."},
+    "history_stint": {"vi": "  {start} – {end}: {salary} đồng ({source})",
+                      "en": "  {start} – {end}: {salary} VND ({source})"},
+    "history_now": {"vi": "nay", "en": "now"},
+    "history_import": {"vi": "nhập từ tệp", "en": "imported"},
+    "history_declarations": {"vi": "theo hồ sơ đã nộp", "en": "from the filed dossiers"},
+    "history_days": {"vi": "Đã nghỉ năm {year}: {days}.", "en": "Taken in {year}: {days}."},
+    "history_no_days": {"vi": "Năm {year} chưa nghỉ ngày nào.",
+                        "en": "No days taken in {year}."},
+    "days_unit": {"vi": "{days} ngày", "en": "{days} days"},
+}
+TEXT.update(CLAIMS_TEXT)
+
+# `ibhxh claims add` options → Claim attributes
+CLAIM_OPTIONS = {"kind": "kind", "from_date": "from_date", "to_date": "to_date", "days": "days",
+                 "child_birth": "child_birth_date", "children": "child_count",
+                 "child_id": "child_id", "weeks": "pregnancy_weeks", "surgery": "surgery",
+                 "heavy": "heavy_work", "long_term": "long_term_code", "rest_days": "rest_days",
+                 "certificate": "certificate", "payment": "payment",
+                 "bank_account": "bank_account", "bank": "bank_code", "note": "note"}
+
+
+def _claims_service():
+    from .services import claims
+
+    return claims
+
+
+def _claim_id(text: str) -> int:
+    value = str(text).strip().lstrip("#")
+    if not value.isdigit():
+        raise UserError("bad_value", exit_code=2, value=text)
+    return int(value)
+
+
+def _money(value: int | None) -> str:
+    return "-" if value is None else vnd(value)
+
+
+def _signed(value: int | None) -> str:
+    return "-" if value is None else ("+" if value > 0 else "") + vnd(value)
+
+
+def _claim_lines(view: Any, catalog: Any, lang: str) -> list[str]:
+    d = view.to_dict(catalog, lang)
+    leave = f"{d['from_date']:%d/%m/%Y}–{d['to_date']:%d/%m/%Y}"
+    lines = [f"#{d['id']:<4}{d['full_name'][:30]:31}{d['kind_name'][:22]:23}{leave:22}"
+             f"{d['state_name'][:19]:20}{_money(d['expected_amount']):>10} "
+             f"{_money(d['approved_amount']):>11} {_signed(d['difference']):>11}"]
+    if d["rule"]:
+        lines.append("      " + t("claim_rule", lang, rule=d["rule"]))
+    if d["approved_note"]:
+        lines.append("      " + t("claim_note", lang, note=d["approved_note"]))
+    lines += [f"      ! {p['message']}" for p in d["problems"]]
+    return lines
+
+
+def _claim_saved(view: Any, catalog: Any, out: Output) -> None:
+    d = view.to_dict(catalog, out.lang)
+    print(t("claim_saved", out.lang, id=d["id"], name=d["full_name"], kind=d["kind_name"],
+            start=f"{d['from_date']:%d/%m/%Y}", end=f"{d['to_date']:%d/%m/%Y}"))
+    if d["expected_amount"] is not None and not view.errors:
+        print(t("claim_expected", out.lang, days=d["expected_days"],
+                amount=vnd(d["expected_amount"]), rule=d["rule"]).strip())
+    if view.problems:
+        print(t("claim_fix_before", out.lang), file=sys.stderr)
+        for p in view.problems:
+            print(f"  - {p.message(out.lang)}", file=sys.stderr)
+
+
+def _claims_import(app: App, args: argparse.Namespace, out: Output, what: str) -> int:
+    service = _claims_service()
+    run = service.import_claims if what == "claims" else service.import_history
+    extra = {"all_or_nothing": args.all_or_nothing} if what == "claims" else {}
+    result = run(app, Path(args.file), sheet=args.sheet, mapping=args.mapping,
+                 report=args.report, dry_run=args.dry_run, **extra)
+    problems = result.problems
+    many = len(problems) > digest.SCREENFUL
+    if many and result.report is None and not out.json:
+        result.report = _default_report(app, Path(args.file), result)
+
+    def human() -> None:
+        for note in result.notes:
+            print(f"  * {note.message(out.lang)}", file=sys.stderr)
+        if many:
+            for line in digest.summary(problems, lambda i: i.where_field(out.lang), out.lang,
+                                       rows_checked=len(result.rows)):
+                print(line, file=sys.stderr)
+        else:
+            for report in result.rows.noted():
+                for issue in report.issues:
+                    mark = "-" if issue.severity == "error" else "!"
+                    print(f"  {mark} {issue.message(out.lang)}", file=sys.stderr)
+        print(result.summary(out.lang), file=sys.stderr if result.failed else sys.stdout)
+
+    out.result(result.to_dict(out.lang), human)
+    return result.exit_code
+
+
+def _claims_list(app: App, args: argparse.Namespace, out: Output) -> int:
+    views = _claims_service().list_claims(app, args.period, args.state)
+
+    def human() -> None:
+        if not views:
+            print(t("no_claims", out.lang))
+            return
+        print(t("claims_head", out.lang))
+        for view in views:
+            print("\n".join(_claim_lines(view, app.catalog, out.lang)))
+
+    out.result([v.to_dict(app.catalog, out.lang) for v in views], human)
+    return 0
+
+
+def _claims_check(app: App, args: argparse.Namespace, out: Output) -> int:
+    views = _claims_service().check_claims(app, [_claim_id(i) for i in _ids(args.ids)] or None)
+    failed = [v for v in views if v.errors]
+    if failed:
+        problems = [p for v in failed for p in v.errors]
+        raise UserError("claims_to_mend", problems=problems, count=len(problems),
+                        failed=len(failed), total=len(views))
+    amount = sum(v.expected_amount or 0 for v in views)
+
+    def human() -> None:
+        for view in views:
+            print("\n".join(_claim_lines(view, app.catalog, out.lang)))
+        print(t("claims_ok", out.lang, count=len(views), amount=vnd(amount)))
+
+    out.result({"ok": True, "claims": [v.to_dict(app.catalog, out.lang) for v in views],
+                "amount": amount}, human)
+    return 0
+
+
+def _ids(values: list[str] | None) -> list[str]:
+    return [part for text in values or [] for part in text.replace(";", ",").split(",")
+            if part.strip()]
+
+
+def _claims_declare(app: App, args: argparse.Namespace, out: Output) -> int:
+    ids = [_claim_id(i) for i in _ids(args.ids)]
+    made = _claims_service().declare_claims(app, args.period, ids or None)
+    items = [{"dossier_id": d.id, "procedure": d.procedure, "period": str(d.period),
+              "claims": [c.id for c in d.claims], "state": str(d.state),
+              "amount": sum(c.expected_amount or 0 for c in d.claims)} for d in made]
+
+    def human() -> None:
+        for item in items:
+            print(t("claims_declared", out.lang, id=item["dossier_id"],
+                    procedure=item["procedure"], period=item["period"],
+                    count=len(item["claims"]), amount=vnd(item["amount"])))
+        print(t("claims_next", out.lang))
+
+    out.result(items, human)
+    return 0
+
+
+def _claims_history(app: App, args: argparse.Namespace, out: Output) -> int:
+    if args.target == "import":
+        if not args.file:
+            raise UserError("missing_fields", exit_code=2, fields="FILE")
+        return _claims_import(app, args, out, "history")
+    info = _claims_service().worker_history(app, args.target)
+    lang = out.lang
+    kinds = app.catalog.codelists["benefit_kinds"]
+
+    def human() -> None:
+        print(t("history_of", lang, name=info["full_name"], bhxh=info["bhxh_number"] or "-",
+                years=info["years"], months=info["months"] % 12, before=info["before"]))
+        print(t("history_salary", lang, last=_money(info["salary_base"]),
+                average=_money(info["average_6"])))
+        for s in info["stints"]:
+            print(t("history_stint", lang, start=s["from"], end=s["to"] or t("history_now", lang),
+                    salary=vnd(s["salary"]), source=t(f"history_{s['source']}", lang)))
+        taken = [f"{kinds.label(k, lang) if k in kinds else k}: "
+                 f"{t('days_unit', lang, days=n)}" for k, n in info["days_this_year"].items()]
+        print(t("history_days", lang, year=info["year"], days="; ".join(taken)) if taken
+              else t("history_no_days", lang, year=info["year"]))
+
+    out.result(info, human)
+    return 0
+
+
+def cmd_claims(app: App, args: argparse.Namespace, out: Output) -> int:
+    """Sickness, maternity and convalescence claims: entered, imported, checked, put in
+    the period's lists (dossiers 630a/b/c), and Social Security's answer recorded."""
+    service = _claims_service()
+    action = args.action
+    if action == "add":
+        values = {attr: getattr(args, option) for option, attr in CLAIM_OPTIONS.items()
+                  if getattr(args, option) not in (None, False)}
+        view = service.add_claim(app, args.worker, values)
+        out.result(view.to_dict(app.catalog, out.lang),
+                   lambda: _claim_saved(view, app.catalog, out))
+        return 0
+    if action == "import":
+        return _claims_import(app, args, out, "claims")
+    if action == "list":
+        return _claims_list(app, args, out)
+    if action == "check":
+        return _claims_check(app, args, out)
+    if action == "declare":
+        return _claims_declare(app, args, out)
+    if action == "approve":
+        try:
+            amount = parse_money(args.amount)
+        except ValueError:
+            raise UserError("not_number", exit_code=2, value=args.amount) from None
+        view = service.record_approved(app, _claim_id(args.claim), amount, args.days,
+                                       args.note or "")
+        d = view.to_dict(app.catalog, out.lang)
+        out.result(d, t("claim_approved", out.lang, id=d["id"], amount=vnd(amount),
+                        days=d["approved_days"], difference=_signed(d["difference"])))
+        return 0
+    if action == "remove":
+        claim_id = _claim_id(args.claim)
+        dossier = service.remove_claim(app, claim_id)
+        text = t("claim_removed", out.lang, id=claim_id)
+        if dossier is not None:
+            text += " " + t("claim_taken_out", out.lang, dossier=dossier)
+        out.result({"id": claim_id, "dossier_id": dossier}, text)
+        return 0
+    if action == "template":
+        path = service.write_template(app, Path(args.out),
+                                      "history" if args.history else "claims")
+        out.result({"out": str(path)}, t("xlsx_written", out.lang, out=path))
+        return 0
+    return _claims_history(app, args, out)
+
+
+def _claims_parser(sub: Any) -> None:
+    """``ibhxh claims add|import|list|check|declare|approve|remove|history|template``."""
+    p = sub.add_parser("claims", help="hưởng chế độ ốm đau, thai sản, dưỡng sức / benefit "
+                                      "claims")
+    _common(p, suppress=True)
+    p.set_defaults(fn=cmd_claims)
+    actions = p.add_subparsers(dest="action", required=True)
+
+    def action(name: str, help_text: str) -> argparse.ArgumentParser:
+        a = actions.add_parser(name, help=help_text)
+        _common(a, suppress=True)
+        return a
+
+    a = action("add", "nhập một yêu cầu / enter a claim")
+    a.add_argument("worker", help="mã số BHXH, CCCD hoặc #id")
+    a.add_argument("--kind", required=True, help="om_dau, con_om, sinh_con … "
+                   "(forms/codelists/benefit_kinds.csv)")
+    a.add_argument("--from", dest="from_date", required=True, metavar="DD/MM/YYYY")
+    a.add_argument("--to", dest="to_date", required=True, metavar="DD/MM/YYYY")
+    a.add_argument("--days", help="số ngày đề nghị (không ghi: chương trình tính)")
+    a.add_argument("--child-birth", metavar="DD/MM/YYYY", help="ngày sinh (nhận nuôi) con")
+    a.add_argument("--children", help="số con sinh (nhận nuôi) cùng lần")
+    a.add_argument("--child-id", help="mã thẻ BHYT hoặc số định danh của con")
+    a.add_argument("--weeks", help="tuổi thai (tuần)")
+    a.add_argument("--surgery", action="store_true", help="phẫu thuật, sinh mổ")
+    a.add_argument("--heavy", action="store_true", help="nghề nặng nhọc, độc hại")
+    a.add_argument("--long-term", help="mã bệnh dài ngày")
+    a.add_argument("--rest-days", help="ngày nghỉ trong tuần: 7 (Chủ nhật), 67 …")
+    a.add_argument("--certificate", help="số serial của chứng từ")
+    a.add_argument("--payment", help="TK, DV, TM (forms/codelists/benefit_payment.csv)")
+    a.add_argument("--bank-account")
+    a.add_argument("--bank", help="mã ngân hàng")
+    a.add_argument("--note")
+
+    a = action("import", "nhập yêu cầu từ bảng tính / import claims")
+    a.add_argument("file", help=".xlsx .xls .ods .csv")
+    a.add_argument("--sheet")
+    a.add_argument("--mapping", help="JSON/TOML: cột → trường / column → field")
+    a.add_argument("--report", help="báo cáo lỗi .xlsx / error report .xlsx")
+    a.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu")
+    a.add_argument("--all-or-nothing", action="store_true",
+                   help="không lưu gì nếu có dòng lỗi / save nothing if a row fails")
+
+    a = action("list", "danh sách yêu cầu / list the claims")
+    a.add_argument("--period", help="MM/YYYY")
+    a.add_argument("--state", help="draft, declared, signed, sent, accepted, rejected, "
+                                   "approved, printed")
+
+    a = action("check", "kiểm tra các yêu cầu chưa lập danh sách / check the claims")
+    a.add_argument("--ids", nargs="+", metavar="ID")
+
+    a = action("declare", "lập danh sách 630a/b/c / make the claim lists")
+    a.add_argument("period", help="MM/YYYY")
+    a.add_argument("--ids", nargs="+", metavar="ID",
+                   help="chỉ các yêu cầu này (mặc định: mọi yêu cầu chưa lập danh sách)")
+
+    a = action("approve", "ghi số tiền được duyệt / record the approved amount")
+    a.add_argument("claim", help="mã yêu cầu (#id)")
+    a.add_argument("--amount", required=True)
+    a.add_argument("--days", type=int)
+    a.add_argument("--note")
+
+    a = action("remove", "xoá một yêu cầu / remove a claim")
+    a.add_argument("claim", help="mã yêu cầu (#id)")
+
+    a = action("history", "quá trình đóng của một người; 'history import TỆP' nhập từ bảng "
+                          "tính / a worker's contributions; 'history import FILE'")
+    a.add_argument("target", help="mã số BHXH, CCCD, #id, hoặc import")
+    a.add_argument("file", nargs="?", help="tệp bảng tính (history import)")
+    a.add_argument("--sheet")
+    a.add_argument("--mapping", help="JSON/TOML: cột → trường / column → field")
+    a.add_argument("--report", help="báo cáo lỗi .xlsx / error report .xlsx")
+    a.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu")
+
+    a = action("template", "mẫu Excel để điền / fill-in .xlsx template")
+    a.add_argument("out", help="FILE.xlsx")
+    a.add_argument("--history", action="store_true",
+                   help="mẫu quá trình đóng / the contribution months' template")
+
+
 # -- parser -------------------------------------------------------------------------------
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -1145,6 +1502,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", required=True, choices=["I", "II", "III", "IV"])
     p.add_argument("--reduced-accident-rate", action="store_true")
     p.add_argument("salaries", nargs="+")
+
+    _claims_parser(sub)
     return parser
 
 

@@ -26,6 +26,8 @@ from ibhxh_client.domain.benefits import (
     convalescence_days,
     counts_rest_days,
     father_birth_days,
+    long_term_sickness_amount,
+    maternity_amount,
     maternity_monthly_amount,
     miscarriage_days,
     mother_birth_months,
@@ -231,6 +233,48 @@ def test_convalescence_days(rules):
         convalescence_days(rules, "maternity", "long_term", L41_DAY)
 
 
+# --- eligibility and the amounts claim_rules builds on -------------------------------
+
+
+@pytest.mark.parametrize(("benefit", "day", "months", "window", "total"), [
+    ("birth", L58_DAY, 6, 12, 0), ("birth_prenatal_rest", L58_DAY, 3, 12, 12),
+    ("adoption", L58_DAY, 6, 12, 0), ("birth", L41_DAY, 6, 12, 0),
+    ("birth_prenatal_rest", L41_DAY, 3, 12, 12), ("birth_infertility", L41_DAY, 6, 24, 0),
+    ("adoption", L41_DAY, 6, 12, 0)])
+def test_eligibility_rows(rules, benefit, day, months, window, total):
+    """L58 art. 31.2-31.3; L41 art. 50.2, 50.3 and 50.5."""
+    row = rules.rule("eligibility", day, benefit)
+    assert (row["months"], row["window"], row["total_months"]) == (months, window, total)
+    assert row.status == "law"
+
+
+def test_infertility_exception_is_law_41_only(rules):
+    with pytest.raises(ValueError, match=r"no eligibility\.birth_infertility rule in force"):
+        rules.rule("eligibility", L58_DAY, "birth_infertility")
+
+
+def test_maternity_amount_months_and_days(rules):
+    """L41 art. 59.2-59.3: a day of a visit or the father's leave = month / 24; an odd
+    day of a birth leave, a pregnancy loss, contraception = month / 30. GUIDE26
+    TC-MAT-01: 6 months of 18,000,000 = 108,000,000."""
+    six = [18_000_000] * 6
+    assert maternity_amount(rules, six, L41_DAY, months=6) == 108_000_000
+    assert maternity_amount(rules, six, L41_DAY, days=2, per_day="day") == 1_500_000
+    assert maternity_amount(rules, six, L41_DAY, months=1, days=15) == 27_000_000
+    assert maternity_amount(rules, [10_000_000, 11_000_001], L41_DAY, days=1) == 350_000
+    with pytest.raises(ValueError):
+        maternity_amount(rules, six, L41_DAY, days=1, per_day="week")
+
+
+def test_long_term_sickness_amount(rules):
+    """GUIDE20 part III.2 and Ví dụ 9: months × rate × salary, odd days / 24; the lower
+    rate by years (L58 art. 28.2: 50 % under 15 years, 55 % from 15, 65 % from 30)."""
+    assert long_term_sickness_amount(rules, 8_000_000, 10, L58_DAY, full=(2, 9)) == 14_250_000
+    assert long_term_sickness_amount(rules, 8_000_000, 10, L58_DAY, low=(1, 0)) == 4_000_000
+    assert long_term_sickness_amount(rules, 8_000_000, 16, L58_DAY, low=(1, 0)) == 4_400_000
+    assert long_term_sickness_amount(rules, 8_000_000, 31, L41_DAY, low=(0, 24)) == 5_200_000
+
+
 # --- the table itself -----------------------------------------------------------------
 
 
@@ -253,6 +297,8 @@ def test_no_rule_before_2016(rules):
     ("sickness_rate", "rate", "75%", "rate"),
     ("birth_allowance", "of", "minimum_wage", "of"),
     ("birth_father", "status", "maybe", "status"),
+    ("eligibility", "benefit", "pension", "benefit"),
+    ("long_term_sickness", "low_max", "forever", "low_max"),
 ])
 def test_broken_rows_are_refused(raw, kind, key, value, message):
     broken = copy.deepcopy(raw)

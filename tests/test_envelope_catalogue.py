@@ -58,7 +58,7 @@ def drop_form(code: str) -> Callable[[etree._Element], None]:
 FAULTS = {
     "unknown procedure": (set_text("MaThuTuc", "999zz"),
                           "Hoso, Mã thủ tục (MaThuTuc): không có thủ tục '999zz' "
-                          "(có: 600, 604, 607, 608, 610, 612).",
+                          "(có: 600, 604, 607, 608, 610, 612, 630a, 630b, 630c).",
                           "Hoso, Procedure code (MaThuTuc): there is no procedure '999zz'"),
     "month 13": (set_text("KyKeKhai", "13/2026"),
                  "Hoso, Kỳ kê khai (KyKeKhai): '13/2026' không phải tháng hợp lệ (mm/yyyy).",

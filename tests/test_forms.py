@@ -17,8 +17,9 @@ def catalog():
 
 
 def test_every_form_and_procedure_is_there(catalog):
-    assert set(catalog.forms) == {"D02-LT", "TK1-TS", "TK3-TS", "D01-TS"}
-    assert set(catalog.procedures) == {"600", "604", "607", "608", "610", "612"}
+    assert set(catalog.forms) == {"D02-LT", "TK1-TS", "TK3-TS", "D01-TS", "M01B-HSB"}
+    assert set(catalog.procedures) == {"600", "604", "607", "608", "610", "612", "630a",
+                                       "630b", "630c"}
     # 600 is increase, decrease and adjustment (the portal's list); 600a/600b are gone
     assert catalog.procedure("600").plans == ("TM", "ON", "TD", "TC", "GH", "GD", "GC", "KL",
                                               "TS", "OF", "DC", "TT")
@@ -116,7 +117,8 @@ def test_every_definition_names_its_file_signature_and_sources(catalog):
     assert files == {"D02-LT": ("D02-TS-595.xml", "595", "Cky"),
                      "TK1-TS": ("TK1-TS-595.xml", "595", "Cky"),
                      "D01-TS": ("D01-TS-595.xml", "595", "Cky"),
-                     "TK3-TS": ("TK3-TS.xml", "", "Cky")}
+                     "TK3-TS": ("TK3-TS.xml", "", "Cky"),
+                     "M01B-HSB": ("M01B-HSB.xml", "", "Cky")}
     for spec in [*catalog.forms.values(), catalog.envelope]:
         p = spec.provenance
         assert p.file_status in STATUSES and p.layout_status in STATUSES
@@ -134,7 +136,8 @@ def test_files_of_the_layout_before_are_known_by_their_names(catalog):
     assert catalog.layout_of("D02-TS.xml") == (catalog.form("D02-LT"), catalog.form("D02-LT"))
     assert catalog.layout_of("TK1-TS_x.xml") is None and catalog.layout_of("TK1-TS.xml") is None
     assert catalog.signature_place("TK1-TS-595.xml") == "Cky"
-    assert catalog.signature_place("M01B-HSB.xml") is None
+    assert catalog.signature_place("M01B-HSB.xml") == "Cky"  # the claim list (issue 15)
+    assert catalog.signature_place("05A-HSB.xml") is None
 
 
 def test_a_status_that_is_not_law_seen_or_check_stops_the_catalogue(tmp_path: Path):

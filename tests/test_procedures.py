@@ -228,7 +228,7 @@ def test_the_procedures_are_listed_with_what_each_line_gives(cli):
            "dung thay đổi, yêu cầu" in r.out
     assert "600a" not in r.out
     items = {i["code"]: i for i in cli("--json", "procedures").json}
-    assert list(items) == ["600", "604", "607", "608", "610", "612"]
+    assert list(items) == ["600", "604", "607", "608", "610", "612", "630a", "630b", "630c"]
     assert items["600"]["plans"] == ["TM", "ON", "TD", "TC", "GH", "GD", "GC", "KL", "TS",
                                      "OF", "DC", "TT"]
     assert items["604"]["forms"] == ["TK3-TS"] and items["604"]["line"] == []
@@ -348,7 +348,7 @@ def test_stored_600a_600b_dossiers_after_the_migration(data_dir, tmp_path, memor
     app = open_app(data_dir)  # migrates 0005 → 0006
     try:
         with app.db.reading() as conn:
-            assert current_revision(conn) == head_revision() == "0006"
+            assert current_revision(conn) == head_revision() >= "0006"
             files = {name: {kind: repo.get_artifact(conn, i, kind) for kind in
                             ("envelope", "signed", "receipt")} for name, i in ids.items()}
             queued = {r[0] for r in conn.execute(select(outbox.c.declaration_id))}

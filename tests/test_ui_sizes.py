@@ -227,6 +227,15 @@ def visit(w, qtbot) -> dict[str, list[str]]:
     declarations.open(app.demo_id)
     qtbot.waitUntil(lambda: declarations.editor.last_check is not None, timeout=10_000)
     found["declarations (D02-LT)"] = problems_of(declarations, qtbot)
+    claim = a_claim(app)
+    claims = w.go("claims")
+    qtbot.waitUntil(lambda: claims._loading is None and claims.model.rowCount(),
+                    timeout=10_000)
+    claims.new_claim()
+    found["claims (new)"] = problems_of(claims, qtbot)
+    assert claims.select_claim(claim.claim.id)
+    assert claims.editor.panel.inputs["child_birth_date"].isVisible()
+    found["claims (a claim)"] = problems_of(claims, qtbot)
     send = w.go("send")
     send.start(app.demo_id)
     qtbot.waitUntil(send.next_button.isEnabled, timeout=10_000)
@@ -238,6 +247,20 @@ def visit(w, qtbot) -> dict[str, list[str]]:
     found["tracking"] = problems_of(w.go("tracking"), qtbot)
     found["settings"] = problems_of(w.go("settings"), qtbot)
     return found
+
+
+def a_claim(app):
+    """A stored birth claim of a worker with no months of contribution known: every
+    value of the form shown, and problems in the list."""
+    from ibhxh_client.services import claims as claims_svc
+
+    found = claims_svc.list_claims(app)
+    if found:
+        return found[0]
+    return claims_svc.add_claim(app, 1, {
+        "kind": "sinh_con", "from_date": "02/03/2026", "to_date": "01/09/2026",
+        "child_birth_date": "05/03/2026", "child_count": "2", "certificate": "AB-123456",
+        "payment": "TK", "bank_account": "0123456789012", "bank_code": "79310001"})
 
 
 def maximised(size: tuple[int, int]) -> tuple[int, int]:
@@ -316,6 +339,7 @@ def conflicts(w) -> QWidget:
 def dialogs(w, qtbot, sheet) -> Iterator[tuple[str, QWidget]]:
     """Each dialog as it opens, shown (the first run on each of its pages)."""
     from ibhxh_client.ui import adapters
+    from ibhxh_client.ui.claims import ApprovedDialog, DeclareDialog
     from ibhxh_client.ui.declarations import NewDeclarationDialog, WorkerPicker
     from ibhxh_client.ui.firstrun import COMPANY, GATEWAY, TOKEN, WELCOME, FirstRunDialog
     from ibhxh_client.ui.i18n import lang
@@ -337,6 +361,8 @@ def dialogs(w, qtbot, sheet) -> Iterator[tuple[str, QWidget]]:
               ("columns of a sheet", lambda: MappingDialog(
                   adapters.analyse_import(w.ctx.app, sheet), lang(), w)),
               ("diagnostics report", lambda: diagnostics(w)),
+              ("claim lists", lambda: DeclareDialog(w.ctx, 12, w)),
+              ("amount approved", lambda: ApprovedDialog(w.ctx, a_claim(w.ctx.app), w)),
               ("stored workers that differ", lambda: conflicts(w)))
     for name, make in makers:
         dialog = make()

@@ -22,6 +22,7 @@ from typing import Any
 from .contributions import STATUSES, RateTable
 
 __all__ = [
+    "BENEFITS",
     "BenefitRules",
     "Rule",
     "birth_allowance",
@@ -30,6 +31,8 @@ __all__ = [
     "convalescence_days",
     "counts_rest_days",
     "father_birth_days",
+    "long_term_sickness_amount",
+    "maternity_amount",
     "maternity_monthly_amount",
     "miscarriage_days",
     "mother_birth_months",
@@ -40,6 +43,11 @@ __all__ = [
 
 COUNTS = ("working_days", "all_days")
 _LEVELS = ("base_salary", "reference_level")
+# What an [[eligibility]] row is for: "participating" (the worker is insured when the
+# event happens: every kind but a birth and an adoption), a birth by the mother (and its
+# two exceptions: a doctor-ordered rest during the pregnancy, infertility treatment),
+# an adoption.
+BENEFITS = ("participating", "birth", "birth_prenatal_rest", "birth_infertility", "adoption")
 
 
 def _int(v: object) -> bool:
@@ -76,14 +84,16 @@ _KINDS: dict[str, dict[str, Callable[[object], bool]]] = {
     "sickness_days": {"work": _choice("normal", "heavy"), "years": _ints, "days": _ints,
                       **_COUNTS_KEY},
     "long_term_sickness": {"first_days": _int, "first_counts": _choice(*COUNTS),
-                           "years": _ints, "rates": _rates, **_COUNTS_KEY},
+                           "years": _ints, "rates": _rates,
+                           "low_max": _choice("contribution_time", "none"), **_COUNTS_KEY},
     "child_sickness_days": {"ages": _ints, "days": _ints, "under_age": _int, **_COUNTS_KEY},
     "sickness_rate": {"rate": _rate, "day_divisor": _int,
                       "half_days": lambda v: isinstance(v, bool)},
     "convalescence": {"after": _choice("sickness", "maternity"), "days": lambda v: (
         _table_of_ints("long_term", "surgery", "other")(v)
         or _table_of_ints("multiple", "surgery", "other")(v)),
-        "rate": _rate, "of": _choice(*_LEVELS), "min_sick_days": _int, **_COUNTS_KEY},
+        "rate": _rate, "of": _choice(*_LEVELS), "min_sick_days": _int, "year_max": _int,
+        "within_days": _int, **_COUNTS_KEY},
     "prenatal_visits": {"visits": _int, "days_per_visit": _int, "days_per_visit_far": _int,
                         **_COUNTS_KEY},
     "miscarriage_days": {"weeks": _ints, "days": _ints, **_COUNTS_KEY},
@@ -97,8 +107,10 @@ _KINDS: dict[str, dict[str, Callable[[object], bool]]] = {
     "maternity_rate": {"rate": _rate, "average_months": _int, "day_divisor": _int,
                        "odd_day_divisor": _int},
     "birth_allowance": {"multiplier": _int, "of": _choice(*_LEVELS)},
+    "eligibility": {"benefit": _choice(*BENEFITS), "months": _int, "window": _int,
+                    "total_months": _int, "event_month": lambda v: isinstance(v, bool)},
 }
-_SPLIT = {"sickness_days": "work", "convalescence": "after"}
+_SPLIT = {"sickness_days": "work", "convalescence": "after", "eligibility": "benefit"}
 _BANDS = {"sickness_days": ("years", "days"), "long_term_sickness": ("years", "rates"),
           "child_sickness_days": ("ages", "days"), "miscarriage_days": ("weeks", "days")}
 _COMMON = {"from", "source", "status", "note"}
@@ -252,6 +264,25 @@ def sickness_amount(rules: BenefitRules, monthly_salary: int, days: int, day: da
     return _round(_sickness_fraction(rules, monthly_salary, day) * count)
 
 
+def long_term_sickness_amount(rules: BenefitRules, monthly_salary: int, years: int,
+                              day: date, *, full: tuple[int, int] = (0, 0),
+                              low: tuple[int, int] = (0, 0)) -> int:
+    """A long-term illness's benefit, rounded once: ``full`` (months, days) at the
+    sickness rate and ``low`` (months, days) at the lower rate for ``years`` whole years
+    of contribution (long_term_sickness ``rates``). A month is the monthly rate × salary,
+    a day the month / ``day_divisor`` (Circular 59/2015 art. 6 for Law 58; under Law 41
+    the days are working days and come as days)."""
+    rate = rules.rule("sickness_rate", day)
+    long_term = rules.rule("long_term_sickness", day)
+    low_rate = _band(long_term["years"], long_term["rates"], _whole(years, "years"))
+    salary = Fraction(_whole(monthly_salary, "monthly salary"))
+    total = Fraction(0)
+    for (months, days), pct in ((full, rate["rate"]), (low, low_rate)):
+        span = _whole(months, "months") + Fraction(_whole(days, "days"), rate["day_divisor"])
+        total += salary * Fraction(pct) / 100 * span
+    return _round(total)
+
+
 # -------------------------------------------------------------------------------------
 # Maternity
 # -------------------------------------------------------------------------------------
@@ -305,6 +336,25 @@ def maternity_monthly_amount(rules: BenefitRules, salaries: Sequence[int], day: 
     if not last:
         raise ValueError("no contribution salary to average")
     return _round(Fraction(sum(last), len(last)) * Fraction(rule["rate"]) / 100)
+
+
+def maternity_amount(rules: BenefitRules, salaries: Sequence[int], day: date, *,
+                     months: int = 0, days: int = 0, per_day: str = "odd") -> int:
+    """Maternity benefit for ``months`` whole months and ``days`` days, from the average
+    of ``salaries`` (as :func:`maternity_monthly_amount`), rounded once. A day is the
+    month / ``day_divisor`` (24: prenatal visits, the father's leave) when ``per_day`` is
+    "day", / ``odd_day_divisor`` (30: odd days of a birth leave, pregnancy loss,
+    contraception) when it is "odd"."""
+    rule = rules.rule("maternity_rate", day)
+    last = [_whole(s, "salary") for s in salaries][-rule["average_months"]:]
+    if not last:
+        raise ValueError("no contribution salary to average")
+    if per_day not in ("day", "odd"):
+        raise ValueError(f"per_day must be 'day' or 'odd', got {per_day!r}")
+    divisor = rule["day_divisor"] if per_day == "day" else rule["odd_day_divisor"]
+    monthly = Fraction(sum(last), len(last)) * Fraction(rule["rate"]) / 100
+    span = _whole(months, "months") + Fraction(_whole(days, "days"), divisor)
+    return _round(monthly * span)
 
 
 def _level(rates: RateTable, of: str, day: date) -> int:

@@ -87,7 +87,7 @@ class GroupSpec:
     element: str
     fields: tuple[FieldSpec, ...]
     container: str | None = None  # the list element holding the rows
-    source: str | None = None  # rows: "lines", "new_workers" or "documents"
+    source: str | None = None  # rows: "lines", "new_workers", "documents" or "claims"
     unfilled: tuple[Block, ...] = ()  # after the fields: defined, never written
 
     def field(self, name: str) -> FieldSpec:
@@ -272,6 +272,9 @@ class Procedure:
     line: tuple[str, ...] = ()  # what ``--line WORKER:…`` gives after the worker, in order
     columns: tuple[LineField, ...] = ()  # a line's values, as the editor shows them
     header: tuple[LineField, ...] = ()  # the dossier's own values (604: what changed)
+    # True: a benefit claim list (630a, 630b, 630c): its rows are the dossier's claims
+    # (domain.claims), made by the claims commands, never lines of ``declare``
+    claims: bool = False
 
     def need(self, form: str) -> FormNeed | None:
         """The procedure's entry for a form, or None when it does not take it."""

@@ -63,6 +63,19 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "{procedure} cần).",
                        "en": "says neither what changes nor why (procedure {procedure} needs "
                              "it)."},
+    # The claim list M01B-HSB (procedures 630a, 630b, 630c)
+    "kind_procedure": {"vi": "chế độ '{benefit}' thuộc thủ tục {wanted}, không thuộc danh "
+                             "sách của thủ tục {procedure}.",
+                       "en": "benefit '{benefit}' is filed under procedure {wanted}, not in "
+                             "a list of procedure {procedure}."},
+    "to_day_before_from": {"vi": "ngày kết thúc {to} trước ngày bắt đầu {start}.",
+                           "en": "end day {to} is before start day {start}."},
+    "claims_apart": {"vi": "thủ tục {procedure} là danh sách đề nghị hưởng chế độ ốm đau, thai "
+                           "sản, dưỡng sức: lập bằng lệnh 'ibhxh claims declare', không bằng "
+                           "'ibhxh declare'.",
+                     "en": "procedure {procedure} is a list of sickness, maternity or "
+                           "convalescence claims: make it with 'ibhxh claims declare', not "
+                           "'ibhxh declare'."},
     "line_worker": {"vi": "MÃ NGƯỜI LAO ĐỘNG", "en": "WORKER"},
     # How sure we are of a fact of the catalogue (law, seen, check: docs/exchange-format.md)
     "status_law": {"vi": "theo văn bản pháp luật", "en": "set by law"},
@@ -284,6 +297,130 @@ MESSAGES: dict[str, dict[str, str]] = {
                                     "wrong PIN will lock the token. The PIN was not sent; run "
                                     "again with --confirm-low-pin only if you are sure the "
                                     "PIN is right."},
+    # Benefit claims (services.claims, `ibhxh claims …`)
+    "claim_ref": {"vi": "(yêu cầu #{id})", "en": "(claim #{id})"},
+    "no_claim": {"vi": "Không có yêu cầu hưởng chế độ số {value}.",
+                 "en": "There is no benefit claim {value}."},
+    "claim_locked": {"vi": "Yêu cầu #{value} nằm trong hồ sơ {dossier} đang ở trạng thái "
+                           "{state}: không sửa hay xoá được nữa. Nếu cần thay đổi, hãy lập "
+                           "yêu cầu mới.",
+                     "en": "Claim #{value} is in dossier {dossier}, which is {state}: it can "
+                           "no longer be changed or removed. To change it, enter a new "
+                           "claim."},
+    "claim_already_declared": {"vi": "Yêu cầu #{value} đã nằm trong hồ sơ {dossier}.",
+                               "en": "Claim #{value} is in dossier {dossier} already."},
+    "claim_not_declared": {"vi": "Yêu cầu #{value} chưa được lập danh sách ('ibhxh claims "
+                                 "declare'), nên chưa có số tiền được duyệt để ghi.",
+                           "en": "Claim #{value} is in no list yet ('ibhxh claims declare'), "
+                                 "so there is no approved amount to record."},
+    "claim_not_filed": {"vi": "Yêu cầu #{value} nằm trong hồ sơ {dossier} đang ở trạng thái "
+                              "{state}: chỉ ghi số tiền được duyệt khi danh sách đã gửi hoặc "
+                              "đã in nộp giấy.",
+                        "en": "Claim #{value} is in dossier {dossier}, which is {state}: an "
+                              "approved amount is recorded once the list was sent or filed "
+                              "on paper."},
+    "claim_bad_rest_days": {"vi": "'{value}' không phải ngày nghỉ trong tuần: ghi các ngày bằng "
+                                  "số, 1 là thứ Hai … 7 là Chủ nhật (67 là thứ Bảy và Chủ "
+                                  "nhật), hoặc 'T7, CN'.",
+                            "en": "'{value}' are not weekly rest days: write the days as "
+                                  "digits, 1 Monday … 7 Sunday (67 is Saturday and Sunday), "
+                                  "or 'Sat, Sun'."},
+    "claim_bad_state": {"vi": "Không có trạng thái yêu cầu '{value}' (có: {allowed}).",
+                        "en": "There is no claim state '{value}' (known: {allowed})."},
+    "claims_to_mend": {"vi": "{failed} trong {total} yêu cầu chưa lập danh sách có lỗi cần "
+                             "sửa ({count} lỗi).",
+                       "en": "{failed} of the {total} claims in no list yet have problems to "
+                             "mend ({count} problems)."},
+    "claims_none": {"vi": "Không có yêu cầu nào chưa lập danh sách.",
+                    "en": "There is no claim that is in no list yet."},
+    "claims_changed": {"vi": "Các yêu cầu {ids} vừa được lập danh sách hoặc xoá ở nơi khác. "
+                             "Chưa có gì được lưu; hãy chạy lại lệnh.",
+                       "en": "Claims {ids} were just put in a list or removed elsewhere. "
+                             "Nothing was saved; run the command again."},
+    "claims_no_result": {"vi": "Hồ sơ {value} chưa có thông báo kết quả của cơ quan BHXH.",
+                         "en": "Dossier {value} has no result notice from Social Security "
+                               "yet."},
+    "claims_count_detail": {"vi": "{count} yêu cầu", "en": "{count} claims"},
+    "claim_changed_detail": {"vi": "sửa yêu cầu #{id}: đưa ra khỏi danh sách",
+                             "en": "claim #{id} changed: taken out of the list"},
+    "claim_removed_detail": {"vi": "xoá yêu cầu #{id}", "en": "claim #{id} removed"},
+    # Benefit claims (domain.claim_rules): one claim of the list M01B-HSB
+    "claim_unknown_kind": {"vi": "loại chế độ '{value}' không có trong danh mục.",
+                           "en": "benefit kind '{value}' is not in the code list."},
+    "claim_dates_reversed": {"vi": "ngày kết thúc {to} trước ngày bắt đầu {start}.",
+                             "en": "the end date {to} is before the start date {start}."},
+    "claim_rest_days": {"vi": "ngày nghỉ hằng tuần '{value}' không hợp lệ: ghi các thứ trong "
+                              "tuần bằng chữ số 1 đến 7 (7 là Chủ nhật, 67 là thứ Bảy và Chủ "
+                              "nhật).",
+                        "en": "weekly rest days '{value}' are not valid: write the weekdays as "
+                              "digits 1 to 7 (7 is Sunday, 67 Saturday and Sunday)."},
+    "claim_too_many_days": {"vi": "{days} ngày nhưng chỉ còn được hưởng {allowed} ngày (tối "
+                                  "đa {limit} ngày, đã hưởng {taken} ngày).",
+                            "en": "{days} days, but only {allowed} days are left to claim "
+                                  "(at most {limit} days, {taken} days already taken)."},
+    "claim_no_contribution": {"vi": "chưa đủ điều kiện: cần đóng BHXH ít nhất {need} tháng "
+                                    "trong {window} tháng trước tháng của ngày {event}, mới "
+                                    "có {paid} tháng.",
+                              "en": "not yet entitled: needs at least {need} months of "
+                                    "contribution in the {window} months before the month "
+                                    "of {event}, has {paid}."},
+    "claim_not_insured": {"vi": "không thấy tháng đóng BHXH nào trong tháng {month} hoặc "
+                                "tháng trước đó: người lao động chưa tham gia BHXH khi nghỉ.",
+                          "en": "no month of contribution in {month} or the month before: "
+                                "the worker was not insured when the leave began."},
+    "claim_no_salary": {"vi": "không có tháng đóng BHXH nào trước tháng {month} để làm căn cứ "
+                              "tính trợ cấp.",
+                        "en": "no month of contribution before {month} to compute the "
+                              "benefit on."},
+    "claim_overlap_row": {"vi": "trùng thời gian nghỉ với dòng {other} của cùng người lao "
+                                "động.",
+                          "en": "overlaps the leave on row {other} of the same worker."},
+    "claim_overlap_stored": {"vi": "trùng thời gian nghỉ từ {start} đến {end} đã đề nghị "
+                                   "trước đây.",
+                             "en": "overlaps the leave from {start} to {end} claimed "
+                                   "earlier."},
+    "claim_child_missing": {"vi": "chưa có ngày sinh của con (chế độ này cần).",
+                            "en": "the child's date of birth is missing (this benefit needs "
+                                  "it)."},
+    "claim_child_count_missing": {"vi": "chưa có số con được sinh.",
+                                  "en": "the number of children born is missing."},
+    "claim_child_too_old": {"vi": "con đã {age} tuổi: chỉ hưởng khi chăm con dưới {limit} "
+                                  "tuổi.",
+                            "en": "the child is {age}: the benefit is for a child under "
+                                  "{limit}."},
+    "claim_adopted_too_old": {"vi": "con nuôi phải dưới {months} tháng tuổi vào ngày nhận "
+                                    "nuôi.",
+                              "en": "an adopted child must be under {months} months old on "
+                                    "the day of adoption."},
+    "claim_father_window": {"vi": "nghỉ từ {start}: phải bắt đầu trong {within} ngày kể từ "
+                                  "ngày vợ sinh con ({birth}).",
+                            "en": "leave from {start}: it must start within {within} days "
+                                  "of the birth ({birth})."},
+    "claim_birth_too_early": {"vi": "nghỉ trước khi sinh quá {months} tháng (sinh ngày "
+                                    "{birth}).",
+                              "en": "leave starts more than {months} months before the "
+                                    "birth ({birth})."},
+    "claim_long_term_code": {"vi": "chưa có mã bệnh dài ngày.",
+                             "en": "the long-term illness code is missing."},
+    "claim_weeks_missing": {"vi": "chưa có tuổi thai (số tuần).",
+                            "en": "the weeks of pregnancy are missing."},
+    "claim_no_calendar": {"vi": "chưa có lịch nghỉ lễ, Tết năm {year} để đếm ngày làm việc.",
+                          "en": "no calendar for {year}: its public holidays are not known, "
+                                "so working days cannot be counted."},
+    "claim_no_rule": {"vi": "chưa có quy định về chế độ này cho ngày {day}.",
+                      "en": "no rule of this benefit is in force on {day}."},
+    "claim_convalescence_unknown": {"vi": "không thấy đợt nghỉ ốm đau hoặc thai sản nào ngay "
+                                          "trước đợt dưỡng sức này; hãy kiểm tra.",
+                                    "en": "no sickness or maternity leave is found just "
+                                          "before this convalescence; check it."},
+    "claim_convalescence_late": {"vi": "dưỡng sức phải bắt đầu trong {within} ngày sau khi "
+                                       "hết đợt nghỉ trước ({end}).",
+                                 "en": "convalescence must start within {within} days after "
+                                       "the leave before it ended ({end})."},
+    "claim_convalescence_not_due": {"vi": "cần đã nghỉ hưởng ốm đau ít nhất {need} ngày trong "
+                                          "năm; mới thấy {have} ngày.",
+                                    "en": "needs at least {need} days of sickness benefit in "
+                                          "the year; {have} found."},
     # Where a problem is
     "at_row": {"vi": "{form} dòng {row}", "en": "{form} row {row}"},
     "at_header": {"vi": "{form}", "en": "{form}"},
@@ -315,6 +452,9 @@ STATE_NAMES: dict[str, dict[str, str]] = {
     "accepted": {"vi": "Được chấp nhận", "en": "Accepted"},
     "rejected": {"vi": "Bị từ chối", "en": "Rejected"},
     "printed": {"vi": "Đã in hồ sơ giấy", "en": "Printed on paper"},
+    # a benefit claim, besides its list's states (services.claims)
+    "declared": {"vi": "Đã lập danh sách", "en": "In a list"},
+    "approved": {"vi": "Đã được duyệt", "en": "Approved"},
     # the outbox
     "queued": {"vi": "Chờ gửi", "en": "Waiting to be sent"},
     "sending": {"vi": "Đang gửi", "en": "Being sent"},

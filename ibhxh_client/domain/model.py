@@ -231,3 +231,5 @@ class Declaration:
     state: DossierState = DossierState.DRAFT
     created: date | None = None
     change: str = ""  # a procedure about the unit itself (604): what changes
+    # A claim list (630a/b/c): the claims it carries, instead of lines (domain.claims)
+    claims: list = field(default_factory=list)

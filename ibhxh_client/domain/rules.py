@@ -144,6 +144,28 @@ def change_given(rec: dict[str, Any], ctx: RuleContext) -> list[RowIssue]:
              {"procedure": ctx.procedure.code if ctx.procedure else ""})]
 
 
+def kind_matches_procedure(rec: dict[str, Any], ctx: RuleContext) -> list[RowIssue]:
+    """A claim goes in the list of its kind's procedure (codelists/benefit_kinds.csv's
+    ``procedure``: sickness 630a, maternity 630b, convalescence 630c)."""
+    kinds = ctx.codelists.get("benefit_kinds")
+    kind, proc = rec.get("loai_che_do"), ctx.procedure
+    wanted = kinds.column(kind, "procedure", "") if kinds is not None and kind else ""
+    if proc is None or not wanted or wanted == proc.code:
+        return []
+    # "benefit", not "kind": a problem's "kind" names an identifier check (Problem.text)
+    return [("loai_che_do", "kind_procedure", {"benefit": kinds.label(kind), "procedure":
+                                                proc.code, "wanted": wanted})]
+
+
+def dates_in_order(rec: dict[str, Any], ctx: RuleContext) -> list[RowIssue]:
+    """A leave ends on or after the day it starts."""
+    start, end = rec.get("tu_ngay"), rec.get("den_ngay")
+    if start and end and end < start:
+        return [("den_ngay", "to_day_before_from", {"to": end.strftime("%d/%m/%Y"),
+                                                     "start": start.strftime("%d/%m/%Y")})]
+    return []
+
+
 ROW_RULES: dict[str, Callable[[dict[str, Any], RuleContext], list[RowIssue]]] = {
     "plan_matches_procedure": plan_matches_procedure,
     "to_month_after_from": to_month_after_from,
@@ -153,6 +175,8 @@ ROW_RULES: dict[str, Callable[[dict[str, Any], RuleContext], list[RowIssue]]] = 
     "decision_for_late": decision_for_late,
     "bhxh_number_given": bhxh_number_given,
     "change_given": change_given,
+    "kind_matches_procedure": kind_matches_procedure,
+    "dates_in_order": dates_in_order,
 }
 
 TABLE_RULES: dict[str, Callable[[list[dict[str, Any]], RuleContext], list[TableIssue]]] = {

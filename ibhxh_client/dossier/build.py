@@ -91,6 +91,13 @@ def schema_problems(xsd: Path, form: str, root: etree._Element) -> list[Problem]
             for e in schema_errors(load_schema(xsd), root)]
 
 
+def claim_totals(decl: Declaration) -> Totals:
+    """A claim list's totals: how many claims, and the sum of the amounts asked (each
+    claim's expected amount; one not computed yet counts nothing, and its row says so)."""
+    return Totals(count=len(decl.claims), salary=0, due=0,
+                  amount=sum(c.expected_amount or 0 for c in decl.claims))
+
+
 def check_declaration(catalog: Catalog, employer: Employer, workers: Mapping[int, Worker],
                       decl: Declaration,
                       status_of: Callable[[dict[str, Any]], WorkerStatus | None] | None = None,
@@ -109,8 +116,8 @@ def check_declaration(catalog: Catalog, employer: Employer, workers: Mapping[int
             summary = summarise(catalog, employer, decl, salaries)
         except ValueError:
             salaries, summary = [], None  # a period outside the rate table: said below
-    totals = Totals(count=len(decl.lines), salary=sum(salaries),
-                    due=summary.total if summary else 0)
+    totals = claim_totals(decl) if procedure.claims else Totals(
+        count=len(decl.lines), salary=sum(salaries), due=summary.total if summary else 0)
     forms = build_forms(catalog.forms, procedure, employer, workers, decl, totals,
                         codelists=catalog.codelists)
     result = BuildResult(forms=forms, summary=summary)

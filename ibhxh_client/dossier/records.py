@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from ..domain.claims import Claim
 from ..domain.formspec import CodeList, FormSpec, GroupSpec, Procedure
 from ..domain.model import (
     Declaration,
@@ -26,11 +27,13 @@ from ..domain.values import is_empty
 
 @dataclass(frozen=True)
 class Totals:
-    """Figures a form header shows about its rows."""
+    """Figures a form header shows about its rows: a contribution list's count, salaries
+    and amount due; a claim list's count and ``amount`` (the amounts asked)."""
 
     count: int
     salary: int
     due: int
+    amount: int = 0
 
 
 class _Row:
@@ -127,7 +130,19 @@ def _items(spec: FormSpec, source: str, decl: Declaration, employer: Employer,
         return decl.documents or derive_documents(decl, employer, procedure, codelists)
     if source == "new_workers":
         return [line for line in decl.lines if not workers[line.worker_id].bhxh_number]
+    if source == "claims":
+        return decl.claims
     return decl.lines
+
+
+def _objects(item: Any, workers: Mapping[int, Worker]) -> dict[str, Any]:
+    """What a row's field sources name, for one row's object: a line, a claim or a
+    document, with its worker."""
+    if isinstance(item, DeclarationLine):
+        return {"line": item, "worker": workers[item.worker_id]}
+    if isinstance(item, Claim):
+        return {"claim": item, "worker": workers[item.worker_id]}
+    return {"doc": item, "worker": workers.get(item.worker_id) if item.worker_id else None}
 
 
 def build_forms(forms: Mapping[str, FormSpec], procedure: Procedure, employer: Employer,
@@ -135,7 +150,8 @@ def build_forms(forms: Mapping[str, FormSpec], procedure: Procedure, employer: E
                 codelists: Mapping[str, CodeList] | None = None) -> list[FormData]:
     """The values of every form the declaration needs, in the procedure's order: one file
     per form, TK1-TS included (one row per worker without a BHXH number, or per line where
-    the procedure says so). ``codelists``: what a derived D01-TS row's issuer comes from."""
+    the procedure says so), M01B-HSB a row per claim (``decl.claims``). ``codelists``:
+    what a derived D01-TS row's issuer comes from."""
     codes = needed_forms(procedure, decl, workers)
     base = {"employer": employer, "declaration": decl, "totals": totals}
     out = []
@@ -151,13 +167,7 @@ def build_forms(forms: Mapping[str, FormSpec], procedure: Procedure, employer: E
             getters = _getters(spec.rows)
             items = _items(spec, source, decl, employer, workers, procedure, codelists)
             for stt, item in enumerate(items, start=1):
-                objs = {**base, **about, "row": _Row(stt)}
-                if isinstance(item, DeclarationLine):
-                    objs["line"] = item
-                    objs["worker"] = workers[item.worker_id]
-                else:
-                    objs["doc"] = item
-                    objs["worker"] = workers.get(item.worker_id) if item.worker_id else None
+                objs = {**base, **about, "row": _Row(stt), **_objects(item, workers)}
                 rows.append(_record(getters, objs))
         out.append(FormData(spec, header, rows))
     return out

@@ -5,11 +5,20 @@ Each reason names the form, the row and the field it is about, and says what is 
 Vietnamese and English, without repeating personal values (the officer finds the worker
 by the row), so the reasons can go into the dossier's history as they are.
 
+A claim list (M01B-HSB, procedures 630a, 630b, 630c) is answered claim by claim:
+approved, with the days and the amount Social Security pays, or rejected with the reason
+(each rejected claim is a reason too, so the dossier's history shows it as any reason).
+The list is accepted when at least one claim is approved.
+
 Layout::
 
     <ThongBaoKetQua>
       <SoHoSo/> <MaDonVi/> <TrangThai>accepted | rejected</TrangThai> <NgayXuLy/>
       <LyDos><LyDo><Ma/><ToKhai/><Dong/><Truong/><NoiDung/><NoiDungEn/></LyDo>…</LyDos>
+      <KetQuaDeNghi>                                  (claim lists only)
+        <DeNghi><Dong/><MaSoBHXH/><KetQua>approved | rejected</KetQua><SoNgayDuyet/>
+                <SoTienDuyet/><SoTienDeNghi/><GhiChu/><GhiChuEn/></DeNghi>…
+      </KetQuaDeNghi>
       <Cky><Signature …/></Cky>
     </ThongBaoKetQua>
 """
@@ -23,6 +32,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from lxml import etree
 
+from ..dossier.safexml import UnsafeXmlError, parse
 from ..dossier.xmlform import to_bytes
 from . import errors as E
 from .documents import Opened, field, open_document, text
@@ -58,14 +68,43 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class ClaimOutcome:
+    """Social Security's answer to one claim of a claim list: approved with the days and
+    the amount it pays, or rejected. ``reason_vi``/``reason_en``: why it was rejected,
+    or, approved, how the amount differs from the one asked ("" when it does not)."""
+
+    row: int  # the claim's row (STT) in the list
+    bhxh_number: str
+    approved: bool
+    days: int  # approved days (0 when rejected)
+    amount: int  # approved amount in đồng (0 when rejected)
+    reason_vi: str = ""
+    reason_en: str = ""
+    asked: int | None = None  # the amount the list asked (SoTienDeNghi)
+
+    def reason(self, lang: str = "vi") -> str:
+        return self.reason_en if lang == "en" and self.reason_en else self.reason_vi
+
+    def to_dict(self) -> dict[str, object]:
+        return {"row": self.row, "bhxh_number": self.bhxh_number, "approved": self.approved,
+                "days": self.days, "amount": self.amount, "asked": self.asked,
+                "reason_vi": self.reason_vi, "reason_en": self.reason_en}
+
+
+CLAIMS = "KetQuaDeNghi"
+APPROVED, REJECTED = "approved", "rejected"
+
+
+@dataclass(frozen=True)
 class ResultData:
-    """What the result notice says."""
+    """What the result notice says (``claims``: a claim list's answer per claim)."""
 
     number: str
     unit_code: str
     status: DossierStatus
     processed_at: str
     reasons: tuple[Reason, ...]
+    claims: tuple[ClaimOutcome, ...] = ()
 
 
 def build_result(data: ResultData) -> bytes:
@@ -84,8 +123,59 @@ def build_result(data: ResultData) -> bytes:
         text(el, "Truong", r.field)
         text(el, "NoiDung", r.message_vi)
         text(el, "NoiDungEn", r.message_en)
+    if data.claims:
+        claims = etree.SubElement(root, CLAIMS)
+        for c in data.claims:
+            el = etree.SubElement(claims, "DeNghi")
+            text(el, "Dong", c.row)
+            text(el, "MaSoBHXH", c.bhxh_number)
+            text(el, "KetQua", APPROVED if c.approved else REJECTED)
+            text(el, "SoNgayDuyet", c.days)
+            text(el, "SoTienDuyet", c.amount)
+            text(el, "SoTienDeNghi", "" if c.asked is None else c.asked)
+            text(el, "GhiChu", c.reason_vi)
+            text(el, "GhiChuEn", c.reason_en)
     etree.SubElement(root, "Cky")
     return to_bytes(root)
+
+
+def _number(el: etree._Element, path: str, *, empty: bool = False) -> int | None:
+    """A whole number the notice carries, or BAD_ANSWER (``empty``: may be left out)."""
+    value = field(el, path)
+    if not value and empty:
+        return None
+    if not value.isdigit():
+        raise E.GatewayError(E.BAD_ANSWER, E.ANSWER_KIND, detail=f"{path} {value[:20]!r}")
+    return int(value)
+
+
+def _claims(root: etree._Element) -> tuple[ClaimOutcome, ...]:
+    out = []
+    for el in root.iterfind(f"{CLAIMS}/DeNghi"):
+        verdict = field(el, "KetQua")
+        if verdict not in (APPROVED, REJECTED):
+            raise E.GatewayError(E.BAD_ANSWER, E.ANSWER_KIND, detail=f"KetQua {verdict[:20]!r}")
+        out.append(ClaimOutcome(
+            row=_number(el, "Dong") or 0, bhxh_number=field(el, "MaSoBHXH"),
+            approved=verdict == APPROVED, days=_number(el, "SoNgayDuyet") or 0,
+            amount=_number(el, "SoTienDuyet") or 0, reason_vi=field(el, "GhiChu"),
+            reason_en=field(el, "GhiChuEn"), asked=_number(el, "SoTienDeNghi", empty=True)))
+    return tuple(out)
+
+
+def claim_outcomes(result: bytes) -> list[ClaimOutcome]:
+    """A claim list's answer, claim by claim, from a result notice the client verified
+    and stored (``verify_result`` first for one just received): parsed safely (no DTD,
+    no entities, no network). Empty for a notice of any other dossier. Raises
+    GatewayError (kind answer): hostile_xml, or bad_answer for a wrong document."""
+    try:
+        root = parse(result)
+    except UnsafeXmlError as exc:
+        raise E.GatewayError(E.HOSTILE_XML, E.ANSWER_KIND, detail=str(exc)[:200]) from None
+    if root.tag != ROOT:
+        raise E.GatewayError(E.BAD_ANSWER, E.ANSWER_KIND,
+                             detail=f"<{root.tag}> instead of <{ROOT}>")
+    return list(_claims(root))
 
 
 def _read(opened: Opened) -> ResultData:
@@ -102,7 +192,7 @@ def _read(opened: Opened) -> ResultData:
                               message_en=field(el, "NoiDungEn")))
     return ResultData(number=field(root, "SoHoSo"), unit_code=field(root, "MaDonVi"),
                       status=DossierStatus(status), processed_at=field(root, "NgayXuLy"),
-                      reasons=tuple(reasons))
+                      reasons=tuple(reasons), claims=_claims(root))
 
 
 def verify_result(data: bytes, *, trusted_cas: Sequence[x509.Certificate], number: str,
@@ -121,6 +211,4 @@ def verify_result(data: bytes, *, trusted_cas: Sequence[x509.Certificate], numbe
 
 def read_stored_result(data: bytes) -> ResultData:
     """A notice the client verified and stored earlier (its own database), for display."""
-    from ..dossier.safexml import parse
-
     return _read(Opened(root=parse(data), signer=None, signed_at=None))

@@ -16,8 +16,10 @@ from ..catalog import Catalog
 from ..domain.text import fix_legacy, fold, tcvn3_to_unicode, vni_to_unicode
 
 KINDS = ("name", "text", "id", "idcard", "money", "decimal", "partial_date", "date", "month",
-         "gender", "code", "int", "ignore")
-USES = ("workers", "lines")
+         "gender", "code", "int", "flag", "ignore")
+# workers (ibhxh workers import), lines (declare --from), claims (ibhxh claims import),
+# history (months of contribution: ibhxh claims history import)
+USES = ("workers", "lines", "claims", "history")
 COLUMNS_FILE = "import_columns.toml"
 
 # Identity columns: at least one of them is needed to know who a row is about.
@@ -71,7 +73,7 @@ def _targets_at(root: Path, use: str) -> dict[str, Target]:
 
 
 def targets_for(catalog: Catalog, use: str) -> dict[str, Target]:
-    """The targets of one use (``workers`` or ``lines``) for this catalogue's forms/."""
+    """The targets of one use (``USES``) for this catalogue's forms/."""
     return dict(_targets_at(catalog.root, use))
 
 

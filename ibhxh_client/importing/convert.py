@@ -436,6 +436,36 @@ def text_reader(legacy: str | None = None) -> Reader:
     return read
 
 
+# Yes or no (a claim's surgery, heavy work …): the words officers write for each, folded.
+FLAG_TRUE = frozenset({"1", "x", "co", "c", "yes", "y", "true", "dung", "phau thuat",
+                       "sinh mo", "mo", "nang nhoc", "doc hai", "nguy hiem"})
+FLAG_FALSE = frozenset({"0", "khong", "k", "no", "n", "false", "sai", "binh thuong",
+                        "thuong"})
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def flag_reader() -> Reader:
+    """Yes or no: 1/0, x, có/không, yes/no; "Nặng nhọc, độc hại" and "Bình thường" in a
+    working-conditions column; "Sinh mổ" in a surgery column."""
+
+    def read(value: Any) -> tuple[Any, Issue | None]:
+        if _is_empty(value):
+            return False, None
+        if isinstance(value, bool):
+            return value, None
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value), None
+        s = clean_text(value)
+        key = " ".join(_NOT_WORD.sub(" ", fold(s).replace("đ", "d")).split())
+        if key in FLAG_TRUE or any(w in key for w in ("nang nhoc", "doc hai", "nguy hiem")):
+            return True, None
+        if key in FLAG_FALSE:
+            return False, None
+        return s, ("import_bad_flag", {"value": s}, "error")
+
+    return read
+
+
 TEXT_KINDS = frozenset({"name", "text", "code", "gender"})
 
 
@@ -460,6 +490,8 @@ def reader_for(target: Target, catalog: Catalog, legacy: str | None = None) -> R
         return date_reader()
     if kind == "month":
         return month_reader()
+    if kind == "flag":
+        return flag_reader()
     if kind == "gender":
         return gender_reader(catalog.codelists["genders"], legacy)
     if kind == "code":

@@ -38,6 +38,10 @@ KEY_TARGETS = {
                           "cmnd", "idcard", "birth_date"}),
     "lines": frozenset({"full_name", "family_name", "given_name", "bhxh_number", "cccd",
                         "cmnd", "idcard", "plan", "from_month"}),
+    "claims": frozenset({"full_name", "family_name", "given_name", "bhxh_number", "cccd",
+                         "idcard", "kind", "from_date"}),
+    "history": frozenset({"full_name", "family_name", "given_name", "bhxh_number", "cccd",
+                          "idcard", "from_month", "salary"}),
 }
 # First words of the rows under a table that are not people: totals and signatures.
 _NOT_A_PERSON = re.compile(

@@ -22,7 +22,8 @@ from .columns import IDENTITY, HeaderMatcher, Target, header_key, targets_for
 from .reader import Book, ReadError, Sheet, check_suffix, find_sheet
 
 HEADER_SCAN_ROWS = 30  # a title block of a few rows sits above the header in most files
-REQUIRED = {"workers": ("full_name", "gender", "birth_date"), "lines": ()}
+REQUIRED = {"workers": ("full_name", "gender", "birth_date"), "lines": (),
+            "claims": ("kind", "from_date", "to_date"), "history": ("from_month", "salary")}
 _NUMBERING_CELL = re.compile(r"^[(\[]?(?:\d{1,2}(?:\.\d)?|[A-Za-z])[)\]]?$")
 
 
@@ -49,7 +50,7 @@ class Analysis:
     """A file looked at, before any row is read as data."""
 
     path: Path
-    use: str  # "workers" | "lines"
+    use: str  # "workers" | "lines" | "claims" | "history"
     sheet: str
     sheets: list[str]
     header_rows: tuple[int, ...]  # 1-based row numbers, as the spreadsheet shows them

@@ -120,6 +120,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import_bad_int": {
         "vi": "'{value}' không phải số nguyên.",
         "en": "'{value}' is not a whole number."},
+    "import_bad_flag": {
+        "vi": "'{value}' không phải có hoặc không (ghi 1, x hoặc có; để trống hoặc 0 là "
+              "không).",
+        "en": "'{value}' is not yes or no (write 1, x or yes; empty or 0 is no)."},
     "import_idcard_kind": {
         "vi": "'{value}' không phải số CCCD (12 chữ số) hay CMND (9 chữ số).",
         "en": "'{value}' is neither a citizen ID (12 digits) nor an old ID (9 digits)."},
@@ -195,6 +199,58 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import_report_file": {"vi": "Bản trong tệp", "en": "The file's version"},
     "import_report_stored_value": {"vi": "Bản đã lưu: {value}", "en": "Stored: {value}"},
     "template_lists": {"vi": "Danh mục", "en": "Code lists"},
+    # Benefit claims and months of contribution (services.claims)
+    "import_claim_other_person": {
+        "vi": "số {key} là của người lao động #{worker} {stored}, không phải {name}.",
+        "en": "number {key} belongs to worker #{worker} {stored}, not to {name}."},
+    "import_duplicate_claim": {
+        "vi": "trùng yêu cầu ở dòng {other} của cùng tệp (cùng người, chế độ và ngày nghỉ).",
+        "en": "the same claim as row {other} of this file (same worker, kind and dates)."},
+    "import_claim_filed": {
+        "vi": "yêu cầu này (#{id}: cùng người, chế độ và ngày nghỉ) đã nằm trong hồ sơ "
+              "{dossier} ({state}); tệp nhập không sửa được nó.",
+        "en": "this claim (#{id}: same worker, kind and dates) is in dossier {dossier} "
+              "({state}) already; an import cannot change it."},
+    "import_stint_overlap": {
+        "vi": "các tháng trùng với dòng {other} của cùng người lao động.",
+        "en": "the months overlap row {other} of the same worker."},
+    "import_stint_worker_failed": {
+        "vi": "chưa lưu: dòng {rows} của cùng người lao động có lỗi (quá trình đóng của một "
+              "người được thay cả một lần).",
+        "en": "not saved: row(s) {rows} of the same worker have errors (a worker's months "
+              "are replaced all at once)."},
+    "claims_import_done": {
+        "vi": "Đã nhập {rows} dòng: {added} yêu cầu mới, {updated} yêu cầu cập nhật, "
+              "{unchanged} không đổi.",
+        "en": "Imported {rows} rows: {added} new claims, {updated} updated, {unchanged} "
+              "unchanged."},
+    "claims_import_valid_saved": {
+        "vi": "Đã lưu các dòng hợp lệ: {added} yêu cầu mới, {updated} yêu cầu cập nhật.",
+        "en": "The valid rows were saved: {added} new claims, {updated} updated."},
+    "history_import_done": {
+        "vi": "Đã nhập {rows} dòng: quá trình đóng của {workers} người lao động.",
+        "en": "Imported {rows} rows: the contribution months of {workers} workers."},
+    "history_import_valid_saved": {
+        "vi": "Đã lưu quá trình đóng của {workers} người lao động có mọi dòng hợp lệ.",
+        "en": "Saved the contribution months of the {workers} workers whose rows are all "
+              "valid."},
+    "claims_template_hint": {
+        "vi": "Mỗi dòng một yêu cầu hưởng chế độ của một người lao động. Ngày: dd/mm/yyyy; "
+              "mã số BHXH, CCCD, số tài khoản giữ nguyên số 0 ở đầu. Loại chế độ và hình thức "
+              "nhận: chọn trong danh sách. Ngày nghỉ trong tuần: 7 là Chủ nhật, 67 là thứ "
+              "Bảy và Chủ nhật (để trống: theo đơn vị). Phẫu thuật/sinh mổ, điều kiện làm "
+              "việc nặng nhọc: ghi 'có' hoặc để trống.",
+        "en": "One benefit claim of one worker per row. Dates dd/mm/yyyy; keep the leading "
+              "zeros of BHXH and ID numbers and bank accounts. Kind and way of payment: pick "
+              "from the list. Weekly rest days: 7 is Sunday, 67 Saturday and Sunday (empty: "
+              "the unit's). Surgery or caesarean, heavy work: write 'yes' or leave empty."},
+    "history_template_hint": {
+        "vi": "Mỗi dòng một giai đoạn đóng BHXH của một người lao động: từ tháng, đến tháng "
+              "(mm/yyyy; để trống nếu vẫn đang đóng) và mức lương đóng. Các giai đoạn của một "
+              "người không được trùng nhau.",
+        "en": "One stretch of contributions of one worker per row: from month, to month "
+              "(mm/yyyy; empty while still contributing) and the contribution salary. One "
+              "worker's stretches must not overlap."},
     "template_hint": {
         "vi": "Mỗi dòng một người. Ngày: dd/mm/yyyy (ngày sinh có thể chỉ ghi mm/yyyy hoặc "
               "năm); tháng: mm/yyyy; mã số BHXH, CCCD giữ nguyên số 0 ở đầu.",

@@ -138,9 +138,10 @@ def code_choices(codelist: CodeList, lang: str = "vi") -> list[str]:
 # -- template ------------------------------------------------------------------------------
 
 def write_template(out: Path, columns: list[OutColumn], catalog: Catalog, lang: str = "vi",
-                   sheet_title: str = "D02-LT") -> None:
+                   sheet_title: str = "D02-LT", hint: str = "template_hint") -> None:
     """An empty list to fill in: one header row, text-formatted identifier columns, and
-    drop-down lists for every column with a code list (on a hidden sheet)."""
+    drop-down lists for every column with a code list (on a hidden sheet); ``hint``: the
+    message code of the instructions sheet."""
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_title
@@ -173,9 +174,9 @@ def write_template(out: Path, columns: list[OutColumn], catalog: Catalog, lang: 
         rule.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
         ws.add_data_validation(rule)
     lists.sheet_state = "hidden"
-    hint = wb.create_sheet("HuongDan")
-    put(hint, 1, 1, say("template_hint", lang)).alignment = WRAP
-    hint.column_dimensions["A"].width = 100
+    hint_sheet = wb.create_sheet("HuongDan")
+    put(hint_sheet, 1, 1, say(hint, lang)).alignment = WRAP
+    hint_sheet.column_dimensions["A"].width = 100
     save(wb, out)
 
 

@@ -100,7 +100,8 @@ def procedure_list(catalog: Catalog, lang: str = "vi") -> list[dict[str, Any]]:
              "status": proc.status, "status_text": say(f"status_{proc.status}", lang),
              "source": proc.source, "plans": list(proc.plans),
              "line": [say("line_worker", lang)] + [label(proc, a, proc.columns)
-                                                   for a in proc.line] if proc.workers else [],
+                                                   for a in proc.line]
+             if proc.workers and not proc.claims else [],
              "header": [label(proc, f.attr, proc.header) for f in proc.header],
              "forms": [need.form for need in proc.forms]}
             for code, proc in catalog.procedures.items()]
@@ -297,7 +298,8 @@ def load(app: App, decl_id: int) -> tuple[Declaration, dict[int, Worker]]:
     with app.db.reading() as conn:
         decl = _declaration(conn, decl_id)
         workers = repo.load_workers(conn, {line.worker_id for line in decl.lines}
-                                    | {d.worker_id for d in decl.documents if d.worker_id})
+                                    | {d.worker_id for d in decl.documents if d.worker_id}
+                                    | {c.worker_id for c in decl.claims})
     return decl, workers
 
 

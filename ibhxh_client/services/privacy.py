@@ -12,12 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ..domain.model import PartialDate, Period, WorkerStatus
 from ..domain.text import vnd
 from ..storage import repo
-from ..storage.schema import declaration_lines, documents
+from ..storage.schema import claims, contribution_stints, declaration_lines, documents
 from ..storage.schema import workers as workers_t
 from .app import App, UserError
 from .files import atomic_path, write_atomic
@@ -73,12 +73,27 @@ def worker_report(app: App, key: str) -> dict[str, Any]:
                 "documents": [{"type": d.doc_type, "number": d.number, "summary": d.summary}
                               for d in decl.documents if d.worker_id == w.id],
             })
+        claims = [_claim_dict(r.claim, r.outcome)
+                  for r in repo.claims_of_workers(conn, [w.id or 0])]
+        months = [{"from": str(s.from_month), "to": str(s.to_month) if s.to_month else None,
+                   "salary": s.salary}
+                  for s in repo.load_stints(conn, [w.id or 0]).get(w.id or 0, [])]
     with app.db.transaction() as conn:
         repo.log_processing(conn, "worker_report", f"#{w.id}", workers=1)
     person = asdict(w)
     person["birth_date"] = str(w.birth_date)
     person["status"] = str(w.status)
-    return {"generated": date.today().isoformat(), "worker": person, "dossiers": dossiers}
+    return {"generated": date.today().isoformat(), "worker": person, "dossiers": dossiers,
+            "claims": claims, "contribution_months": months}
+
+
+def _claim_dict(c: Any, outcome: str) -> dict[str, Any]:
+    """A benefit claim as the worker report holds it: every value stored about it."""
+    out = {k: v for k, v in asdict(c).items() if k not in ("worker_id",)}
+    for key in ("from_date", "to_date", "child_birth_date"):
+        out[key] = out[key].isoformat() if out[key] else None
+    out["outcome"] = outcome
+    return out
 
 
 def write_worker_report(app: App, key: str, out: Path, lang: str = "vi") -> None:
@@ -122,6 +137,19 @@ def _report_pdf(app: App, report: dict[str, Any], out: Path, lang: str) -> None:
                  for line in d["lines"]]
         lines += [(doc["type"], f"{doc['number']} {doc['summary']}") for doc in d["documents"]]
         sections.append(Section(title, lines))
+    if report.get("claims"):
+        sections.append(Section("Yêu cầu hưởng chế độ ốm đau, thai sản, dưỡng sức"
+                                if lang == "vi" else "Benefit claims",
+                                [(f"#{c['id']} {c['kind']}",
+                                  f"{c['from_date']} → {c['to_date']}  "
+                                  f"{show('salary', c['expected_amount'])}  "
+                                  f"{show('salary', c['approved_amount'])}  {c['outcome']}")
+                                 for c in report["claims"]]))
+    if report.get("contribution_months"):
+        sections.append(Section("Quá trình đóng BHXH (nhập từ tệp)" if lang == "vi"
+                                else "Months of contribution (imported)",
+                                [(f"{m['from']} → {m['to'] or ''}", vnd(m["salary"]))
+                                 for m in report["contribution_months"]]))
     title = ("Báo cáo dữ liệu cá nhân của người lao động" if lang == "vi"
              else "Personal data held about a worker")
     with atomic_path(out) as tmp:
@@ -145,7 +173,9 @@ def retention_due(app: App, years: int | None = None, today: date | None = None)
 
 def erase(app: App, ids: list[int]) -> dict[str, int]:
     """Erase workers past retention: deleted when no dossier names them, else anonymised
-    (their row kept so filed dossiers stay intact, every personal value cleared)."""
+    (their row kept so filed dossiers stay intact, every personal value cleared). Their
+    months of contribution and the claims in no list go either way (a claim list is a
+    dossier that names them)."""
     due = {w["id"] for w in retention_due(app)}
     not_due = sorted(set(ids) - due)
     if not_due:
@@ -157,7 +187,14 @@ def erase(app: App, ids: list[int]) -> dict[str, int]:
                                 .where(declaration_lines.c.worker_id == worker_id).limit(1)
                                 ).first() or conn.execute(
                 select(documents.c.id).where(documents.c.worker_id == worker_id).limit(1)
+            ).first() or conn.execute(
+                select(claims.c.id).where(claims.c.worker_id == worker_id,
+                                          claims.c.declaration_id.is_not(None)).limit(1)
             ).first()
+            conn.execute(delete(contribution_stints)
+                         .where(contribution_stints.c.worker_id == worker_id))
+            conn.execute(delete(claims).where(claims.c.worker_id == worker_id,
+                                              claims.c.declaration_id.is_(None)))
             if used:
                 w = repo.find_worker(conn, f"#{worker_id}")
                 for name in ("bhxh_number", "cccd", "cmnd", "phone", "email", "birth_place",

@@ -43,7 +43,13 @@ from ..signing.errors import SigningError
 from ..signing.signer import Signer
 from ..storage import repo
 from ..storage.keys import fallback_get, fallback_put
-from ..storage.schema import declaration_lines, declarations, gateway_settings, outbox
+from ..storage.schema import (
+    claims,
+    declaration_lines,
+    declarations,
+    gateway_settings,
+    outbox,
+)
 from .app import App, UserError
 
 KEYRING_SERVICE = "ibhxh-client"
@@ -377,8 +383,10 @@ def _verify_time(stamp: str) -> dt.datetime:
 
 
 def _workers(conn: Connection, decl_id: int) -> int:
-    return conn.execute(select(func.count()).select_from(declaration_lines)
-                        .where(declaration_lines.c.declaration_id == decl_id)).scalar_one()
+    """The rows the dossier holds about people: its lines, or its claims (a claim list)."""
+    return sum(conn.execute(select(func.count()).select_from(t)
+                            .where(t.c.declaration_id == decl_id)).scalar_one()
+               for t in (declaration_lines, claims))
 
 
 def _send(app: App, client: GatewayClient, conf: GatewaySettings, decl_id: int) -> None:
@@ -465,6 +473,10 @@ def _poll(app: App, client: GatewayClient, conf: GatewaySettings, decl_id: int) 
         if (_row(conn, decl_id) or {}).get("status") != POLLING:
             return  # recorded meanwhile by another window or command
         repo.put_artifact(conn, decl_id, "result", data)
+        if repo.declaration_has_claims(conn, decl_id):  # a claim list: each claim's answer
+            from .claims import record_results_in
+
+            record_results_in(conn, decl_id, data)
         repo.set_state(conn, decl_id, new_state,
                        detail=_history_detail(app.catalog, number, result.status,
                                               result.reasons))

@@ -7,13 +7,15 @@ from __future__ import annotations
 import getpass
 import hashlib
 from collections.abc import Iterable
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
+from ..domain.claims import Claim
+from ..domain.history import Stint
 from ..domain.model import (
     Declaration,
     DeclarationLine,
@@ -30,6 +32,8 @@ from .db import cipher_of
 from .schema import (
     HASHED,
     artifacts,
+    claims,
+    contribution_stints,
     declaration_lines,
     declarations,
     documents,
@@ -327,15 +331,21 @@ def load_declaration(conn: Connection, decl_id: int, lines: bool = True) -> Decl
                        lines=lines_, documents=docs,
                        first_registration=row["first_registration"], id=row["id"],
                        state=DossierState(row["state"]), created=_date_in(row["created"]),
-                       change=row["change"] or "")
+                       change=row["change"] or "",
+                       claims=[r.claim for r in claims_of_declaration(conn, decl_id)])
 
 
 def list_declarations(conn: Connection) -> list[dict[str, Any]]:
-    """Every dossier, newest first, with its line count."""
+    """Every dossier, newest first, with its line count (a claim list's: its claims)."""
     counts = (select(declaration_lines.c.declaration_id, func.count().label("n"))
               .group_by(declaration_lines.c.declaration_id).subquery())
-    query = (select(declarations, func.coalesce(counts.c.n, 0).label("lines"))
+    claim_counts = (select(claims.c.declaration_id, func.count().label("n"))
+                    .where(claims.c.declaration_id.is_not(None))
+                    .group_by(claims.c.declaration_id).subquery())
+    query = (select(declarations, (func.coalesce(counts.c.n, 0)
+                                   + func.coalesce(claim_counts.c.n, 0)).label("lines"))
              .outerjoin(counts, counts.c.declaration_id == declarations.c.id)
+             .outerjoin(claim_counts, claim_counts.c.declaration_id == declarations.c.id)
              .order_by(declarations.c.id.desc()))
     out = []
     for row in conn.execute(query).mappings():
@@ -413,3 +423,216 @@ def log_processing(conn: Connection, action: str, target: str = "", workers: int
 def list_processing(conn: Connection) -> list[dict[str, Any]]:
     query = select(processing_log).order_by(processing_log.c.id)
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+# -- benefit claims -----------------------------------------------------------------------
+
+_CLAIM_FIELDS = [f.name for f in fields(Claim) if f.name != "id"]
+# Sealed columns that hold text: an empty value is stored as NULL, not as a sealed "".
+_CLAIM_SEALED_TEXT = ("long_term_code", "child_id", "certificate", "bank_account", "note",
+                      "rule", "approved_note")
+CLAIM_OUTCOMES = ("", "approved", "rejected")
+
+
+@dataclass
+class ClaimRecord:
+    """A stored claim, with what its row holds besides the Claim: the rule in English,
+    its row in the list it was declared in, and that row's answer (approved | rejected,
+    "" before one)."""
+
+    claim: Claim
+    rule_en: str = ""
+    seq: int | None = None
+    outcome: str = ""
+
+
+def _claim_row(claim: Claim) -> dict[str, Any]:
+    row = {name: getattr(claim, name) for name in _CLAIM_FIELDS}
+    row["from_date"] = _date_out(claim.from_date)
+    row["to_date"] = _date_out(claim.to_date)
+    row["child_birth_date"] = _date_out(claim.child_birth_date)
+    for name in _CLAIM_SEALED_TEXT:
+        row[name] = row[name] or None
+    row["updated_at"] = _now()
+    return row
+
+
+def _claim_from(row: Any) -> ClaimRecord:
+    values = {name: row[name] for name in _CLAIM_FIELDS}
+    values.update(from_date=_date_in(row["from_date"]), to_date=_date_in(row["to_date"]),
+                  child_birth_date=_date_in(row["child_birth_date"]))
+    for name in _CLAIM_SEALED_TEXT:
+        values[name] = values[name] or ""
+    return ClaimRecord(Claim(id=row["id"], **values), row["rule_en"] or "", row["seq"],
+                       row["outcome"])
+
+
+def add_claims(conn: Connection, items: Iterable[Claim]) -> list[int]:
+    """Store new claims; returns their ids in order (each claim gets its id)."""
+    ids = []
+    for claim in items:
+        result = conn.execute(insert(claims).values(created_at=_now(), **_claim_row(claim)))
+        claim.id = result.inserted_primary_key[0]
+        ids.append(claim.id)
+    return ids
+
+
+def update_claim(conn: Connection, claim: Claim, *, rule_en: str | None = None,
+                 seq: int | None = None) -> None:
+    """Write every attribute of a stored claim (and, when given, its rule in English and
+    its row in the list)."""
+    values = _claim_row(claim)
+    if rule_en is not None:
+        values["rule_en"] = rule_en or None
+    if seq is not None:
+        values["seq"] = seq
+    if claim.declaration_id is None:
+        values["seq"] = None
+    n = conn.execute(update(claims).where(claims.c.id == claim.id).values(**values))
+    if n.rowcount == 0:
+        raise NotFound(f"claim {claim.id}")
+
+
+def set_claim_outcome(conn: Connection, claim_id: int, outcome: str, *,
+                      days: int | None, amount: int | None, note: str = "") -> None:
+    """Record Social Security's answer to one claim: approved (days, amount) or rejected
+    (why, in ``note``)."""
+    if outcome not in CLAIM_OUTCOMES:
+        raise ValueError(outcome)
+    n = conn.execute(update(claims).where(claims.c.id == claim_id).values(
+        outcome=outcome, approved_days=days, approved_amount=amount,
+        approved_note=note or None, updated_at=_now()))
+    if n.rowcount == 0:
+        raise NotFound(f"claim {claim_id}")
+
+
+def delete_claim(conn: Connection, claim_id: int) -> None:
+    n = conn.execute(delete(claims).where(claims.c.id == claim_id))
+    if n.rowcount == 0:
+        raise NotFound(f"claim {claim_id}")
+
+
+def load_claims(conn: Connection, *conditions: Any, by_row: bool = False
+                ) -> list[ClaimRecord]:
+    """Claims matching every condition on the ``claims`` table, in one query, in the
+    order they were entered (``by_row``: by their row in their list first)."""
+    order = (claims.c.seq, claims.c.id) if by_row else (claims.c.id,)
+    query = select(claims).where(*conditions).order_by(*order)
+    return [_claim_from(row) for row in conn.execute(query).mappings()]
+
+
+def load_claim(conn: Connection, claim_id: int) -> ClaimRecord:
+    found = load_claims(conn, claims.c.id == claim_id)
+    if not found:
+        raise NotFound(f"claim {claim_id}")
+    return found[0]
+
+
+def claims_of_declaration(conn: Connection, decl_id: int) -> list[ClaimRecord]:
+    """The claims of one list, in its rows' order."""
+    return load_claims(conn, claims.c.declaration_id == decl_id, by_row=True)
+
+
+def claims_of_workers(conn: Connection, worker_ids: Iterable[int]) -> list[ClaimRecord]:
+    wanted = sorted(set(worker_ids))
+    out: list[ClaimRecord] = []
+    for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
+        out += load_claims(conn, claims.c.worker_id.in_(wanted[start:start + 500]))
+    return out
+
+
+def claims_of_year(conn: Connection, year: int) -> list[ClaimRecord]:
+    """The claims whose leave has a day in ``year``."""
+    return load_claims(conn, claims.c.from_date <= f"{year:04d}-12-31",
+                       claims.c.to_date >= f"{year:04d}-01-01")
+
+
+def undeclared_claims(conn: Connection) -> list[ClaimRecord]:
+    return load_claims(conn, claims.c.declaration_id.is_(None))
+
+
+def claims_since(conn: Connection, day: date) -> list[ClaimRecord]:
+    """Every claim whose leave ends on or after ``day``, declared or not."""
+    return load_claims(conn, claims.c.to_date >= day.isoformat())
+
+
+def declaration_has_claims(conn: Connection, decl_id: int) -> bool:
+    query = select(claims.c.id).where(claims.c.declaration_id == decl_id).limit(1)
+    return conn.execute(query).first() is not None
+
+
+# -- months of contribution ---------------------------------------------------------------
+
+def _stint_from(row: Any) -> Stint:
+    return Stint(_period_in(row["from_month"]), _period_in(row["to_month"]), row["salary"])
+
+
+def load_stints(conn: Connection, worker_ids: Iterable[int] | None = None,
+                source: str | None = None) -> dict[int, list[Stint]]:
+    """The stored months of contribution (domain.history.Stint) by worker, oldest first:
+    every worker's, or those named; ``source`` keeps one source (import, manual)."""
+    t = contribution_stints
+    query = select(t).order_by(t.c.worker_id, t.c.from_month, t.c.id)
+    if source is not None:
+        query = query.where(t.c.source == source)
+    out: dict[int, list[Stint]] = {}
+    rows: list[Any] = []
+    if worker_ids is None:
+        rows = list(conn.execute(query).mappings())
+    else:
+        wanted = sorted(set(worker_ids))
+        for start in range(0, len(wanted), 500):
+            rows += conn.execute(query.where(t.c.worker_id.in_(wanted[start:start + 500]))
+                                 ).mappings().all()
+    for row in rows:
+        out.setdefault(row["worker_id"], []).append(_stint_from(row))
+    return out
+
+
+def replace_stints(conn: Connection, stints: dict[int, list[Stint]],
+                   source: str = "import") -> int:
+    """Make the stints of ``source`` of each worker named exactly those given (importing
+    the same file again changes nothing); returns how many were written."""
+    t = contribution_stints
+    now = _now()
+    ids = sorted(stints)
+    for start in range(0, len(ids), 500):
+        conn.execute(delete(t).where(t.c.worker_id.in_(ids[start:start + 500]),
+                                     t.c.source == source))
+    rows = [{"worker_id": wid, "from_month": _period_out(s.from_month),
+             "to_month": _period_out(s.to_month), "salary": s.salary, "source": source,
+             "updated_at": now}
+            for wid in ids for s in stints[wid]]
+    if rows:
+        conn.execute(insert(t), rows)
+    return len(rows)
+
+
+def contribution_lines(conn: Connection, procedures: Iterable[str],
+                       states: Iterable[DossierState],
+                       worker_ids: Iterable[int] | None = None
+                       ) -> list[tuple[Declaration, DeclarationLine]]:
+    """The lines of the stored dossiers of ``procedures`` in ``states`` (the contribution
+    changes the unit filed), each with its dossier's own row (no lines of its own), in
+    filing order: by period, then dossier, then row. One query."""
+    d, line_t = declarations, declaration_lines
+    query = (select(line_t, d.c.procedure.label("d_procedure"), d.c.period.label("d_period"),
+                    d.c.state.label("d_state"), d.c.created.label("d_created"))
+             .join(d, d.c.id == line_t.c.declaration_id)
+             .where(d.c.procedure.in_(list(procedures)),
+                    d.c.state.in_([str(s) for s in states]))
+             .order_by(d.c.period, d.c.id, line_t.c.seq))
+    wanted = None if worker_ids is None else set(worker_ids)
+    heads: dict[int, Declaration] = {}
+    out = []
+    for row in conn.execute(query).mappings():
+        if wanted is not None and row["worker_id"] not in wanted:
+            continue
+        decl_id = row["declaration_id"]
+        head = heads.get(decl_id)
+        if head is None:
+            head = heads[decl_id] = Declaration(
+                procedure=row["d_procedure"], period=_period_in(row["d_period"]), id=decl_id,
+                state=DossierState(row["d_state"]), created=_date_in(row["d_created"]))
+        out.append((head, _line_from(row)))
+    return out

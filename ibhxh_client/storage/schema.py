@@ -269,3 +269,70 @@ registrations = Table(
     Column("updated_at", DateTime, nullable=False),
     Index("ix_registrations_idempotency_key", "idempotency_key", unique=True),
 )
+
+
+# -- benefit claims (migration 0007) -------------------------------------------------------
+
+# Each sickness, maternity or convalescence claim (domain.claims.Claim), from when it is
+# entered until Social Security's answer. Kind and dates stay plain (a year's claims and
+# overlaps are found by query); what identifies or describes the person (the child, the
+# certificate, the bank account, the illness, the note) and every amount, which reveals
+# the salary, are sealed; an empty value is NULL rather than a sealed "". A claim belongs
+# to the list (dossier 630a/b/c) it was declared in, at row ``seq``; ``outcome`` is that
+# row's answer (approved | rejected, "" before one).
+claims = Table(
+    "claims", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("worker_id", Integer, ForeignKey("workers.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("from_date", String(10), nullable=False),  # YYYY-MM-DD
+    Column("to_date", String(10), nullable=False),
+    Column("days", Integer, nullable=True),
+    Column("rest_days", String(7), nullable=False, default=""),
+    Column("heavy_work", Boolean, nullable=False, default=False),
+    _enc("claims", "long_term_code", nullable=True),
+    Column("surgery", Boolean, nullable=False, default=False),
+    Column("pregnancy_weeks", Integer, nullable=True),
+    _enc("claims", "child_birth_date", nullable=True),  # YYYY-MM-DD
+    Column("child_count", Integer, nullable=False, default=0),
+    _enc("claims", "child_id", nullable=True),
+    _enc("claims", "certificate", nullable=True),
+    Column("payment", String(2), nullable=False, default=""),
+    _enc("claims", "bank_account", nullable=True),
+    Column("bank_code", String(20), nullable=False, default=""),
+    _enc("claims", "note", nullable=True),
+    Column("period", String(7), nullable=False, default=""),  # YYYY-MM once declared
+    Column("declaration_id", Integer, ForeignKey("declarations.id", ondelete="SET NULL"),
+           nullable=True),
+    Column("seq", Integer, nullable=True),  # its row in that list
+    Column("expected_days", Integer, nullable=True),
+    _enc("claims", "expected_amount", "int", nullable=True),
+    _enc("claims", "salary_base", "int", nullable=True),
+    Column("months", Integer, nullable=True),
+    _enc("claims", "rule", nullable=True),  # the rule and figures, in Vietnamese
+    _enc("claims", "rule_en", nullable=True),  # and in English
+    Column("approved_days", Integer, nullable=True),
+    _enc("claims", "approved_amount", "int", nullable=True),
+    _enc("claims", "approved_note", nullable=True),
+    Column("outcome", String(10), nullable=False, default=""),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_claims_worker", "worker_id"),
+    Index("ix_claims_declaration", "declaration_id", "seq"),
+    Index("ix_claims_from_date", "from_date"),
+)
+
+# Months a worker contributed, and on what salary, as HR's own records say (imported from
+# a spreadsheet): with the unit's stored D02-LT lines they make the worker's history
+# (domain.history). ``to_month`` NULL: still contributing.
+contribution_stints = Table(
+    "contribution_stints", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("worker_id", Integer, ForeignKey("workers.id", ondelete="CASCADE"), nullable=False),
+    Column("from_month", String(7), nullable=False),  # YYYY-MM
+    Column("to_month", String(7), nullable=True),
+    _enc("contribution_stints", "salary", "int", nullable=False),
+    Column("source", String(10), nullable=False, default="import"),  # import | manual
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_contribution_stints_worker", "worker_id", "from_month"),
+)

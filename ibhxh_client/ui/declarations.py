@@ -44,7 +44,9 @@ from ..domain.model import Declaration, Period
 from ..domain.text import vnd
 from ..services import declarations as decls
 from ..services.app import UserError
+from ..services.claims_view import claims_of_dossier
 from . import adapters, tasks
+from .claims import ClaimTableModel, claims_table
 from .i18n import lang, translate
 from .lines import CodeDelegate, LinesModel, PlanDelegate, columns_of, draft_cell, draft_key
 from .widgets import (
@@ -140,6 +142,8 @@ class NewDeclarationDialog(QDialog):
         self.procedure = QComboBox(self)
         self.procedure.setObjectName("new_procedure")
         for code, proc in ctx.app.catalog.procedures.items():
+            if proc.claims:  # made from the claims, in the benefits screen
+                continue
             self.procedure.addItem(f"{code} – {proc.name.get(lang(), proc.name['vi'])}", code)
         self.procedure.setAccessibleName(self.tr("Procedure"))
         self.period = QLineEdit(str(Period.of(date.today())), self)
@@ -333,8 +337,25 @@ class Editor(QWidget):
         lower.addWidget(problems_box)
         lower.setStretchFactor(0, 2)
         lower.setStretchFactor(1, 3)
+        # A claim list (630a/b/c) has claims instead of lines: shown here, changed in the
+        # benefits screen
+        self.claims_box = QWidget(self)
+        self.claims_box.setObjectName("dossier_claims")
+        claims_col = QVBoxLayout(self.claims_box)
+        claims_col.setContentsMargins(0, 0, 0, 0)
+        self.claims_model = ClaimTableModel(ctx.app.catalog, self)
+        self.claims_table = claims_table(self.claims_model, self.claims_box,
+                                         "dossier_claims_table")
+        self.claims_table.setAccessibleName(self.tr("Claims of the list"))
+        claims_col.addWidget(self.claims_table, 1)
+        self.claims_button = QPushButton(self.tr("Open in the &benefits screen"),
+                                         self.claims_box)
+        self.claims_button.setObjectName("open_claims")
+        claims_col.addWidget(self.claims_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.claims_box.setVisible(False)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.table)
+        split.addWidget(self.claims_box)
         # the totals and problems scroll when the window is small (1366×768 at 150 %)
         # rather than squeezing the table or clipping their text
         lower_scroll = QScrollArea(self)
@@ -355,6 +376,7 @@ class Editor(QWidget):
         self.add_new_button.clicked.connect(self.add_new_workers)
         self.remove_button.clicked.connect(self.remove_selected)
         self.send_button.clicked.connect(self._send)
+        self.claims_button.clicked.connect(self._open_claims)
         self.back.clicked.connect(screen.show_list)
         self.problems.itemActivated.connect(self.jump)
         self.problems.itemClicked.connect(self.jump)
@@ -383,15 +405,24 @@ class Editor(QWidget):
             id=decl.id, procedure=f"{decl.procedure} – {name}", period=decl.period))
         self.heading.setToolTip(name)
         self.state.setText(state_text(str(decl.state)))
-        workers_shown = proc is None or proc.workers
+        claims = bool(proc and proc.claims)
+        workers_shown = (proc is None or proc.workers) and not claims
         for b in (self.add_button, self.add_new_button, self.remove_button):
             b.setEnabled(editable)
             b.setVisible(workers_shown)
-        self.add_new_button.setVisible(bool(proc and catalog.plans_of_kind(proc, "increase")))
+        self.add_new_button.setVisible(bool(proc and catalog.plans_of_kind(proc, "increase"))
+                                       and not claims)
         self.table.setVisible(workers_shown)
+        self.claims_box.setVisible(claims)
+        self._show_claims(decl if claims else None)
         self.totals_box.setVisible(proc is None or catalog.has_contributions(proc))
         self._show_header(proc, editable)
-        if editable:
+        if claims:
+            self.note.setText(self.tr(
+                "A list of benefit claims: its claims are entered and changed in the "
+                "benefits screen (a changed claim leaves the list until it is made "
+                "again)."))
+        elif editable:
             self.note.setText(self.tr(
                 "Type in the table: each change is saved at once and the totals and "
                 "problems below follow. Plan codes come from the code list (F2 or a "
@@ -408,6 +439,15 @@ class Editor(QWidget):
         first = self._first_editable()
         if self.model.rowCount() and first is not None:
             self.table.setCurrentIndex(self.model.index(0, first))
+
+    def _show_claims(self, decl: Declaration | None) -> None:
+        """A claim list's claims, as the benefits screen shows them (read only here)."""
+        views = claims_of_dossier(self.ctx.app, decl.id) if decl and decl.id else []
+        self.claims_model.set_views(views)
+
+    def _open_claims(self) -> None:
+        if self.decl is not None:
+            self.ctx.open_claims(self.decl.id)
 
     def _first_editable(self) -> int | None:
         return next((i for i, c in enumerate(self.model.columns) if c.kind != "ro"), None)
@@ -667,6 +707,10 @@ class Editor(QWidget):
             self._focus_cell(r, c)
             return
         p = rest[0]
+        if self.claims_box.isVisible() and p.row and p.row <= self.claims_model.rowCount():
+            self.claims_table.setFocus()
+            self.claims_table.selectRow(p.row - 1)  # its claim: changed in the benefits screen
+            return
         catalog = self.ctx.app.catalog
         spec = catalog.form(p.form).find_field(p.field) if p.form in catalog.forms and \
             p.field else None

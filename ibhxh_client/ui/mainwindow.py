@@ -23,7 +23,7 @@ from .drafts import Drafts
 from .tokens import TokenState, TokenWatcher
 
 NAV_MIN, NAV_MAX, NAV_PADDING = 110, 190, 40  # pixels; padding: the item's 12 px each side
-SCREENS = ("company", "workers", "declarations", "send", "tracking", "settings")
+SCREENS = ("company", "workers", "declarations", "claims", "send", "tracking", "settings")
 
 
 class Context:
@@ -52,6 +52,13 @@ class Context:
     def open_declaration(self, decl_id: int) -> None:
         if self.window:
             self.window.go("declarations").open(decl_id)
+
+    def open_claims(self, decl_id: int | None = None) -> None:
+        """The benefits screen; with a claim list's id, its first claim chosen."""
+        if self.window:
+            screen = self.window.go("claims")
+            if decl_id is not None:
+                screen.show_dossier(decl_id)
 
     def send(self, decl_id: int) -> None:
         if self.window:
@@ -122,6 +129,7 @@ class MainWindow(QMainWindow):
     # -- building (again, when the language changes) -----------------------------------------
 
     def build(self) -> None:
+        from .claims import ClaimsScreen
         from .company import CompanyScreen
         from .declarations import DeclarationsScreen
         from .send import SendScreen
@@ -138,10 +146,12 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.clear()
         names = {"company": self.tr("Company"), "workers": self.tr("Workers"),
-                 "declarations": self.tr("Declarations"), "send": self.tr("Sign and send"),
+                 "declarations": self.tr("Declarations"),
+                 "claims": self.tr("Sickness, maternity"), "send": self.tr("Sign and send"),
                  "tracking": self.tr("Tracking"), "settings": self.tr("Settings")}
         kinds = {"company": CompanyScreen, "workers": WorkersScreen,
-                 "declarations": DeclarationsScreen, "send": SendScreen,
+                 "declarations": DeclarationsScreen, "claims": ClaimsScreen,
+                 "send": SendScreen,
                  "tracking": TrackingScreen, "settings": SettingsScreen}
         for i, name in enumerate(SCREENS):
             item = QListWidgetItem(f"{names[name]}")

@@ -2,6 +2,322 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
 <context>
+    <name>ApprovedDialog</name>
+    <message>
+        <source>Amount approved</source>
+        <translation>Số tiền được duyệt</translation>
+    </message>
+    <message>
+        <source>Claim #{id}: {worker}, {kind}, {start} – {end}. Asked: {days} days, {amount} VND.</source>
+        <translation>Yêu cầu #{id}: {worker}, {kind}, {start} – {end}. Đề nghị: {days} ngày, {amount} đồng.</translation>
+    </message>
+    <message>
+        <source>Amount approved (VND)</source>
+        <translation>Số tiền được duyệt (đồng)</translation>
+    </message>
+    <message>
+        <source>Days approved</source>
+        <translation>Số ngày được duyệt</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>&amp;Amount approved (VND):</source>
+        <translation>&amp;Số tiền được duyệt (đồng):</translation>
+    </message>
+    <message>
+        <source>&amp;Days approved:</source>
+        <translation>Số &amp;ngày được duyệt:</translation>
+    </message>
+    <message>
+        <source>&amp;Note:</source>
+        <translation>&amp;Ghi chú:</translation>
+    </message>
+    <message>
+        <source>&amp;Record</source>
+        <translation>&amp;Ghi nhận</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Type the amount in đồng (for example 1.250.000) and the days as a number.</source>
+        <translation>Nhập số tiền bằng đồng (ví dụ 1.250.000) và số ngày bằng chữ số.</translation>
+    </message>
+    <message>
+        <source>Type the amount Social Security approved.</source>
+        <translation>Nhập số tiền cơ quan BHXH đã duyệt.</translation>
+    </message>
+    <message>
+        <source>No amount was asked for this claim.</source>
+        <translation>Yêu cầu này chưa có số tiền đề nghị.</translation>
+    </message>
+    <message>
+        <source>Difference: none, the amount asked was approved.</source>
+        <translation>Không chênh lệch: được duyệt đúng số tiền đề nghị.</translation>
+    </message>
+    <message>
+        <source>Difference from the amount asked: {difference} VND.</source>
+        <translation>Chênh lệch so với số tiền đề nghị: {difference} đồng.</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimEditor</name>
+    <message>
+        <source>Days asked (empty: counted)</source>
+        <translation>Số ngày đề nghị (để trống: tự tính)</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>Người lao động</translation>
+    </message>
+    <message>
+        <source>counted</source>
+        <translation>tự tính</translation>
+    </message>
+    <message>
+        <source>Choose &amp;worker…</source>
+        <translation>&amp;Chọn người lao động…</translation>
+    </message>
+    <message>
+        <source>&amp;Add claim</source>
+        <translation>&amp;Thêm yêu cầu</translation>
+    </message>
+    <message>
+        <source>Clear form</source>
+        <translation>Xóa trắng</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>&amp;Xóa</translation>
+    </message>
+    <message>
+        <source>New claim</source>
+        <translation>Yêu cầu mới</translation>
+    </message>
+    <message>
+        <source>Choose the worker and the benefit, then the dates: the days and the amount follow as you type.</source>
+        <translation>Chọn người lao động và chế độ, rồi nhập ngày nghỉ: số ngày và số tiền được tính ngay khi gõ.</translation>
+    </message>
+    <message>
+        <source>Claim #{id}</source>
+        <translation>Yêu cầu #{id}</translation>
+    </message>
+    <message>
+        <source>&amp;Save changes</source>
+        <translation>&amp;Lưu thay đổi</translation>
+    </message>
+    <message>
+        <source>Change what is needed and press Save changes. A claim already in a draft list is taken out of it, to be put in a list again.</source>
+        <translation>Sửa những gì cần rồi bấm Lưu thay đổi. Yêu cầu đã nằm trong danh sách nháp sẽ được đưa ra khỏi danh sách đó, để lập lại danh sách sau.</translation>
+    </message>
+    <message>
+        <source>This claim is in a list that is {state}: it can no longer be changed.</source>
+        <translation>Yêu cầu này nằm trong danh sách ở trạng thái {state}: không sửa được nữa.</translation>
+    </message>
+    <message>
+        <source>No worker chosen yet.</source>
+        <translation>Chưa chọn người lao động.</translation>
+    </message>
+    <message>
+        <source>Choose the worker</source>
+        <translation>Chọn người lao động</translation>
+    </message>
+    <message>
+        <source>Days and amount: not computed yet.</source>
+        <translation>Số ngày và số tiền: chưa tính được.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{days} days, {amount} VND&lt;/b&gt;</source>
+        <translation>&lt;b&gt;{days} ngày, {amount} đồng&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>… and {count} more.</source>
+        <translation>… và {count} lỗi khác.</translation>
+    </message>
+    <message>
+        <source>No problems.</source>
+        <translation>Không có vấn đề.</translation>
+    </message>
+    <message>
+        <source>Choose the worker first.</source>
+        <translation>Hãy chọn người lao động trước.</translation>
+    </message>
+    <message>
+        <source>Not saved: fix the fields marked in red. What you typed is kept.</source>
+        <translation>Chưa lưu: hãy sửa các ô được đánh dấu đỏ. Những gì đã nhập vẫn được giữ.</translation>
+    </message>
+    <message>
+        <source>Claim #{id} was added.</source>
+        <translation>Đã thêm yêu cầu #{id}.</translation>
+    </message>
+    <message>
+        <source>Claim #{id} was saved.</source>
+        <translation>Đã lưu yêu cầu #{id}.</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimTableModel</name>
+    <message>
+        <source>Worker</source>
+        <translation>Người lao động</translation>
+    </message>
+    <message>
+        <source>Benefit</source>
+        <translation>Chế độ</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Từ ngày</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Đến ngày</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>Số ngày</translation>
+    </message>
+    <message>
+        <source>Expected (VND)</source>
+        <translation>Số tiền đề nghị (đồng)</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Lỗi cần sửa</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Approved (VND)</source>
+        <translation>Được duyệt (đồng)</translation>
+    </message>
+    <message>
+        <source>Difference (VND)</source>
+        <translation>Chênh lệch (đồng)</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimsScreen</name>
+    <message>
+        <source>Sickness and maternity benefits</source>
+        <translation>Chế độ ốm đau, thai sản</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ kê khai</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>Mọi trạng thái</translation>
+    </message>
+    <message>
+        <source>Pe&amp;riod:</source>
+        <translation>&amp;Kỳ kê khai:</translation>
+    </message>
+    <message>
+        <source>S&amp;tate:</source>
+        <translation>&amp;Trạng thái:</translation>
+    </message>
+    <message>
+        <source>&amp;New claim</source>
+        <translation>Yêu cầu &amp;mới</translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation>&amp;Nhập từ bảng tính…</translation>
+    </message>
+    <message>
+        <source>Import claims from a spreadsheet</source>
+        <translation>Nhập các yêu cầu từ bảng tính</translation>
+    </message>
+    <message>
+        <source>Make the &amp;lists…</source>
+        <translation>&amp;Lập danh sách đề nghị…</translation>
+    </message>
+    <message>
+        <source>Amount a&amp;pproved…</source>
+        <translation>Ghi nhận số tiền được &amp;duyệt…</translation>
+    </message>
+    <message>
+        <source>Claims</source>
+        <translation>Các yêu cầu hưởng chế độ</translation>
+    </message>
+    <message>
+        <source>Rows not imported</source>
+        <translation>Các dòng không nhập được</translation>
+    </message>
+    <message>
+        <source>Loading claims…</source>
+        <translation>Đang tải danh sách…</translation>
+    </message>
+    <message>
+        <source>All periods</source>
+        <translation>Tất cả các kỳ</translation>
+    </message>
+    <message>
+        <source>{count} claims</source>
+        <translation>{count} yêu cầu</translation>
+    </message>
+    <message>
+        <source>{shown} of {count} claims</source>
+        <translation>{shown} / {count} yêu cầu</translation>
+    </message>
+    <message>
+        <source>Remove claim</source>
+        <translation>Xóa yêu cầu</translation>
+    </message>
+    <message>
+        <source>Remove claim #{id} of {worker}?</source>
+        <translation>Xóa yêu cầu #{id} của {worker}?</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Xóa</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Import claims</source>
+        <translation>Nhập yêu cầu hưởng chế độ</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.xlsx *.xls *.ods *.csv);;All files (*)</source>
+        <translation>Bảng tính (*.xlsx *.xls *.ods *.csv);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Reading {file}…</source>
+        <translation>Đang đọc {file}…</translation>
+    </message>
+    <message>
+        <source>Choose what the columns of {file} hold.</source>
+        <translation>Hãy chọn thông tin mà các cột của {file} chứa.</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Không nhập được gì.</translation>
+    </message>
+    <message>
+        <source>Importing {file}…</source>
+        <translation>Đang nhập {file}…</translation>
+    </message>
+    <message>
+        <source>Row {row}: {messages}</source>
+        <translation>Dòng {row}: {messages}</translation>
+    </message>
+</context>
+<context>
     <name>CompanyScreen</name>
     <message>
         <source>Company</source>
@@ -147,6 +463,65 @@
     </message>
 </context>
 <context>
+    <name>DeclareDialog</name>
+    <message>
+        <source>Make the claim lists</source>
+        <translation>Lập danh sách đề nghị</translation>
+    </message>
+    <message>
+        <source>The {count} claims in no list yet go into the lists of the month: one dossier for sickness (630a), one for maternity (630b), one for convalescence (630c). A claim with a problem stops it: then nothing is made.</source>
+        <translation>{count} yêu cầu chưa có trong danh sách nào được đưa vào các danh sách của tháng: một hồ sơ ốm đau (630a), một hồ sơ thai sản (630b), một hồ sơ dưỡng sức (630c). Chỉ cần một yêu cầu còn lỗi thì không lập hồ sơ nào.</translation>
+    </message>
+    <message>
+        <source>Month of the lists</source>
+        <translation>Tháng đề nghị</translation>
+    </message>
+    <message>
+        <source>&amp;Month (mm/yyyy):</source>
+        <translation>&amp;Tháng (mm/yyyy):</translation>
+    </message>
+    <message>
+        <source>The lists were made as drafts. Choose one to open it, sign and send it, print it on paper or follow it.</source>
+        <translation>Đã lập các danh sách ở dạng nháp. Chọn một danh sách để mở, ký và gửi, in ra giấy hoặc theo dõi.</translation>
+    </message>
+    <message>
+        <source>Dossiers made</source>
+        <translation>Các hồ sơ đã lập</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>&amp;Mở</translation>
+    </message>
+    <message>
+        <source>&amp;Sign and send…</source>
+        <translation>&amp;Ký và gửi…</translation>
+    </message>
+    <message>
+        <source>&amp;Print on paper…</source>
+        <translation>&amp;In hồ sơ giấy…</translation>
+    </message>
+    <message>
+        <source>&amp;Tracking</source>
+        <translation>&amp;Theo dõi</translation>
+    </message>
+    <message>
+        <source>&amp;Make the lists</source>
+        <translation>&amp;Lập danh sách</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Making the lists…</source>
+        <translation>Đang lập danh sách…</translation>
+    </message>
+    <message>
+        <source>Dossier {id} · {procedure} – {name} · period {period} · {count} claims</source>
+        <translation>Hồ sơ {id} · {procedure} – {name} · kỳ {period} · {count} yêu cầu</translation>
+    </message>
+</context>
+<context>
     <name>DossierListModel</name>
     <message>
         <source>No.</source>
@@ -236,8 +611,20 @@
         <translation>Bấm vào một lỗi để đến ô cần sửa.</translation>
     </message>
     <message>
+        <source>Claims of the list</source>
+        <translation>Các yêu cầu trong danh sách</translation>
+    </message>
+    <message>
+        <source>Open in the &amp;benefits screen</source>
+        <translation>Mở ở màn hình &amp;chế độ ốm đau, thai sản</translation>
+    </message>
+    <message>
         <source>Dossier {id} · {procedure} · period {period}</source>
         <translation>Hồ sơ {id} · {procedure} · kỳ {period}</translation>
+    </message>
+    <message>
+        <source>A list of benefit claims: its claims are entered and changed in the benefits screen (a changed claim leaves the list until it is made again).</source>
+        <translation>Danh sách đề nghị hưởng chế độ: các yêu cầu được nhập và sửa ở màn hình chế độ ốm đau, thai sản (yêu cầu đã sửa ra khỏi danh sách cho đến khi lập lại).</translation>
     </message>
     <message>
         <source>Type in the table: each change is saved at once and the totals and problems below follow. Plan codes come from the code list (F2 or a double click opens the list).</source>
@@ -486,6 +873,10 @@
     <message>
         <source>Sign and send</source>
         <translation>Ký và gửi</translation>
+    </message>
+    <message>
+        <source>Sickness, maternity</source>
+        <translation>Ốm đau, thai sản</translation>
     </message>
     <message>
         <source>Tracking</source>

@@ -2,7 +2,8 @@
 certificate and password logins, signed receipts, later acceptance or rejection with
 reasons, state in SQLite, and fault switches for tests. For training at employer sites,
 the demo, and every test; never a stand-in for the real gateway's rules beyond the two
-it implements (see ``processing``).
+it implements for contributions (see ``processing``) and the benefit rules it computes
+claim lists with (``claims``, the program's own; broken on purpose in training mode).
 """
 
 from .faults import Fault, Faults

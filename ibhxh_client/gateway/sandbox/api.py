@@ -14,12 +14,13 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from cryptography import x509
 
+from ...domain.claims import Claim
 from ...domain.ids import check_unit_code
 from ...signing import errors as signing_errors
 from ...signing.certs import check_validity, tax_code_of, verify_trust
@@ -29,8 +30,16 @@ from ..documents import VIETNAM, sign_document
 from ..receipt import SIGNATURE_ID as RECEIPT_SIGNATURE_ID
 from ..receipt import FormEntry, ReceiptData, build_receipt
 from ..result import SIGNATURE_ID as RESULT_SIGNATURE_ID
-from ..result import ResultData, build_result
+from ..result import ClaimOutcome, Reason, ResultData, build_result
 from .checks import Refusal, RegistrationFacts, Row, Schemas, check_envelope, check_registration
+from .claims import (
+    ClaimRow,
+    answer_claims,
+    check_training,
+    from_json,
+    is_claim_row,
+    stored_claim,
+)
 from .pki import Pki
 from .processing import decide
 from .store import Account, Store, StoredRegistration
@@ -94,7 +103,7 @@ class GatewayApi:
     def __init__(self, store: Store, pki: Pki, *, trial_password: str | None,
                  trusted_cas: Sequence[x509.Certificate] = (), process_after: float = 5.0,
                  agency: str = DEFAULT_AGENCY, clock: Callable[[], float] = time.time,
-                 trial_secret: bytes | None = None) -> None:
+                 trial_secret: bytes | None = None, training: Collection[str] = ()) -> None:
         self.store = store
         self.pki = pki
         self.trial_password = trial_password
@@ -104,6 +113,8 @@ class GatewayApi:
         self.process_after = process_after
         self.agency = agency
         self.clock = clock
+        # The rules training mode breaks on purpose in claim lists (claims.TRAINING)
+        self.training = check_training(training)
         self.schemas = Schemas()
         self._lock = threading.Lock()
         self._process_lock = threading.Lock()
@@ -382,7 +393,8 @@ class GatewayApi:
                 conn, number=number, seq=seq, unit_code=unit, idempotency_key=idempotency_key,
                 envelope_sha256=sha256, period=facts.period, received_at=_iso(now),
                 process_at=self.clock() + self.process_after, answer=answer,
-                rows=[asdict(r) for r in facts.rows], envelope=envelope)
+                rows=[asdict(r) for r in facts.rows] + [c.to_json() for c in facts.claims],
+                envelope=envelope)
         return Answer(201, answer, stored=True)
 
     def _own(self, session: LoggedIn, number: str | None) -> Any:
@@ -407,19 +419,40 @@ class GatewayApi:
 
     # -- processing -------------------------------------------------------------------
 
+    def _claims(self, conn: Any, number: str, rows: list[ClaimRow]
+                ) -> tuple[list[ClaimOutcome], list[Reason], bool]:
+        """A claim list computed again claim by claim, against each worker's claims the
+        sandbox approved before; those approved now are remembered."""
+        def earlier(bhxh: str) -> list[Claim]:
+            return [stored_claim(*found) for found in self.store.approved_claims(conn, bhxh)]
+
+        answer = answer_claims(rows, self.schemas.catalog, self.training, earlier)
+        for bhxh, claim in answer.approved:
+            self.store.record_claim(conn, bhxh, claim.kind, claim.from_date.isoformat(),
+                                    claim.to_date.isoformat(), claim.days or 0, number)
+        return answer.outcomes, answer.reasons, answer.accepted
+
     def process_due(self) -> int:
         """Accept or reject every dossier whose time has come; how many were processed."""
         with self._process_lock:
             due = self.store.due(self.clock())
             for d in due:
                 now = self._now()
-                rows = [Row(**r) for r in d.rows]
+                rows = [Row(**r) for r in d.rows if not is_claim_row(r)]
+                claims = [from_json(r) for r in d.rows if is_claim_row(r)]
                 with self.store.transaction() as conn:
-                    reasons = decide(self.store, conn, d.unit_code, d.period, d.number, rows)
-                    status = P.DossierStatus.REJECTED if reasons else P.DossierStatus.ACCEPTED
+                    if claims:  # a claim list: each claim approved or rejected
+                        outcomes, reasons, accepted = self._claims(conn, d.number, claims)
+                    else:
+                        outcomes = []
+                        reasons = decide(self.store, conn, d.unit_code, d.period, d.number,
+                                         rows)
+                        accepted = not reasons
+                    status = P.DossierStatus.ACCEPTED if accepted else P.DossierStatus.REJECTED
                     xml = build_result(ResultData(number=d.number, unit_code=d.unit_code,
                                                   status=status, processed_at=_iso(now),
-                                                  reasons=tuple(reasons)))
+                                                  reasons=tuple(reasons),
+                                                  claims=tuple(outcomes)))
                     signed = sign_document(xml, self.pki.receipt_signer, RESULT_SIGNATURE_ID,
                                            now)
                     self.store.finish(conn, d.number, str(status), signed, _iso(now))

@@ -10,7 +10,8 @@ when the sandbox was given CAs to trust, its chain; and that the envelope is the
 logged-in unit's. A dossier that fails gets no number.
 
 Also reads what processing needs later: each row's identifiers and plan code in the form
-whose rows are the declaration's lines (D02-TS in the exchange format).
+whose rows are the declaration's lines (D02-TS in the exchange format), and each row of a
+claim list (M01B-HSB), computed again when the dossier is processed (``claims``).
 """
 
 from __future__ import annotations
@@ -38,11 +39,13 @@ from ...dossier.registration import (
     signature_place,
 )
 from ...dossier.safexml import UnsafeXmlError, parse
+from ...dossier.xmlform import FormReadError, form_from_element
 from ...dossier.xsd import schema_errors
 from ...signing.certs import CertInfo
 from ...signing.dossier import verify_dossier
 from ...signing.xmldsig import verify_xml
 from ..protocol import Detail, ErrorCode
+from .claims import ClaimRow, claim_rows
 
 
 class Refusal(Exception):
@@ -84,6 +87,7 @@ class Facts:
     period: str
     forms: tuple[tuple[str, str, int], ...]  # (form code, file name, length)
     rows: tuple[Row, ...] = field(default=())
+    claims: tuple[ClaimRow, ...] = field(default=())  # a claim list's rows
 
 
 class Schemas:
@@ -96,6 +100,10 @@ class Schemas:
                                          for code, spec in catalog.forms.items()}
         lines = catalog.lines_form()
         self.lines_root = lines.root if lines else None
+        # The claim list (M01B-HSB): the form whose rows are claims
+        self.claims_form = next((spec for spec in catalog.forms.values()
+                                 if spec.rows is not None and spec.rows.source == "claims"),
+                                None)
         # The registration files, by the protocol's kind (register → 04_DK-IVAN …).
         self.registrations = {kind: registration_spec(catalog, kind)
                               for kind in REGISTRATION_FORMS}
@@ -153,6 +161,8 @@ def check_envelope(data: bytes, *, schemas: Schemas,
     info = read_envelope(root)
     tally = procedure_check.FormTally(schemas.catalog, root, rules=True)
     rows: list[Row] = []
+    claims: list[ClaimRow] = []
+    claims_form = schemas.claims_form
     for f in info.files:
         try:
             form_root = parse(f.content)
@@ -163,10 +173,18 @@ def check_envelope(data: bytes, *, schemas: Schemas,
         if xsd is None:
             problems.append(Detail(where=f.file_name, message=f"unknown form {form_root.tag}"))
             continue
-        problems += _xsd(schemas, xsd, f.file_name, form_root)
+        found = _xsd(schemas, xsd, f.file_name, form_root)
+        problems += found
         tally.add(form_root)
         if form_root.tag == schemas.lines_root:
             rows += _rows(form_root.tag, form_root)
+        elif not found and claims_form is not None and form_root.tag == claims_form.root:
+            try:
+                claims += claim_rows(form_from_element(claims_form, form_root))
+            except FormReadError as exc:  # a date the pattern lets through: 31/02/2026
+                label = claims_form.rows.field(exc.field).label_in("vi")
+                problems.append(Detail(where=f.file_name, message=f"{claims_form.code} dòng "
+                                       f"{exc.row}, {label}: '{exc.value}' không hợp lệ"))
     if problems:
         raise Refusal(ErrorCode.ENVELOPE_INVALID, "Tờ khai không đúng lược đồ XML.", problems)
     fit = tally.problems()
@@ -198,7 +216,7 @@ def check_envelope(data: bytes, *, schemas: Schemas,
                  procedure_name=(root.findtext("NoiDung/ThongTinHoSo/TenThuTuc") or ""),
                  period=info.period,
                  forms=tuple((f.form, f.file_name, len(f.content)) for f in info.files),
-                 rows=tuple(rows))
+                 rows=tuple(rows), claims=tuple(claims))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ...domain.messages import word
 from .api import DEFAULT_AGENCY
+from .claims import TRAINING
 from .server import Sandbox
 
 DEFAULT_PORT = 8443
@@ -32,6 +33,12 @@ TEXT = {
     "login": {"vi": "Đăng nhập: ibhxh login --gateway {url} --ca {path} --unit MÃ_ĐƠN_VỊ",
               "en": "Log in: ibhxh login --gateway {url} --ca {path} --unit UNIT_CODE"},
     "stop": {"vi": "Nhấn Ctrl+C để dừng.", "en": "Press Ctrl+C to stop."},
+    "bad_training": {"vi": "Không có quy tắc tập huấn {names} (có: {known}).",
+                     "en": "No training rule {names} (known: {known})."},
+    "training": {"vi": "Chế độ tập huấn: danh sách đề nghị hưởng được tính sai có chủ ý "
+                       "({rules}; xem docs/gateway-protocol.md)",
+                 "en": "Training mode: claim lists are computed wrong on purpose ({rules}; "
+                       "see docs/gateway-protocol.md)"},
 }
 
 
@@ -51,6 +58,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="xử lý hồ sơ sau / process dossiers after (5 s)")
     parser.add_argument("--agency", default=DEFAULT_AGENCY,
                         help="mã cơ quan BHXH mặc định / default agency code")
+    parser.add_argument("--training", nargs="?", const=",".join(TRAINING), default="",
+                        metavar="RULES",
+                        help="chế độ tập huấn: cố ý tính sai danh sách đề nghị hưởng / "
+                             f"training mode, claim lists computed wrong on purpose "
+                             f"({', '.join(TRAINING)}; all when none named)")
 
 
 def _say(key: str, lang: str, **params: object) -> str:
@@ -61,11 +73,18 @@ def run(args: argparse.Namespace, data_dir: Path | None = None, lang: str = "vi"
     """Start the sandbox from parsed arguments, print where it is, serve until stopped."""
     from ...paths import default_data_dir
 
+    training = tuple(n.strip() for n in (args.training or "").split(",") if n.strip())
+    unknown = [n for n in training if n not in TRAINING]
+    if unknown:
+        print(_say("bad_training", lang, names=", ".join(unknown), known=", ".join(TRAINING)),
+              file=sys.stderr)
+        return 2
     state_dir = args.state_dir or (Path(data_dir) if data_dir else default_data_dir()) \
         / "sandbox"
     sandbox = Sandbox(state_dir, host=args.host, port=args.port,
                       trial_password=args.trial_password, trust_ca=args.trust_ca,
-                      process_after=args.process_after, agency=args.agency).start()
+                      process_after=args.process_after, agency=args.agency,
+                      training=training).start()
     stop = threading.Event()
 
     def ask_stop(*_: object) -> None:
@@ -81,6 +100,8 @@ def run(args: argparse.Namespace, data_dir: Path | None = None, lang: str = "vi"
         print(_say("trial", lang))
     if not args.trust_ca:
         print(_say("chain", lang))
+    if training:
+        print(_say("training", lang, rules=", ".join(training)))
     print(_say("login", lang, url=sandbox.url, path=sandbox.ca_file))
     print(_say("stop", lang), flush=True)
     try:

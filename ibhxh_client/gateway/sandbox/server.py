@@ -24,7 +24,7 @@ import threading
 import time
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -313,13 +313,15 @@ def load_trusted(paths: Sequence[Path | str]) -> list[x509.Certificate]:
 
 class Sandbox:
     """A sandbox gateway on ``host:port`` (port 0: any free one) with its state in
-    ``state_dir``. ``start()`` serves in background threads; ``stop()`` ends them."""
+    ``state_dir``. ``start()`` serves in background threads; ``stop()`` ends them.
+    ``training``: the rules it breaks on purpose in claim lists (``claims.TRAINING``)."""
 
     def __init__(self, state_dir: Path | str, *, host: str = "127.0.0.1", port: int = 0,
                  trial_password: str | None = None,
                  trust_ca: Sequence[Path | str] = (),
                  trusted_cas: Sequence[x509.Certificate] = (),
-                 process_after: float = 5.0, agency: str = DEFAULT_AGENCY) -> None:
+                 process_after: float = 5.0, agency: str = DEFAULT_AGENCY,
+                 training: Collection[str] = ()) -> None:
         self.state_dir = Path(state_dir)
         self.host = host
         self.pki, self.created = load_or_create(self.state_dir, host)
@@ -335,7 +337,7 @@ class Sandbox:
         self.api = GatewayApi(self.store, self.pki, trial_password=trial_password,
                               trusted_cas=[*load_trusted(trust_ca), *trusted_cas],
                               process_after=process_after, agency=agency,
-                              trial_secret=trial_secret)
+                              trial_secret=trial_secret, training=training)
         self.admin_token = _admin_token(self.state_dir)
         self._server = _Server((host, port), self)
         self._stop = threading.Event()

@@ -4,8 +4,9 @@ Units (unit code ↔ tax code, learnt at the first login, dossier or registratio
 registrations for electronic filing (the accounts, and every registration file with its
 first answer), dossiers (with the idempotency key, the envelope's hash, the receipt, and
 later the result), the counters that number dossiers per year and agency, and what
-processing learnt: which workers were increased in which period, and which unit each BHXH
-number is active in.
+processing learnt: which workers were increased in which period, which unit each BHXH
+number is active in, and the benefit claims it approved (kind, dates, days per BHXH
+number: what a later claim is checked against).
 
 Sessions and login challenges live in memory: a restarted gateway asks units to log in
 again, as a real one may.
@@ -64,6 +65,15 @@ CREATE TABLE IF NOT EXISTS participation (
     unit_code TEXT NOT NULL,
     number TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS claims (
+    bhxh_number TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    from_date TEXT NOT NULL,
+    to_date TEXT NOT NULL,
+    days INTEGER NOT NULL,
+    number TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_claims_bhxh ON claims (bhxh_number);
 CREATE TABLE IF NOT EXISTS accounts (
     unit_code TEXT PRIMARY KEY,
     tax_code TEXT NOT NULL,
@@ -264,6 +274,19 @@ class Store:
     def end_active(self, conn: sqlite3.Connection, bhxh_number: str, unit_code: str) -> None:
         conn.execute("DELETE FROM participation WHERE bhxh_number = ? AND unit_code = ?",
                      (bhxh_number, unit_code))
+
+    def approved_claims(self, conn: sqlite3.Connection, bhxh_number: str
+                        ) -> list[tuple[str, str, str, int]]:
+        """The claims approved for a BHXH number: (kind, from, to as ISO dates, days)."""
+        return [tuple(r) for r in conn.execute(
+            "SELECT kind, from_date, to_date, days FROM claims WHERE bhxh_number = ? "
+            "ORDER BY from_date", (bhxh_number,))]
+
+    def record_claim(self, conn: sqlite3.Connection, bhxh_number: str, kind: str,
+                     from_date: str, to_date: str, days: int, number: str) -> None:
+        conn.execute("INSERT INTO claims (bhxh_number, kind, from_date, to_date, days, number) "
+                     "VALUES (?, ?, ?, ?, ?, ?)",
+                     (bhxh_number, kind, from_date, to_date, days, number))
 
     # -- registrations for electronic filing ----------------------------------------
 
