@@ -235,7 +235,7 @@ def _json_default(value: Any) -> Any:
 # -- commands -----------------------------------------------------------------------------
 
 def cmd_demo(app: App, args: argparse.Namespace, out: Output) -> int:
-    decl_id = demo.make_demo(app, args.workers)
+    decl_id = demo.make_demo(app, args.workers, claims=not args.no_claims)
     cert = signing_service.ensure_demo_certificate(app)
     out.result({"dossier_id": decl_id, "workers": args.workers, "demo_certificate": str(cert)},
                t("demo_done", out.lang, workers=args.workers, id=decl_id) + "\n"
@@ -339,7 +339,17 @@ def _import_workers(app: App, args: argparse.Namespace, out: Output) -> int:
         app, Path(args.file), sheet=args.sheet, mapping=args.mapping,
         all_or_nothing=args.all_or_nothing, report=args.report,
         take=_rows_arg(args.take_row))
+    hint = t("take_row_hint", out.lang, row=result.conflicts[0].row) if result.conflicts \
+        else ""
+    return _import_said(app, args, out, result, result.problems, hint)
 
+
+def _import_said(app: App, args: argparse.Namespace, out: Output, result: Any,
+                 shown: list[Any], hint: str = "") -> int:
+    """What an import says (workers, claims, months of contribution): the column notes;
+    the issues ``shown``, or past a screenful the digest of the errors (the full report
+    written beside the file); the summary (on stderr when a row failed) and ``hint``;
+    with --json the result. Exit 1 when a row failed."""
     problems = result.problems
     many = len(problems) > digest.SCREENFUL
     if many and result.report is None and not out.json:
@@ -353,11 +363,12 @@ def _import_workers(app: App, args: argparse.Namespace, out: Output) -> int:
                                        rows_checked=len(result.rows)):
                 print(line, file=sys.stderr)
         else:
-            for issue in problems:
-                print(f"  - {issue.message(out.lang)}", file=sys.stderr)
+            for issue in shown:
+                mark = "-" if issue.severity == "error" else "!"
+                print(f"  {mark} {issue.message(out.lang)}", file=sys.stderr)
         print(result.summary(out.lang), file=sys.stderr if result.failed else sys.stdout)
-        if result.conflicts:
-            print(t("take_row_hint", out.lang, row=result.conflicts[0].row), file=sys.stderr)
+        if hint:
+            print(hint, file=sys.stderr)
 
     out.result(result.to_dict(out.lang), human)
     return result.exit_code
@@ -933,6 +944,9 @@ CLAIMS_TEXT = {
                        "en": "Expected: {days} days, {amount} VND. {rule}"},
     "claim_fix_before": {"vi": "Cần sửa trước khi lập danh sách:",
                          "en": "To mend before the list is made:"},
+    "claim_unused": {"vi": "Chế độ '{kind}' không dùng {options}: không lưu các giá trị này.",
+                     "en": "A '{kind}' claim does not use {options}: those values were not "
+                           "stored."},
     "claim_removed": {"vi": "Đã xoá yêu cầu #{id}.", "en": "Removed claim #{id}."},
     "claim_taken_out": {"vi": "Hồ sơ nháp {dossier} đã bỏ yêu cầu này và trở về trạng thái "
                               "nháp.",
@@ -987,6 +1001,8 @@ TEXT.update(CLAIMS_TEXT)
 CLAIM_OPTIONS = {"kind": "kind", "from_date": "from_date", "to_date": "to_date", "days": "days",
                  "child_birth": "child_birth_date", "children": "child_count",
                  "child_id": "child_id", "weeks": "pregnancy_weeks", "surgery": "surgery",
+                 "prenatal_rest": "prenatal_rest", "infertility": "infertility",
+                 "second_child": "second_child",
                  "heavy": "heavy_work", "long_term": "long_term_code", "rest_days": "rest_days",
                  "certificate": "certificate", "payment": "payment",
                  "bank_account": "bank_account", "bank": "bank_code", "note": "note"}
@@ -1016,7 +1032,7 @@ def _signed(value: int | None) -> str:
 def _claim_lines(view: Any, catalog: Any, lang: str) -> list[str]:
     d = view.to_dict(catalog, lang)
     leave = f"{d['from_date']:%d/%m/%Y}–{d['to_date']:%d/%m/%Y}"
-    lines = [f"#{d['id']:<4}{d['full_name'][:30]:31}{d['kind_name'][:22]:23}{leave:22}"
+    lines = [f"#{d['id']:<4}{d['full_name'][:30]:31}{d['kind_name'][:22]:23}{leave:23}"
              f"{d['state_name'][:19]:20}{_money(d['expected_amount']):>10} "
              f"{_money(d['approved_amount']):>11} {_signed(d['difference']):>11}"]
     if d["rule"]:
@@ -1027,8 +1043,11 @@ def _claim_lines(view: Any, catalog: Any, lang: str) -> list[str]:
     return lines
 
 
-def _claim_saved(view: Any, catalog: Any, out: Output) -> None:
+def _claim_saved(view: Any, catalog: Any, out: Output, unused: list[str]) -> None:
     d = view.to_dict(catalog, out.lang)
+    if unused:
+        print(t("claim_unused", out.lang, kind=d["kind_name"], options=", ".join(unused)),
+              file=sys.stderr)
     print(t("claim_saved", out.lang, id=d["id"], name=d["full_name"], kind=d["kind_name"],
             start=f"{d['from_date']:%d/%m/%Y}", end=f"{d['to_date']:%d/%m/%Y}"))
     if d["expected_amount"] is not None and not view.errors:
@@ -1046,27 +1065,9 @@ def _claims_import(app: App, args: argparse.Namespace, out: Output, what: str) -
     extra = {"all_or_nothing": args.all_or_nothing} if what == "claims" else {}
     result = run(app, Path(args.file), sheet=args.sheet, mapping=args.mapping,
                  report=args.report, dry_run=args.dry_run, **extra)
-    problems = result.problems
-    many = len(problems) > digest.SCREENFUL
-    if many and result.report is None and not out.json:
-        result.report = _default_report(app, Path(args.file), result)
-
-    def human() -> None:
-        for note in result.notes:
-            print(f"  * {note.message(out.lang)}", file=sys.stderr)
-        if many:
-            for line in digest.summary(problems, lambda i: i.where_field(out.lang), out.lang,
-                                       rows_checked=len(result.rows)):
-                print(line, file=sys.stderr)
-        else:
-            for report in result.rows.noted():
-                for issue in report.issues:
-                    mark = "-" if issue.severity == "error" else "!"
-                    print(f"  {mark} {issue.message(out.lang)}", file=sys.stderr)
-        print(result.summary(out.lang), file=sys.stderr if result.failed else sys.stdout)
-
-    out.result(result.to_dict(out.lang), human)
-    return result.exit_code
+    # the rules' warnings too: a claim saved with one is refused when the list is made
+    return _import_said(app, args, out, result,
+                        [issue for report in result.rows.noted() for issue in report.issues])
 
 
 def _claims_list(app: App, args: argparse.Namespace, out: Output) -> int:
@@ -1158,11 +1159,15 @@ def cmd_claims(app: App, args: argparse.Namespace, out: Output) -> int:
     service = _claims_service()
     action = args.action
     if action == "add":
-        values = {attr: getattr(args, option) for option, attr in CLAIM_OPTIONS.items()
-                  if getattr(args, option) not in (None, False)}
+        given = {attr: getattr(args, option) for option, attr in CLAIM_OPTIONS.items()
+                 if getattr(args, option) not in (None, False)}
+        # the values the kind does not use are left out, as the window leaves them out
+        values, dropped = service.values_for_kind(app, given)
+        unused = [f"--{option.replace('_', '-')}" for option, attr in CLAIM_OPTIONS.items()
+                  if attr in dropped]
         view = service.add_claim(app, args.worker, values)
-        out.result(view.to_dict(app.catalog, out.lang),
-                   lambda: _claim_saved(view, app.catalog, out))
+        out.result({**view.to_dict(app.catalog, out.lang), "unused_options": unused},
+                   lambda: _claim_saved(view, app.catalog, out, unused))
         return 0
     if action == "import":
         return _claims_import(app, args, out, "claims")
@@ -1224,6 +1229,12 @@ def _claims_parser(sub: Any) -> None:
     a.add_argument("--child-id", help="mã thẻ BHYT hoặc số định danh của con")
     a.add_argument("--weeks", help="tuổi thai (tuần)")
     a.add_argument("--surgery", action="store_true", help="phẫu thuật, sinh mổ")
+    a.add_argument("--prenatal-rest", action="store_true",
+                   help="sinh con: đã nghỉ dưỡng thai theo chỉ định của bác sĩ")
+    a.add_argument("--infertility", action="store_true",
+                   help="sinh con: đã nghỉ để điều trị vô sinh")
+    a.add_argument("--second-child", action="store_true",
+                   help="sinh con (mẹ hoặc cha): con thứ hai")
     a.add_argument("--heavy", action="store_true", help="nghề nặng nhọc, độc hại")
     a.add_argument("--long-term", help="mã bệnh dài ngày")
     a.add_argument("--rest-days", help="ngày nghỉ trong tuần: 7 (Chủ nhật), 67 …")
@@ -1308,6 +1319,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("demo", cmd_demo, "tạo dữ liệu mẫu / make demo data")
     p.add_argument("--workers", type=int, default=25)
+    p.add_argument("--no-claims", action="store_true",
+                   help="không tạo quá trình đóng và yêu cầu hưởng chế độ mẫu / "
+                        "no months of contribution and benefit claims")
 
     p = command("employer", cmd_employer, "thông tin đơn vị / the unit")
     p.add_argument("action", choices=["show", "set"])

@@ -79,5 +79,5 @@ def demo_app(app):
     """The demo company with 25 workers and its draft dossier (id in app.demo_id)."""
     from ibhxh_client.services.demo import make_demo
 
-    app.demo_id = make_demo(app, 25)
+    app.demo_id = make_demo(app, 25, claims=False)
     return app

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 
@@ -275,23 +275,82 @@ def test_birth_needs_6_of_the_12_months_before(ctx):
     assert one(ctx, claim, paid(10_000_000, "03/2025")).problems == []
 
 
-@dataclass
-class _RestClaim(Claim):
-    """A claim that carries the list's "Nghỉ dưỡng thai" column (not yet on Claim)."""
-
-    prenatal_rest: bool = False
-
-
 def test_birth_after_a_prenatal_rest_needs_3_months(ctx):
     """L41 art. 50.3: 12 months paid in all and a doctor-ordered rest during the
-    pregnancy: 3 of the 12 months before the birth are enough."""
+    pregnancy ("Nghỉ dưỡng thai"): 3 of the 12 months before the birth are enough."""
     history = History.of([Stint(Period.parse("01/2023"), Period.parse("06/2024"), 9_000_000),
                           Stint(Period.parse("06/2025"), Period.parse("08/2025"), 9_000_000)])
-    plain = _RestClaim(1, "sinh_con", date(2025, 9, 10), date(2026, 3, 9),
-                       child_birth_date=date(2025, 9, 10), child_count=1)
+    plain = Claim(1, "sinh_con", date(2025, 9, 10), date(2026, 3, 9),
+                  child_birth_date=date(2025, 9, 10), child_count=1)
     assert codes(one(ctx, plain, history)) == [("child_birth_date", "claim_no_contribution")]
     rested = replace(plain, prenatal_rest=True)
-    assert one(ctx, rested, history).problems == []
+    a = one(ctx, rested, history)
+    assert a.problems == [] and a.amount > 0
+    # the months in all (21), not the 3 of the window: read back as a run of months
+    # before the leave (what the claim list's row lets Social Security do), they pass
+    assert a.months == 21
+    flat = History.flat(a.salary_base, a.months, Period.parse("09/2025"))
+    again = one(ctx, rested, flat)
+    assert (again.problems, again.amount, again.days) == ([], a.amount, a.days)
+    # without the 12 months in all the rest does not help
+    short = History.of([Stint(Period.parse("06/2025"), Period.parse("08/2025"), 9_000_000)])
+    assert codes(one(ctx, rested, short)) == [("child_birth_date", "claim_no_contribution")]
+
+
+def test_birth_after_infertility_treatment_needs_6_of_24_months(ctx):
+    """L41 art. 50.5: a mother who took leave to treat infertility needs 6 of the 24
+    months before the birth; there is no such exception under Law 58."""
+    history = paid(10_000_000, "01/2024", "06/2024")
+    plain = Claim(1, "sinh_con", date(2025, 9, 10), date(2026, 3, 9),
+                  child_birth_date=date(2025, 9, 10), child_count=1)
+    assert codes(one(ctx, plain, history)) == [("child_birth_date", "claim_no_contribution")]
+    treated = one(ctx, replace(plain, infertility=True), history)
+    assert treated.problems == [] and treated.months == 6
+    assert treated.amount == 10_000_000 * 6 + 4_680_000
+    before_law_41 = Claim(1, "sinh_con", date(2020, 9, 10), date(2021, 3, 9),
+                          child_birth_date=date(2020, 9, 10), child_count=1, infertility=True)
+    assert codes(one(ctx, before_law_41, paid(8_000_000, "01/2019", "06/2019"))) == [
+        ("child_birth_date", "claim_no_contribution")]
+
+
+def test_a_second_child_from_july_2026_gives_the_mother_7_months(ctx):
+    """Law on Population 113/2025 art. 29.1 (benefits.toml, status check): from
+    2026-07-01 a mother has 7 months for a second child (TC-MAT-01's figures: average
+    18,000,000, the one-off 2 × 2,530,000)."""
+    history = paid(18_000_000, "01/2025")
+    second = Claim(1, "sinh_con", date(2026, 8, 3), date(2027, 3, 2),
+                   child_birth_date=date(2026, 8, 3), child_count=1, second_child=True)
+    a = one(ctx, second, history)
+    assert (a.days, a.problems) == ((date(2027, 3, 2) - date(2026, 8, 3)).days + 1, [])
+    assert a.amount == 18_000_000 * 7 + 5_060_000
+    assert "nghỉ tối đa 7 tháng, con thứ hai (Luật Dân số 113/2025/QH15" in a.rule["vi"]
+    assert "at most 7 months of leave, a second child" in a.rule["en"]
+    # not said: 6 months, the seventh is too many
+    first = one(ctx, replace(second, second_child=False), history)
+    assert codes(first) == [("to_date", "claim_too_many_days")] and first.days == 184
+    # a second child born before the rule: 6 months
+    early = Claim(1, "sinh_con", date(2026, 5, 4), date(2026, 12, 3),
+                  child_birth_date=date(2026, 5, 4), child_count=1, second_child=True)
+    b = one(ctx, early, history)
+    assert codes(b) == [("to_date", "claim_too_many_days")]
+    assert b.days == (date(2026, 11, 3) - date(2026, 5, 4)).days + 1
+    assert "con thứ hai" not in b.rule["vi"]
+
+
+def test_a_second_child_from_july_2026_gives_the_father_10_days(ctx):
+    """P113 art. 29.2 (amending L41 art. 53.2(c)): 10 working days for a second child
+    from 2026-07-01, 5 otherwise; a day = the average / 24."""
+    history = paid(12_000_000, "01/2025")
+    claim = Claim(1, "cha_nghi", date(2026, 8, 3), date(2026, 8, 14),
+                  child_birth_date=date(2026, 8, 1), child_count=1, second_child=True)
+    a = one(ctx, claim, history)
+    assert (a.days, a.amount, a.problems) == (10, 5_000_000, [])
+    assert "vợ sinh 1 con, con thứ hai, tối đa 10 ngày làm việc" in a.rule["vi"]
+    plain = one(ctx, replace(claim, second_child=False), history)
+    assert plain.days == 5 and codes(plain) == [("to_date", "claim_too_many_days")]
+    before = Claim(1, "cha_nghi", date(2025, 11, 3), date(2025, 11, 14),
+                   child_birth_date=date(2025, 10, 30), child_count=1, second_child=True)
+    assert one(ctx, before, paid(12_000_000, "01/2024")).days == 5
 
 
 def test_a_birth_without_the_childs_details(ctx):

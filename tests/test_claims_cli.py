@@ -36,7 +36,7 @@ def history_file(path: Path, workers: list[dict], since: str = "01/2018",
 def ready(cli, tmp_path: Path, count: int = 9) -> dict[int, dict]:
     """The demo company with ``count`` workers, each contributing since 2018 at
     6.000.000 (imported from HR's spreadsheet): the workers by id."""
-    assert cli("demo", "--workers", count).code == 0
+    assert cli("demo", "--workers", count, "--no-claims").code == 0
     found = people(cli)
     r = cli("claims", "history", "import", history_file(tmp_path / "qua-trinh.csv", found))
     assert r.code == 0, r.err
@@ -120,6 +120,35 @@ def test_the_kind_may_be_named_and_the_rest_days_written_in_words(cli, tmp_path)
     assert r.code == 0, r.err
     assert (r.json["kind"], r.json["rest_days"], r.json["expected_days"]) == ("om_dau", "67", 5)
     assert workers[1]["full_name"] == r.json["full_name"]
+
+
+def test_a_birth_says_its_prenatal_rest_and_second_child(cli, tmp_path):
+    """`claims add … --prenatal-rest --second-child --infertility`: the three facts a
+    birth may carry, stored and shown; an option the kind does not use is said and left
+    out (as the window leaves it out)."""
+    workers = ready(cli, tmp_path)
+    r = cli("--json", "claims", "add", workers[3]["bhxh_number"], "--kind", "sinh_con",
+            "--from", "03/08/2026", "--to", "02/03/2027", "--child-birth", "03/08/2026",
+            "--children", "1", "--prenatal-rest", "--second-child", "--infertility")
+    assert r.code == 0, r.err
+    made = r.json
+    assert (made["prenatal_rest"], made["second_child"], made["infertility"]) == (
+        True, True, True)
+    assert made["problems"] == [] and made["unused_options"] == []
+    # 7 months for a second child from 7/2026: 3/8/2026 to 2/3/2027, 212 days
+    assert made["expected_days"] == 212 and "con thứ hai" in made["rule"]
+    r = cli("claims", "add", workers[1]["bhxh_number"], "--kind", "om_dau", "--from", MON,
+            "--to", FRI, "--second-child", "--surgery", *PAYMENT)
+    assert r.code == 0, r.err
+    assert ("Chế độ 'Ốm đau (bản thân)' không dùng --surgery, --second-child: không lưu "
+            "các giá trị này.") in r.err
+    (sick_claim,) = [c for c in claims(cli) if c["kind"] == "om_dau"]
+    assert (sick_claim["surgery"], sick_claim["second_child"]) == (False, False)
+    r = cli("--json", "--lang", "en", "claims", "add", workers[2]["bhxh_number"], "--kind",
+            "om_dau", "--from", "09/03/2026", "--to", "13/03/2026", "--prenatal-rest",
+            *PAYMENT)
+    assert r.code == 0 and r.json["unused_options"] == ["--prenatal-rest"]
+    assert r.json["prenatal_rest"] is False
 
 
 def test_check_names_each_problem_by_row_field_and_claim(cli, tmp_path):
@@ -287,6 +316,45 @@ def test_the_template_reads_back(cli, tmp_path):
         "Ghi chú"]
 
 
+def test_the_values_each_kind_uses_are_data(app, tmp_path):
+    """codelists/benefit_kinds.csv's ``uses``: which values of a claim each kind reads
+    (the window shows those, `claims add` warns of the others); a name that is no value
+    of a claim stops the catalogue's use."""
+    import dataclasses
+    import shutil
+
+    from ibhxh_client.catalog import CatalogError, load_catalog_from
+    from ibhxh_client.services import claims as service
+
+    common = ("kind", "from_date", "to_date", "days", "rest_days", "certificate", "payment",
+              "bank_account", "bank_code", "note")
+    assert service.kind_values(app, "") == common
+    assert service.kind_values(app, "kham_thai") == common
+    assert set(service.kind_values(app, "sinh_con")) - set(common) == {
+        "child_birth_date", "child_count", "child_id", "prenatal_rest", "infertility",
+        "second_child"}
+    assert set(service.kind_values(app, "cha_nghi")) - set(common) == {
+        "child_birth_date", "child_count", "child_id", "surgery", "pregnancy_weeks",
+        "second_child"}
+    assert set(service.kind_values(app, "om_dau")) - set(common) == {"heavy_work"}
+    values, dropped = service.values_for_kind(app, {
+        "kind": "Lao động nữ sinh con", "from_date": "02/03/2026", "surgery": True,
+        "heavy_work": False, "long_term_code": "J45", "prenatal_rest": True,
+        "child_count": "1", "pregnancy_weeks": ""})
+    assert dropped == ["surgery", "long_term_code"]
+    assert values == {"kind": "Lao động nữ sinh con", "from_date": "02/03/2026",
+                      "surgery": False, "heavy_work": False, "long_term_code": "",
+                      "prenatal_rest": True, "child_count": "1", "pregnancy_weeks": ""}
+    dst = tmp_path / "forms"
+    shutil.copytree(app.catalog.root, dst)
+    csv_path = dst / "codelists" / "benefit_kinds.csv"
+    csv_path.write_text(csv_path.read_text("utf-8").replace("heavy_work long_term_code",
+                                                            "heavy_work sick_note"), "utf-8")
+    broken = dataclasses.replace(app, catalog=load_catalog_from(dst))
+    with pytest.raises(CatalogError, match=r"om_dai_ngay.*sick_note"):
+        service.kind_values(broken, "om_dau")
+
+
 def test_checking_five_thousand_claims_reads_each_table_once(app, tmp_path):
     """A large employer's month: 5,000 claims not declared yet, checked at once with a
     query per table (not per claim), well under a second on this machine."""
@@ -301,7 +369,7 @@ def test_checking_five_thousand_claims_reads_each_table_once(app, tmp_path):
     from ibhxh_client.services.demo import make_demo
     from ibhxh_client.storage import repo
 
-    make_demo(app, 2_500)
+    make_demo(app, 2_500, claims=False)
     with app.db.transaction() as conn:
         repo.replace_stints(conn, {i: [Stint(Period(2018, 1), None, SALARY)]
                                    for i in range(1, 2_501)})
@@ -338,7 +406,7 @@ def test_a_changed_claim_leaves_its_draft_list_and_a_signed_one_stays(app, tmp_p
     from ibhxh_client.services.app import UserError
     from ibhxh_client.services.demo import make_demo
 
-    make_demo(app, 3)
+    make_demo(app, 3, claims=False)
     service.import_history(app, history_file(tmp_path / "qt.csv", _people(app)))
     for worker in (1, 2):
         service.add_claim(app, worker, {"kind": "om_dau", "from_date": MON, "to_date": FRI,
@@ -384,7 +452,7 @@ def test_the_worker_report_holds_the_claims_and_erasure_keeps_filed_lists(app, t
     from ibhxh_client.services.demo import make_demo
     from ibhxh_client.storage import repo
 
-    make_demo(app, 3)  # workers 1-3 are on the demo's 600 dossier; 4 and 5 on none
+    make_demo(app, 3, claims=False)  # workers 1-3 are on the demo's 600 dossier; 4 and 5 on none
     with app.db.transaction() as conn:
         for number in ("0100000998", "0100000999"):
             w = repo.find_worker(conn, "#1")

@@ -67,9 +67,10 @@ SICK_ROUNDED = 940_000
 # to the layout is a deliberate one.
 ROW_ELEMENTS = ["STT", "HoTen", "MaSoBHXH", "SoCCCD", "LoaiCheDo", "DieuKienLamViec",
                 "MaBenhDaiNgay", "TuNgay", "DenNgay", "TongSoNgay", "NgayNghiHangTuan",
-                "NgaySinhCon", "SoCon", "MaSoCon", "SoTuanThai", "PhauThuat", "SoSeri",
-                "HinhThucNhan", "SoTaiKhoan", "MaNganHang", "TienLuongTinhHuong",
-                "SoThangDong", "SoTienDeNghi", "CachTinh", "GhiChu"]
+                "NgaySinhCon", "SoCon", "MaSoCon", "SoTuanThai", "PhauThuat", "NghiDuongThai",
+                "DieuTriVoSinh", "ConThuHai", "SoSeri", "HinhThucNhan", "SoTaiKhoan",
+                "MaNganHang", "TienLuongTinhHuong", "SoThangDong", "SoTienDeNghi", "CachTinh",
+                "GhiChu"]
 
 
 @pytest.fixture(scope="module")
@@ -344,7 +345,7 @@ def test_the_sandbox_refuses_a_claim_in_another_procedures_list(workers, demo_id
 
 
 def test_ibhxh_validate_holds_a_list_file_to_the_same_rule(workers, cli, tmp_path):
-    assert cli("demo", "--workers", "1").code == 0
+    assert cli("demo", "--workers", "1", "--no-claims").code == 0
     good, bad = tmp_path / "dung.xml", tmp_path / "sai.xml"
     good.write_bytes(built(workers, "630a", sick(1), sick(2)).envelope)
     bad.write_bytes(rewrapped(built(workers, "630b", birth(2)), "630a"))
@@ -371,7 +372,7 @@ def test_the_sandbox_refuses_a_day_that_does_not_exist(workers, demo_identity):
 # --------------------------------------------------------------------------- the commands
 
 def test_declare_refuses_a_claim_procedure_and_procedures_lists_them(cli):
-    assert cli("demo", "--workers", "3").code == 0
+    assert cli("demo", "--workers", "3", "--no-claims").code == 0
     before = cli("--json", "status").json
     r = cli("declare", "--procedure", "630a", "--period", "03/2026", "--line", "#1")
     assert r.code == 2
@@ -574,3 +575,44 @@ def test_training_pays_at_most_the_days_it_counts_itself(workers):
     # a sickness week Monday to Friday: 5 asked, 5 counted, nothing cut
     (same,) = answer_claims(_rows(workers, "630a", sick(1)), CATALOG, ["own_days"]).outcomes
     assert (same.days, same.amount) == (5, SICK_AMOUNT)
+
+
+def _frozen(claim: Claim, history) -> Claim:
+    """The claim as a list carries it: what the program's rules computed, frozen."""
+    from ibhxh_client.catalog import load_benefits, load_holidays
+    from ibhxh_client.domain.claim_rules import ClaimContext, assess_claims
+
+    ctx = ClaimContext(load_benefits(), CATALOG.rates, load_holidays())
+    (a,) = assess_claims([claim], {claim.worker_id: history}, ctx)
+    assert a.problems == [], [p.code for p in a.problems]
+    return dataclasses.replace(claim, expected_days=a.days, expected_amount=a.amount,
+                               salary_base=a.salary_base, months=a.months,
+                               rule=a.rule["vi"])
+
+
+def test_a_prenatal_rest_and_a_second_child_travel_and_keep_their_amount(workers):
+    """A birth with only 3 of the 12 months paid but a doctor-ordered rest in the
+    pregnancy (NghiDuongThai, 27 months in all), and a second child's 7 months from
+    7/2026 (ConThuHai): the sandbox, computing each row again from the row alone,
+    approves the amounts the program asked. Without ConThuHai the 7 months are too
+    many."""
+    from ibhxh_client.domain.history import History, Stint
+
+    rested_history = History.of([Stint(Period(2023, 1), Period(2024, 12), 9_000_000),
+                                 Stint(Period(2025, 12), Period(2026, 2), 9_000_000)])
+    rested = _frozen(birth(2, prenatal_rest=True), rested_history)
+    second = _frozen(birth(4, from_date=date(2026, 8, 3), to_date=date(2027, 3, 2),
+                           child_birth_date=date(2026, 8, 3), second_child=True),
+                     History.of([Stint(Period(2025, 1), None, 18_000_000)]))
+    assert (second.expected_days, second.expected_amount) == (212, 18_000_000 * 7 + 5_060_000)
+    rows = _rows(workers, "630b", rested, second)
+    assert (rows[0].prenatal_rest, rows[0].infertility, rows[0].second_child) == (
+        True, False, False)
+    assert (rows[1].prenatal_rest, rows[1].second_child) == (False, True)
+    answer = answer_claims(rows, CATALOG)
+    assert [(o.approved, o.days, o.amount, o.reason_vi) for o in answer.outcomes] == [
+        (True, rested.expected_days, rested.expected_amount, ""),
+        (True, 212, second.expected_amount, "")]
+    (plain,) = answer_claims([dataclasses.replace(rows[1], second_child=False)],
+                             CATALOG).outcomes
+    assert not plain.approved and "184" in plain.reason_vi

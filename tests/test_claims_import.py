@@ -24,7 +24,7 @@ VSS_HEADERS = ["Số sổ BHXH", "Họ và tên", "Từ ngày", "Đến ngày", 
                "Mã tuyến bệnh viện", "Mã bệnh dài ngày"]
 TARGETS = ["bhxh_number", "full_name", "from_date", "to_date", "certificate", "kind",
            "idcard", "days", "supplement_batch", "payment", "bank_account", "account_holder",
-           "bank_code", "employee_code", "proposed_from", "pregnancy_rest", "child_birth_date",
+           "bank_code", "employee_code", "proposed_from", "prenatal_rest", "child_birth_date",
            "child_id", "rest_days", "child_count", "heavy_work", "hospital_route",
            "long_term_code"]
 
@@ -167,7 +167,7 @@ def test_all_or_nothing_and_dry_run_save_nothing(cli, tmp_path):
 def test_what_the_rules_find_is_a_warning_and_the_claim_is_kept(cli, tmp_path):
     """A worker with no months of contribution imported: the claim is saved with the
     problem, which `claims check` keeps showing until it is mended."""
-    assert cli("demo", "--workers", "3").code == 0
+    assert cli("demo", "--workers", "3", "--no-claims").code == 0
     worker = cli("--json", "workers", "list").json[0]
     path = write_csv(tmp_path / "ds.csv", [
         ["Mã số BHXH", "Loại chế độ", "Từ ngày", "Đến ngày"],
@@ -200,7 +200,7 @@ def test_a_stored_claim_is_updated_until_it_is_in_a_list(cli, tmp_path):
 
 
 def test_a_file_without_the_claim_columns_is_refused(cli, tmp_path):
-    assert cli("demo", "--workers", "2").code == 0
+    assert cli("demo", "--workers", "2", "--no-claims").code == 0
     path = write_csv(tmp_path / "ds.csv", [["Họ và tên", "Từ ngày", "Đến ngày", "Phòng ban"],
                                            ["A", "02/03/2026", "06/03/2026", "B"]])
     r = cli("claims", "import", path)
@@ -221,7 +221,7 @@ def stints(cli, worker: str) -> list[tuple]:
 
 
 def test_months_of_contribution_from_hr_records(cli, tmp_path):
-    assert cli("demo", "--workers", "4").code == 0
+    assert cli("demo", "--workers", "4", "--no-claims").code == 0
     w = {x["id"]: x for x in cli("--json", "workers", "list").json}
     path = write_xlsx(tmp_path / "qua-trinh.xlsx", {"QT": [
         ["QUÁ TRÌNH ĐÓNG BHXH"], [],
@@ -244,7 +244,7 @@ def test_months_of_contribution_from_hr_records(cli, tmp_path):
 
 
 def test_a_worker_with_a_bad_row_keeps_the_months_stored_before(cli, tmp_path):
-    assert cli("demo", "--workers", "4").code == 0
+    assert cli("demo", "--workers", "4", "--no-claims").code == 0
     w = {x["id"]: x for x in cli("--json", "workers", "list").json}
     good = write_csv(tmp_path / "qt.csv", [HISTORY,
                                            [w[1]["bhxh_number"], "", "01/2019", "", 8_000_000],
@@ -275,3 +275,50 @@ def test_a_worker_with_a_bad_row_keeps_the_months_stored_before(cli, tmp_path):
     assert stints(cli, "#3") == []
     sheet = load_workbook(report).worksheets[0]
     assert sheet.max_row == 7  # the header and the six failed rows, to fix and re-import
+
+
+def test_a_birth_after_a_prenatal_rest_is_read_from_nghi_duong_thai(cli, tmp_path):
+    """VSS's column "Nghỉ dưỡng thai" (x, có, 1 …) is the claim's prenatal rest: a mother
+    with 27 months paid but only 3 of the 12 before the birth is then eligible (L41 art.
+    50.3); the same row without it is saved with the rules' warning. "Con thứ hai" and
+    "Nghỉ điều trị vô sinh" are read the same way; a value that is no yes or no is an
+    error at its column."""
+    workers = ready(cli, tmp_path)
+    mother = workers[3]
+    months = write_csv(tmp_path / "me.csv", [
+        ["Mã số BHXH", "Họ và tên", "Từ tháng", "Đến tháng", "Mức lương"],
+        [mother["bhxh_number"], mother["full_name"], "01/2023", "12/2024", 9_000_000],
+        [mother["bhxh_number"], mother["full_name"], "12/2025", "02/2026", 9_000_000]])
+    assert cli("claims", "history", "import", months).code == 0
+    birth = {"kind": "sinh_con", "from_date": "10/03/2026", "to_date": "09/09/2026",
+             "certificate": "", "child_birth_date": "10/03/2026", "child_count": 1,
+             "heavy_work": ""}
+    plain = write_xlsx(tmp_path / "plain.xlsx", {"DS": [VSS_HEADERS,
+                                                         vss_row(mother, **birth)]})
+    r = cli("--json", "claims", "import", plain, "--dry-run")
+    assert r.code == 0 and r.json["warnings"] == 1
+    (row,) = r.json["rows"]
+    assert [(i["field"], i["code"], i["severity"]) for i in row["issues"]] == [
+        ("child_birth_date", "claim_no_contribution", "warning")]
+    rested = write_xlsx(tmp_path / "rested.xlsx", {"DS": [
+        VSS_HEADERS, vss_row(mother, prenatal_rest="x", **birth)]})
+    r = cli("--json", "claims", "import", rested)
+    assert r.code == 0 and (r.json["added"], r.json["warnings"]) == (1, 0)
+    (stored,) = claims(cli)
+    assert (stored["prenatal_rest"], stored["infertility"], stored["second_child"]) == (
+        True, False, False)
+    assert stored["problems"] == [] and stored["expected_amount"] > 0
+    # the two other facts, by their own headers, and a value that is no yes or no
+    more = write_csv(tmp_path / "more.csv", [
+        ["Mã số BHXH", "Loại chế độ", "Từ ngày", "Đến ngày", "Ngày sinh con", "Số con",
+         "Con thứ hai", "Nghỉ điều trị vô sinh"],
+        [workers[2]["bhxh_number"], "cha_nghi", "02/03/2026", "06/03/2026", "01/03/2026",
+         "1", "có", ""],
+        [workers[4]["bhxh_number"], "sinh_con", "02/03/2026", "01/09/2026", "02/03/2026",
+         "1", "", "có lẽ"]])
+    r = cli("claims", "import", more)
+    assert r.code == 1
+    assert "Dòng 3, cột H (Nghỉ điều trị vô sinh): 'có lẽ' không phải có hoặc không" in r.err
+    father = [c for c in claims(cli) if c["worker_id"] == workers[2]["id"]]
+    assert [(c["kind"], c["second_child"], c["infertility"]) for c in father] == [
+        ("cha_nghi", True, False)]

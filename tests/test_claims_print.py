@@ -105,8 +105,10 @@ def test_the_claim_list_prints_with_its_rows_and_totals(tmp_path):
     assert "Nguyễn Thị Lan" in text and "Trần Minh Quân" in text
     assert "BV-2026-000004" in text  # the certificate's serial, a column shown when given
     assert "Nặng nhọc" not in words  # an optional column nobody filled is left out
+    assert "Nghỉ dưỡng thai" not in words and "Con thứ hai" not in words
     # a maternity list: the child's birth date and count are shown, and its own title line
-    decl = Declaration(procedure="630b", period=PERIOD, claims=[birth],
+    rested = dataclasses.replace(birth, worker_id=2, prenatal_rest=True)
+    decl = Declaration(procedure="630b", period=PERIOD, claims=[birth, rested],
                        created=date(2026, 3, 20))
     result = build_dossier(CATALOG, demo_employer(), workers, decl)
     info = DossierInfo(dossier_id=13, unit_code="TZH490L", unit_name="Sao Mai",
@@ -119,6 +121,8 @@ def test_the_claim_list_prints_with_its_rows_and_totals(tmp_path):
     assert "Thủ tục 630b: Xét duyệt chế độ thai sản" in words
     assert "Lao động nữ sinh con" in words and "10/03/2026" in words
     assert "60.000.000" in words and "Ngày sinh con" in words
+    # a birth after a prenatal rest: its column, marked on that row only
+    assert "Nghỉ dưỡng thai" in words and "Con thứ hai" not in words
 
 
 def test_a_long_list_goes_over_pages_with_one_total(tmp_path):
@@ -140,7 +144,7 @@ def test_a_long_list_goes_over_pages_with_one_total(tmp_path):
 def test_ibhxh_print_prints_a_stored_claim_list(cli, data_dir, tmp_path):
     """A claim-list dossier as the database holds it once validated (its envelope
     stored): `ibhxh print` prints it like any dossier and records the state printed."""
-    assert cli("demo", "--workers", "4").code == 0
+    assert cli("demo", "--workers", "4", "--no-claims").code == 0
     app = open_app(data_dir)
     try:
         employer = get_employer(app)

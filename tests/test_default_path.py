@@ -5,10 +5,12 @@ which hid that the data key did not outlive the first command."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -182,16 +184,24 @@ def _start_sandbox(home: Path, state: Path) -> tuple[subprocess.Popen, str]:
     return proc, url
 
 
+@contextlib.contextmanager
+def sandbox(home: Path, state: Path) -> Iterator[tuple[str, str]]:
+    """The installed sandbox running for the test: its URL and its CA file."""
+    proc, url = _start_sandbox(home, state)
+    try:
+        yield url, str(state / "ca.pem")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def test_installed_command_registers_signs_and_sends_a_month(tmp_path):
     """The officer's month with nothing chosen: registration for electronic filing, then
     a dossier declared, signed, sent and followed to its result, each command a new
     process on the same default folder; then the same folder read again."""
     home = tmp_path / "home"
     home.mkdir()
-    state = tmp_path / "sandbox"
-    proc, url = _start_sandbox(home, state)
-    ca = str(state / "ca.pem")
-    try:
+    with sandbox(home, tmp_path / "sandbox") as (url, ca):
         assert ibhxh(home, "demo").returncode == 0
         steps = [("register", "--gateway", url, "--ca", ca, "--demo-cert"),
                  ("register", "--status"),
@@ -204,9 +214,6 @@ def test_installed_command_registers_signs_and_sends_a_month(tmp_path):
         for _ in range(2):
             status = ibhxh(home, "status", "1")
             assert status.returncode == 0 and "Được chấp nhận" in status.stdout
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_installed_command_files_a_book_re_issue(tmp_path):
@@ -230,3 +237,44 @@ def test_installed_command_files_a_book_re_issue(tmp_path):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
                               text=True).stdout
         assert "Sổ bị mất khi chuyển nhà" in text and bhxh in text
+
+
+def test_installed_command_files_the_months_claims(tmp_path):
+    """Benefit claims with nothing chosen: the demo's claims (and the months of
+    contribution they are checked against) listed twice, declared, signed, sent and
+    followed to Social Security's answer, each command a new process on the default
+    folder; the approved amounts are then read again, twice."""
+    from datetime import date
+
+    home = tmp_path / "home"
+    home.mkdir()
+    with sandbox(home, tmp_path / "sandbox") as (url, ca):
+        assert ibhxh(home, "demo").returncode == 0
+        for _ in range(2):
+            listed = ibhxh(home, "claims", "list")
+            assert listed.returncode == 0, listed.stderr
+            assert "Ốm đau (bản thân)" in listed.stdout and "cách tính" in listed.stdout
+            checked = ibhxh(home, "claims", "check")
+            assert checked.returncode == 0, (checked.stdout, checked.stderr)
+        expected = {c["id"]: c["expected_amount"]
+                    for c in json.loads(ibhxh(home, "--json", "claims", "list").stdout)}
+        assert len(expected) == 4 and all(a and a > 0 for a in expected.values())
+        assert ibhxh(home, "register", "--gateway", url, "--ca", ca,
+                     "--demo-cert").returncode == 0
+        month = f"{date.today():%m/%Y}"
+        r = ibhxh(home, "--json", "claims", "declare", month)
+        assert r.returncode == 0, (r.stdout, r.stderr)
+        lists = json.loads(r.stdout)
+        assert {d["procedure"] for d in lists} == {"630a", "630b"}
+        for d in lists:
+            for step in (("validate",), ("sign", "--demo-cert"), ("submit", "--demo-cert")):
+                done = ibhxh(home, step[0], str(d["dossier_id"]), *step[1:])
+                assert done.returncode == 0, (step, done.stdout, done.stderr)
+        synced = ibhxh(home, "sync", "--demo-cert", "--wait", "30")
+        assert synced.returncode == 0, (synced.stdout, synced.stderr)
+        for _ in range(2):
+            answered = json.loads(ibhxh(home, "--json", "claims", "list").stdout)
+            assert {c["id"]: c["approved_amount"] for c in answered} == expected
+            assert all(c["difference"] == 0 for c in answered)
+            human = ibhxh(home, "claims", "list")
+            assert "Traceback" not in human.stderr and "Được duyệt" in human.stdout

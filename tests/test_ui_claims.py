@@ -47,7 +47,7 @@ def workers_with_numbers(app, count):
 
 def claims_screen(w, qtbot):
     screen = w.go("claims")
-    qtbot.waitUntil(lambda: screen._loading is None, timeout=10_000)
+    qtbot.waitUntil(lambda: not screen.loader.busy, timeout=10_000)
     return screen
 
 
@@ -116,7 +116,7 @@ def test_a_problem_shows_at_its_field_while_typing(demo_window, qtbot):
     assert not editor.panel.inputs["child_birth_date"].isVisibleTo(editor)
     assert editor.panel.inputs["heavy_work"].isVisibleTo(editor)
     error = editor.panel.errors["from_date"]
-    qtbot.waitUntil(lambda: editor._job is None and editor.last_preview is not None)
+    qtbot.waitUntil(lambda: not editor.previewer.busy and editor.last_preview is not None)
     assert not error.isVisible()  # nothing said before the officer types
     type_into(editor, "from_date", "32/03/2026")  # no such day, the field not left
     type_into(editor, "to_date", WEEK[1])
@@ -144,6 +144,52 @@ def test_a_problem_shows_at_its_field_while_typing(demo_window, qtbot):
     editor.flush()
     draft = demo_window.ctx.drafts.load("claim-new")
     assert draft["kind"] == "sinh_con" and draft["worker_id"] == worker.id
+
+
+def test_a_birth_shows_its_prenatal_rest_and_a_second_child(demo_window, qtbot):
+    """The editor shows "Nghỉ dưỡng thai", "Nghỉ điều trị vô sinh" and "Con thứ hai" for
+    a birth (the father's leave: the second child only; a sickness: none, as
+    codelists/benefit_kinds.csv's ``uses`` says); a mother with 3 of the 12 months paid
+    before the birth (27 in all) is refused until her prenatal rest is ticked."""
+    from ibhxh_client.domain.history import Stint
+    from ibhxh_client.domain.model import Period
+    from ibhxh_client.services import claims as claims_svc
+    from ibhxh_client.storage import repo
+
+    app = demo_window.ctx.app
+    (worker,) = workers_with_numbers(app, 1)
+    with app.db.transaction() as conn:
+        repo.replace_stints(conn, {worker.id: [
+            Stint(Period(2023, 1), Period(2024, 12), SALARY),
+            Stint(Period(2025, 12), Period(2026, 2), SALARY)]})
+    screen = claims_screen(demo_window, qtbot)
+    editor = screen.editor
+    inputs = editor.panel.inputs
+    flags = ("prenatal_rest", "infertility", "second_child")
+    set_kind(editor, "om_dau")
+    assert not any(inputs[f].isVisibleTo(editor) for f in flags)
+    set_kind(editor, "cha_nghi")
+    assert [inputs[f].isVisibleTo(editor) for f in flags] == [False, False, True]
+    set_kind(editor, "sinh_con")
+    assert all(inputs[f].isVisibleTo(editor) for f in flags)
+    assert inputs["prenatal_rest"].accessibleName() == "Nghỉ dưỡng thai"
+    editor.choose_worker(worker.id)
+    type_into(editor, "from_date", "10/03/2026")
+    type_into(editor, "to_date", "09/09/2026")
+    type_into(editor, "child_birth_date", "10/03/2026")
+    type_into(editor, "child_count", "1")
+    child = editor.panel.errors["child_birth_date"]
+    qtbot.waitUntil(lambda: child.isVisible() and "6" in child.text(), timeout=5000)
+    inputs["prenatal_rest"].setChecked(True)
+    qtbot.waitUntil(lambda: not child.isVisible() and editor.last_preview is not None
+                    and bool(editor.last_preview.amount), timeout=5000)
+    assert editor.status.text() == "Không có vấn đề."
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1, timeout=5000)
+    (view,) = claims_svc.list_claims(app)
+    assert (view.claim.prenatal_rest, view.claim.infertility, view.claim.second_child) == (
+        True, False, False)
+    assert view.problems == [] and view.expected_amount == editor.last_preview.amount
 
 
 def claims_file(tmp_path, workers):
@@ -247,7 +293,7 @@ def test_the_lists_are_made_and_open_in_the_declarations_screen_and_send(demo_wi
     # and back to the benefits screen, the list's claim chosen
     qtbot.mouseClick(editor.claims_button, Qt.MouseButton.LeftButton)
     assert demo_window.current_name() == "claims"
-    qtbot.waitUntil(lambda: screen._loading is None, timeout=10_000)
+    qtbot.waitUntil(lambda: not screen.loader.busy, timeout=10_000)
     assert screen.current().claim.declaration_id == first
     assert screen.current().state == "declared"
     # the claims are declared now; sending reuses the Send wizard by dossier id
@@ -293,7 +339,7 @@ def test_the_approved_amount_is_recorded_with_its_difference(demo_window, qtbot,
     type_text(dialog.note, "trừ 1 ngày nghỉ lễ")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: screen.approved_dialog is None, timeout=5000)
-    qtbot.waitUntil(lambda: screen._loading is None and screen.current() is not None
+    qtbot.waitUntil(lambda: not screen.loader.busy and screen.current() is not None
                     and screen.current().state == "approved", timeout=10_000)
     row = screen.model.row_of(sick.claim.id)
     cells = row_texts(screen.model, row)
@@ -316,7 +362,7 @@ def test_the_approved_amount_is_recorded_with_its_difference(demo_window, qtbot,
                                                       "from_date": "27/04/2026",
                                                       "to_date": "05/05/2026"})
     screen.reload()
-    qtbot.waitUntil(lambda: screen._loading is None and screen.model.rowCount() == 3,
+    qtbot.waitUntil(lambda: not screen.loader.busy and screen.model.rowCount() == 3,
                     timeout=10_000)
     periods = [screen.period_filter.itemText(i) for i in range(screen.period_filter.count())]
     assert periods == ["Tất cả các kỳ", "05/2026", "04/2026", "03/2026"]

@@ -3,6 +3,8 @@ the procedure needs, and problems that jump to their field; every edit is stored
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
@@ -52,7 +54,8 @@ def test_three_lines_show_the_right_totals_and_are_saved(demo_window, qtbot, mon
            if w.bhxh_number][:3]
 
     def pick(self):
-        wait_loaded(qtbot, type("S", (), {"_loading": None, "model": self.model})())
+        idle = SimpleNamespace(busy=False)
+        wait_loaded(qtbot, SimpleNamespace(loader=idle, model=self.model))
         qtbot.waitUntil(lambda: self.model.rowCount() == 25)
         for wid in ids:
             self.table.selectionModel().select(

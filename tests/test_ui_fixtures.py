@@ -53,7 +53,7 @@ def type_text(widget, text: str) -> None:
 
 def wait_loaded(qtbot, screen, rows: int | None = None) -> None:
     """Wait until the worker table has been (re)loaded in the background."""
-    qtbot.waitUntil(lambda: screen._loading is None and
+    qtbot.waitUntil(lambda: not screen.loader.busy and
                     (rows is None or screen.model.rowCount() == rows), timeout=10_000)
 
 

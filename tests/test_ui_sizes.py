@@ -229,7 +229,7 @@ def visit(w, qtbot) -> dict[str, list[str]]:
     found["declarations (D02-LT)"] = problems_of(declarations, qtbot)
     claim = a_claim(app)
     claims = w.go("claims")
-    qtbot.waitUntil(lambda: claims._loading is None and claims.model.rowCount(),
+    qtbot.waitUntil(lambda: not claims.loader.busy and claims.model.rowCount(),
                     timeout=10_000)
     claims.new_claim()
     found["claims (new)"] = problems_of(claims, qtbot)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import calendar as _gregorian
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -299,7 +299,9 @@ class _Job:
             self.problem(field_, "claim_no_contribution", need=rule["months"],
                          window=rule["window"], paid=paid, event=_show_date(event))
         if benefit != "participating":
-            self.months = paid
+            # A rule that needs months in all as well (a prenatal rest: 12) is met by the
+            # list's months read as a run before the leave only when they say that total
+            self.months = max(paid, total) if rule["total_months"] else paid
         return ok
 
     def sickness_salary(self, start: date) -> int | None:
@@ -356,30 +358,48 @@ def _own_sickness(job: _Job) -> None:
     job.months = job.history.total_months(Period.of(c.from_date))
     work = "heavy" if c.heavy_work else "normal"
     rule = rules.rule("sickness_days", c.from_date, work)
-    counted = allowed = limit_all = taken_all = 0
-    parts = []
+
+    def year_days(year: int, a: date, b: date) -> tuple[int, int, int]:
+        return (job.count(a, b, rule["counts"]),
+                B.sickness_days_per_year(rules, years, c.heavy_work, a),
+                job.ledger.used("sick", year))
+
+    _, limit = _days_by_year(job, year_days, ("sick",), ("sickdays",))
+    if salary is not None:
+        _sickness_pay(job, salary, lambda rate, lang: (
+            f" ({_cite(rate, lang)}; tối đa {limit} ngày một năm, {_cite(rule, lang)})"
+            if lang == "vi" else
+            f" ({_cite(rate, lang)}; at most {limit} days a year, {_cite(rule, lang)})"))
+
+
+def _days_by_year(job: _Job, year_days: Callable[[int, date, date], tuple[int, int, int]],
+                  *keys: tuple) -> tuple[int, int]:
+    """The days of a leave capped year by year (each calendar year has its own limit):
+    ``year_days(year, first, last)`` gives that year's days counted, its limit and the
+    days taken already. Sets and returns the days to pay, recorded year by year against
+    ``keys``, with the largest limit (what a problem names)."""
+    c = job.claim
+    parts: list[tuple[int, int, int]] = []
+    counted = allowed = limit = taken = 0
     for year, a, b in _year_parts(c.from_date, c.to_date):
-        limit = B.sickness_days_per_year(rules, years, c.heavy_work, a)
-        taken = job.ledger.used("sick", year)
-        n = job.count(a, b, rule["counts"])
-        room = max(limit - taken, 0)
+        n, cap, used = year_days(year, a, b)
+        room = max(cap - used, 0)
         parts.append((year, n, room))
         counted, allowed = counted + n, allowed + min(n, room)
-        limit_all, taken_all = max(limit_all, limit), taken_all + taken
-    days = job.limit_days(counted, allowed, limit_all, taken_all)
-    _record_by_year(job, parts, days, ("sick",), ("sickdays",))
-    job.days = days
-    if salary is None:
-        return
-    job.amount = B.sickness_amount(rules, salary, days, c.from_date)
+        limit, taken = max(limit, cap), taken + used
+    job.days = job.limit_days(counted, allowed, limit, taken)
+    _record_by_year(job, parts, job.days, *keys)
+    return job.days, limit
+
+
+def _sickness_pay(job: _Job, salary: int, tail: Callable[[Rule, str], str]) -> None:
+    """A sickness amount (art. 45: the rate × the salary ÷ the divisor × the days) and
+    its rule; ``tail(rate rule, lang)`` ends the rule's words (the limit, the sources)."""
+    c, rules = job.claim, job.ctx.rules
+    job.amount = B.sickness_amount(rules, salary, job.days, c.from_date)
     rate = rules.rule("sickness_rate", c.from_date)
-    job.say_rule(
-        f"{_pct(rate['rate'], 'vi')} × {vnd(salary)} ÷ {rate['day_divisor']} × "
-        f"{_n(days, 'day', 'vi')} ({_cite(rate, 'vi')}; tối đa {limit_all} ngày một năm, "
-        f"{_cite(rule, 'vi')})",
-        f"{_pct(rate['rate'], 'en')} × {vnd(salary)} ÷ {rate['day_divisor']} × "
-        f"{_n(days, 'day', 'en')} ({_cite(rate, 'en')}; at most {limit_all} days a year, "
-        f"{_cite(rule, 'en')})")
+    job.say_rule(*(f"{_pct(rate['rate'], lang)} × {vnd(salary)} ÷ {rate['day_divisor']} × "
+                   f"{_n(job.days, 'day', lang)}{tail(rate, lang)}" for lang in ("vi", "en")))
 
 
 def _record_by_year(job: _Job, parts: list[tuple[int, int, int]], days: int,
@@ -506,32 +526,22 @@ def _child_sickness(job: _Job) -> None:
     key = _child_key(c)
     others = frozenset().union(*(leave.working for leave in job.ledger.leaves
                                  if leave.kind == CHILD_SICKNESS and leave.child != key))
-    parts, counted, allowed, limit, taken = [], 0, 0, 0, 0
     own: set[date] = set()
-    for year, a, b in _year_parts(c.from_date, c.to_date):
-        limit = B.child_sickness_days(rules, age, a)
+
+    def year_days(year: int, a: date, b: date) -> tuple[int, int, int]:
         days = [d for d in job.ctx.calendar.working_days(a, b, job.rest) if d not in others]
         own.update(days)
-        t = job.ledger.used("child", key, year)
-        room = max(limit - t, 0)
-        parts.append((year, len(days), room))
-        counted, allowed, taken = counted + len(days), allowed + min(len(days), room), taken + t
-    days = job.limit_days(counted, allowed, limit, taken)
+        return len(days), B.child_sickness_days(rules, age, a), job.ledger.used("child", key,
+                                                                                year)
+
+    days, limit = _days_by_year(job, year_days, ("child", key))
     job.working = frozenset(sorted(own)[:days])
-    _record_by_year(job, parts, days, ("child", key))
-    job.days = days
     job.months = job.history.total_months(Period.of(c.from_date))
-    if salary is None:
-        return
-    job.amount = B.sickness_amount(rules, salary, days, c.from_date)
-    rate = rules.rule("sickness_rate", c.from_date)
-    job.say_rule(
-        f"{_pct(rate['rate'], 'vi')} × {vnd(salary)} ÷ {rate['day_divisor']} × "
-        f"{_n(days, 'day', 'vi')}; con {age} tuổi, tối đa {limit} ngày một năm "
-        f"({_cite(rule, 'vi')})",
-        f"{_pct(rate['rate'], 'en')} × {vnd(salary)} ÷ {rate['day_divisor']} × "
-        f"{_n(days, 'day', 'en')}; child aged {age}, at most {limit} days a year "
-        f"({_cite(rule, 'en')})")
+    if salary is not None:
+        _sickness_pay(job, salary, lambda _rate, lang: (
+            f"; con {age} tuổi, tối đa {limit} ngày một năm ({_cite(rule, lang)})"
+            if lang == "vi" else
+            f"; child aged {age}, at most {limit} days a year ({_cite(rule, lang)})"))
 
 
 # -------------------------------------------------------------------------------------
@@ -562,14 +572,11 @@ def _birth_eligible(job: _Job, event: date, benefit: str, field_: str) -> bool:
     """A birth: 6 of the 12 months before it, or an exception the claim names."""
     if job.eligible(benefit, event, field_, show=False):
         return True
-    exceptions = []
-    if benefit == "birth":
-        # The claim list's "Nghỉ dưỡng thai" and an infertility treatment: read when the
-        # claim carries them (Claim.prenatal_rest / .infertility).
-        for name, flag in (("birth_prenatal_rest", "prenatal_rest"),
-                           ("birth_infertility", "infertility")):
-            if getattr(job.claim, flag, False):
-                exceptions.append(name)
+    c = job.claim
+    # The claim list's "Nghỉ dưỡng thai", and a leave to treat infertility
+    exceptions = [name for name, named in (("birth_prenatal_rest", c.prenatal_rest),
+                                           ("birth_infertility", c.infertility))
+                  if named and benefit == "birth"]
     for name in exceptions:
         try:
             if job.eligible(name, event, field_, show=False):
@@ -632,52 +639,57 @@ def _contraception(job: _Job) -> None:
               rule, rule["counts"], "odd")
 
 
-def _children_ok(job: _Job, need_count: bool) -> bool:
+def _born(job: _Job, need_count: bool) -> date | None:
+    """The child's birth date once the claim names the child (and, ``need_count``, how
+    many were born); None, each missing value a problem, when it does not."""
     c = job.claim
-    ok = True
     if c.child_birth_date is None:
         job.problem("child_birth_date", "claim_child_missing")
-        ok = False
     if need_count and c.child_count < 1:
         job.problem("child_count", "claim_child_count_missing")
-        ok = False
-    return ok
+        return None
+    return c.child_birth_date
 
 
 def _father(job: _Job) -> None:
     c, rules = job.claim, job.ctx.rules
-    if not _children_ok(job, need_count=True):
+    birth = _born(job, need_count=True)
+    if birth is None:
         return
     rule = rules.rule("birth_father", c.from_date)
-    birth = c.child_birth_date
-    assert birth is not None
     last_start = birth + timedelta(days=rule["within_days"] - 1)
     if not birth <= c.from_date <= last_start:
         job.problem("from_date", "claim_father_window", start=_show_date(c.from_date),
                     birth=_show_date(birth), within=rule["within_days"])
     surgery = c.surgery or (c.pregnancy_weeks is not None and c.pregnancy_weeks < 32)
-    cap = B.father_birth_days(rules, c.child_count, c.from_date, surgery=surgery)
+    cap = B.father_birth_days(rules, c.child_count, c.from_date, surgery=surgery,
+                              second_child=c.second_child)
     taken = job.ledger.used("father", birth)
-    words = (f"vợ sinh {c.child_count} con{', phẫu thuật' if surgery else ''}, tối đa "
-             f"{cap} ngày làm việc",
-             f"{_children(c.child_count, 'en')}{', surgery' if surgery else ''}, at most "
-             f"{cap} working days")
+    second = c.second_child and c.child_count == 1 and rule["second_child"] > 0
+    words = (f"vợ sinh {c.child_count} con{', con thứ hai' if second else ''}"
+             f"{', phẫu thuật' if surgery else ''}, tối đa {cap} ngày làm việc",
+             f"{_children(c.child_count, 'en')}{', a second child' if second else ''}"
+             f"{', surgery' if surgery else ''}, at most {cap} working days")
     _day_kind(job, cap, words, rule, rule["counts"], "day", taken)
     job.uses.append((job.days, ("father", birth)))
 
 
 def _birth_mother(job: _Job) -> None:
     c, rules, rates = job.claim, job.ctx.rules, job.ctx.rates
-    if not _children_ok(job, need_count=True):
+    birth = _born(job, need_count=True)
+    if birth is None:
         return
-    birth = c.child_birth_date
-    assert birth is not None
     rule = rules.rule("birth_mother", c.from_date)
     earliest, _ = _add_months(birth, -rule["before_birth_months"])
     if c.from_date < earliest:
         job.problem("from_date", "claim_birth_too_early", months=rule["before_birth_months"],
                     birth=_show_date(birth))
-    months = B.mother_birth_months(rules, c.child_count, birth)
+    months = B.mother_birth_months(rules, c.child_count, birth, second_child=c.second_child)
+    # the months are the rule's of the day of the birth (that is the row to cite when a
+    # second child's months apply)
+    at_birth = rules.rule("birth_mother", birth)
+    second = c.second_child and at_birth["second_child_months"] > 0
+    cited = at_birth if second else rule
     start = min(c.from_date, birth)
     last = _month_end(start, months)
     counted = job.count(c.from_date, c.to_date, rule["counts"])
@@ -698,13 +710,15 @@ def _birth_mother(job: _Job) -> None:
         f"{_pct(rate['rate'], 'vi')} × {avg} (bình quân {len(salaries)} tháng) × "
         f"{_span(*span, 'vi')} (ngày lẻ ÷ {rate['odd_day_divisor']}) = {vnd(leave)}; "
         f"trợ cấp một lần {grant['multiplier']} × mức {_level_word(grant, 'vi')} × "
-        f"{c.child_count} con = {vnd(allowance)}; nghỉ tối đa {months} tháng "
-        f"({_cite(rule, 'vi')}; {_cite(rate, 'vi')}; {_cite(grant, 'vi')})",
+        f"{c.child_count} con = {vnd(allowance)}; nghỉ tối đa {months} tháng"
+        f"{', con thứ hai' if second else ''} "
+        f"({_cite(cited, 'vi')}; {_cite(rate, 'vi')}; {_cite(grant, 'vi')})",
         f"{_pct(rate['rate'], 'en')} × {avg} (average of {len(salaries)} months) × "
         f"{_span(*span, 'en')} (odd days ÷ {rate['odd_day_divisor']}) = {vnd(leave)}; "
         f"one-off {grant['multiplier']} × {_level_word(grant, 'en')} × "
-        f"{_children(c.child_count, 'en')} = {vnd(allowance)}; at most {months} months of leave "
-        f"({_cite(rule, 'en')}; {_cite(rate, 'en')}; {_cite(grant, 'en')})")
+        f"{_children(c.child_count, 'en')} = {vnd(allowance)}; at most {months} months of leave"
+        f"{', a second child' if second else ''} "
+        f"({_cite(cited, 'en')}; {_cite(rate, 'en')}; {_cite(grant, 'en')})")
 
 
 def _level_word(rule: Rule, lang: str) -> str:
@@ -715,10 +729,9 @@ def _level_word(rule: Rule, lang: str) -> str:
 
 def _adoption(job: _Job) -> None:
     c, rules, rates = job.claim, job.ctx.rules, job.ctx.rates
-    if not _children_ok(job, need_count=False):
+    born = _born(job, need_count=False)
+    if born is None:
         return
-    born = c.child_birth_date
-    assert born is not None
     rule = rules.rule("adoption", c.from_date)
     limit_day, _ = _add_months(born, rule["under_months"])
     if c.from_date >= limit_day or c.from_date < born:

@@ -63,6 +63,13 @@ class Claim:
     child_birth_date: date | None = None
     child_count: int = 0  # children born (or adopted) at once
     child_id: str = ""  # the child's health-insurance card or personal number
+    # A birth: the exceptions to the months of contribution it needs (a doctor ordered
+    # rest during the pregnancy, "Nghỉ dưỡng thai"; leave to treat infertility), and a
+    # second child (more months for the mother, more days for the father where a rule
+    # says so)
+    prenatal_rest: bool = False
+    infertility: bool = False
+    second_child: bool = False
     certificate: str = ""  # serial of the leave certificate (số serial chứng từ)
     payment: str = ""  # how the worker is paid (codelists/benefit_payment.csv)
     bank_account: str = ""

@@ -41,7 +41,8 @@ class Stint:
     salary: int
 
     def __post_init__(self) -> None:
-        if self.to_month is not None and self.to_month < self.from_month:
+        end, start = self.to_month, self.from_month
+        if end is not None and (end.year, end.month) < (start.year, start.month):
             raise ValueError(f"stint ends {self.to_month} before it starts {self.from_month}")
         if type(self.salary) is not int or self.salary < 0:
             raise ValueError(f"salary must be a whole number of đồng, got {self.salary!r}")

@@ -48,11 +48,10 @@ class Opened:
     signed_at: dt.datetime | None
 
 
-def open_document(data: bytes, root_tag: str, *, trusted_cas: Sequence[x509.Certificate],
-                  signature_code: str, now: dt.datetime | None = None) -> Opened:
-    """Parse and verify a document the gateway signed; raise GatewayError (kind answer):
-    hostile_xml for DTDs and entities, bad_answer for a wrong document, ``signature_code``
-    for a signature that is invalid or does not chain to ``trusted_cas``."""
+def parse_document(data: bytes, root_tag: str) -> etree._Element:
+    """A document from the gateway parsed safely (no DTD, no entities, no network), its
+    root ``root_tag``; raise GatewayError (kind answer): hostile_xml for DTDs and
+    entities, bad_answer for another document."""
     try:
         root = parse(data)
     except UnsafeXmlError as exc:
@@ -60,6 +59,15 @@ def open_document(data: bytes, root_tag: str, *, trusted_cas: Sequence[x509.Cert
     if root.tag != root_tag:
         raise E.GatewayError(E.BAD_ANSWER, E.ANSWER_KIND,
                              detail=f"<{root.tag}> instead of <{root_tag}>")
+    return root
+
+
+def open_document(data: bytes, root_tag: str, *, trusted_cas: Sequence[x509.Certificate],
+                  signature_code: str, now: dt.datetime | None = None) -> Opened:
+    """Parse and verify a document the gateway signed; raise GatewayError (kind answer):
+    hostile_xml for DTDs and entities, bad_answer for a wrong document, ``signature_code``
+    for a signature that is invalid or does not chain to ``trusted_cas``."""
+    root = parse_document(data, root_tag)
     # No trusted CA means nothing can vouch for the gateway: an empty list (not None)
     # makes verify_tree refuse rather than skip the chain.
     verdict = verify_tree(root.getroottree(), container=FORM_CONTAINER,

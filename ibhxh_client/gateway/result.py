@@ -32,10 +32,10 @@ from dataclasses import dataclass
 from cryptography import x509
 from lxml import etree
 
-from ..dossier.safexml import UnsafeXmlError, parse
+from ..dossier.safexml import parse
 from ..dossier.xmlform import to_bytes
 from . import errors as E
-from .documents import Opened, field, open_document, text
+from .documents import Opened, field, open_document, parse_document, text
 from .messages import say
 from .protocol import DossierStatus
 
@@ -168,14 +168,7 @@ def claim_outcomes(result: bytes) -> list[ClaimOutcome]:
     and stored (``verify_result`` first for one just received): parsed safely (no DTD,
     no entities, no network). Empty for a notice of any other dossier. Raises
     GatewayError (kind answer): hostile_xml, or bad_answer for a wrong document."""
-    try:
-        root = parse(result)
-    except UnsafeXmlError as exc:
-        raise E.GatewayError(E.HOSTILE_XML, E.ANSWER_KIND, detail=str(exc)[:200]) from None
-    if root.tag != ROOT:
-        raise E.GatewayError(E.BAD_ANSWER, E.ANSWER_KIND,
-                             detail=f"<{root.tag}> instead of <{ROOT}>")
-    return list(_claims(root))
+    return list(_claims(parse_document(result, ROOT)))
 
 
 def _read(opened: Opened) -> ResultData:

@@ -2,6 +2,8 @@
 Social Security's answer.
 
     add_claim / update_claim / remove_claim     one claim at a time (the window, the CLI)
+    preview_claim                               a claim as typed, assessed, not stored
+    kind_values / values_for_kind               the values each kind of claim uses
     import_claims / import_history              the spreadsheets HR already has
     check_claims                                every claim not declared yet, assessed
     declare_claims                              the lists 630a/b/c, one dossier each, draft
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -31,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from ..catalog import Catalog, derived, load_benefits, load_holidays
+from ..catalog import Catalog, CatalogError, derived, load_benefits, load_holidays
 from ..domain.calendar import check_rest_days
 from ..domain.claim_rules import Assessment, ClaimContext, assess_claims
 from ..domain.claims import DEFAULT_REST_DAYS, Claim
@@ -41,7 +43,7 @@ from ..domain.model import Declaration, DossierState, Period, Worker
 from ..domain.text import fold
 from ..domain.validation import Problem
 from ..domain.values import parse_day
-from ..dossier.build import build_dossier, line_salary
+from ..dossier.build import check_declaration, line_salary
 from ..importing import RowIssue, extract, xlsx
 from ..importing.columns import targets_for
 from ..importing.convert import code_reader, flag_reader
@@ -76,11 +78,11 @@ FILED = (DossierState.SENT, DossierState.ACCEPTED, DossierState.PRINTED)
 ANSWERABLE = (DossierState.PRINTED, DossierState.SENT, DossierState.ACCEPTED)
 CLAIM_ATTRS = ("kind", "from_date", "to_date", "days", "rest_days", "heavy_work",
                "long_term_code", "surgery", "pregnancy_weeks", "child_birth_date",
-               "child_count", "child_id", "certificate", "payment", "bank_account",
-               "bank_code", "note")
+               "child_count", "child_id", "prenatal_rest", "infertility", "second_child",
+               "certificate", "payment", "bank_account", "bank_code", "note")
 _DATES = ("from_date", "to_date", "child_birth_date")
 _INTS = ("days", "pregnancy_weeks", "child_count")
-_FLAGS = ("heavy_work", "surgery")
+_FLAGS = ("heavy_work", "surgery", "prenatal_rest", "infertility", "second_child")
 _CODES = {"kind": "benefit_kinds", "payment": "benefit_payment"}
 _MANY = 500  # above this many ids, a whole table is read once rather than in chunks
 
@@ -148,7 +150,8 @@ class ClaimView:
             "long_term_code": c.long_term_code, "surgery": c.surgery,
             "pregnancy_weeks": c.pregnancy_weeks, "child_birth_date": c.child_birth_date,
             "child_count": c.child_count, "child_id": c.child_id,
-            "certificate": c.certificate, "payment": c.payment,
+            "prenatal_rest": c.prenatal_rest, "infertility": c.infertility,
+            "second_child": c.second_child, "certificate": c.certificate, "payment": c.payment,
             "bank_account": c.bank_account, "bank_code": c.bank_code, "note": c.note,
             "state": self.state, "state_name": say_state(self.state, lang),
             "dossier_id": c.declaration_id,
@@ -466,6 +469,107 @@ def input_problems(app: App, claim: Claim, row: int = 1) -> list[Problem]:
     return problems
 
 
+# -- the values each kind of claim uses ---------------------------------------------------
+
+def _kind_uses(app: App) -> dict[str, tuple[str, ...]]:
+    """Each kind's own values: the ``uses`` column of codelists/benefit_kinds.csv (Claim
+    attribute names, space-separated: what domain.claim_rules reads for that kind)."""
+    def make() -> dict[str, tuple[str, ...]]:
+        kinds = app.catalog.codelists["benefit_kinds"]
+        out = {}
+        for code in kinds.entries:
+            names = tuple(kinds.column(code, "uses", "").split())
+            unknown = [n for n in names if n not in CLAIM_ATTRS]
+            if unknown:
+                raise CatalogError(f"codelists/benefit_kinds.csv, {code}: 'uses' names "
+                                   f"{', '.join(unknown)}, not values of a claim")
+            out[code] = names
+        return out
+
+    return derived(app.catalog, "claim_kind_uses", make)
+
+
+def kind_values(app: App, kind: str) -> tuple[str, ...]:
+    """The values a claim of ``kind`` holds, in the claim's order: those every claim has
+    (the ones no kind names in its ``uses``) and the kind's own; the common ones alone
+    for a kind not chosen yet (or not in the list)."""
+    uses = _kind_uses(app)
+    some = {attr for names in uses.values() for attr in names}
+    own = uses.get(kind, ())
+    return tuple(attr for attr in CLAIM_ATTRS if attr not in some or attr in own)
+
+
+def values_for_kind(app: App, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``values`` as a claim of their kind keeps them: each value the kind does not use
+    emptied (a flag off, any other blank), and the names of those emptied that held
+    something (what was given in vain). The kind may be given by its code or its name."""
+    kind, _ = _read_value(app, "kind", values.get("kind"))
+    wanted = set(kind_values(app, kind or ""))
+    out: dict[str, Any] = {}
+    dropped = []
+    for attr, value in values.items():
+        if attr in wanted or attr not in CLAIM_ATTRS:
+            out[attr] = value
+            continue
+        out[attr] = False if attr in _FLAGS else ""
+        if value not in (None, "", False, 0):
+            dropped.append(attr)
+    return out, dropped
+
+
+# -- a claim as typed (nothing stored) ---------------------------------------------------------
+
+@dataclass
+class Preview:
+    """A claim as typed: the claim read from the values, what the rules make of it
+    (None while a value cannot be read or the worker is not chosen), and every problem
+    (those of reading first)."""
+
+    claim: Claim
+    assessment: Assessment | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def days(self) -> int | None:
+        return self.assessment.days if self.assessment else None
+
+    @property
+    def amount(self) -> int | None:
+        return self.assessment.amount if self.assessment else None
+
+    def rule(self, lang: str = "vi") -> str:
+        if self.assessment is None:
+            return ""
+        return self.assessment.rule.get(lang) or self.assessment.rule.get("vi", "")
+
+
+def preview_claim(app: App, worker_id: int | None, values: Mapping[str, Any],
+                  claim_id: int | None = None) -> Preview:
+    """The claim ``values`` make (for ``worker_id``; over the stored claim ``claim_id``
+    when one is being changed) as ``add_claim`` / ``update_claim`` would store it, and
+    what the rules make of it against the worker's history and other claims (the
+    editor's days, amount and problems as the officer types). Nothing is stored."""
+    with app.db.reading() as conn:
+        if claim_id is not None:
+            base = _load(conn, claim_id).claim
+        else:
+            base = Claim(worker_id=0, kind="", from_date=None, to_date=None)  # type: ignore[arg-type]
+        if worker_id is not None:
+            base = replace(base, worker_id=worker_id)
+        claim, problems = _with_values(app, base, values)
+        if worker_id is None:
+            problems.append(_problem(app, 1, "worker", "required"))
+        unread = {p.field for p in problems}
+        problems += [p for p in input_problems(app, claim) if p.field not in unread]
+        if problems:
+            return Preview(claim, None, problems)
+        # a changed claim is assessed as it will be after the change: in no list
+        claim = _undeclared(claim)
+        found = _assess(app, conn, [claim], _heads(conn))
+    assessment = _named(app, [claim], found)[0]
+    return Preview(claim, assessment, list(assessment.problems))
+
+
 # -- one claim at a time -------------------------------------------------------------------
 
 def _find_worker(app: App, conn: Connection, key: str | int) -> Worker:
@@ -580,13 +684,18 @@ def get_claim(app: App, claim_id: int) -> ClaimView:
 
 # -- lists ---------------------------------------------------------------------------------
 
-def _in_period(view: ClaimView, period: Period) -> bool:
-    """A declared claim is of the list's period; one in no list yet, of the months its
-    leave has days in."""
+def periods_of(view: ClaimView) -> list[Period]:
+    """The periods a claim is listed under (``list_claims(period=…)``): its list's, or,
+    in no list yet, each month its leave has days in."""
     c = view.claim
-    if c.declaration_id is not None:
-        return c.period == _period_out(period)
-    return Period.of(c.from_date) <= period <= Period.of(c.to_date)
+    if c.declaration_id is not None and c.period:
+        return [_period_in(c.period)]
+    first, last = Period.of(c.from_date), Period.of(c.to_date)
+    out = [first]
+    while out[-1] < last:
+        p = out[-1]
+        out.append(Period(p.year + p.month // 12, p.month % 12 + 1))
+    return out
 
 
 def list_claims(app: App, period: str | None = None, state: str | None = None
@@ -600,8 +709,14 @@ def list_claims(app: App, period: str | None = None, state: str | None = None
         every = repo.load_claims(conn)
         views = _views(app, conn, every, undeclared=[r for r in every
                                                      if r.claim.declaration_id is None])
-    return [v for v in views if (wanted is None or _in_period(v, wanted))
+    return [v for v in views if (wanted is None or wanted in periods_of(v))
             and (state is None or v.state == state)]
+
+
+def claims_of_dossier(app: App, decl_id: int) -> list[ClaimView]:
+    """The claims of one list, in its rows' order."""
+    with app.db.reading() as conn:
+        return _views(app, conn, repo.claims_of_declaration(conn, decl_id))
 
 
 def check_claims(app: App, ids: Iterable[int] | None = None) -> list[ClaimView]:
@@ -674,7 +789,7 @@ def declare_claims(app: App, period_text: str, ids: Iterable[int] | None = None,
         decl = Declaration(procedure=code, period=period, claims=[c for c, _ in frozen],
                            created=created or date.today())
         workers = {v.worker.id: v.worker for v in members}
-        result = build_dossier(app.catalog, employer, workers, decl)
+        result = check_declaration(app.catalog, employer, workers, decl)
         problems += [_problem(app, p.row, _claim_attr(app, p), p.code, p.params,
                               _claim_at(decl, p.row), p.severity)
                      if p.form == FORM else p for p in result.problems
@@ -697,17 +812,15 @@ def _claim_at(decl: Declaration, row: int | None) -> int | None:
 def _store_lists(app: App, made: list[tuple[Declaration, list[str]]],
                  ids: list[int | None]) -> list[Declaration]:
     with app.db.transaction() as conn:
-        still = {r.claim.id for r in repo.undeclared_claims(conn)}
+        still = repo.undeclared_claim_ids(conn)
         gone = [i for i in ids if i not in still]
         if gone:  # declared or removed meanwhile (another window)
             raise UserError("claims_changed", ids=", ".join(f"#{i}" for i in gone))
         for decl, rules_en in made:
             repo.save_declaration(conn, decl, detail=say("claims_count_detail", "vi",
                                                          count=len(decl.claims)))
-            for seq, (claim, rule_en) in enumerate(zip(decl.claims, rules_en, strict=True),
-                                                   start=1):
-                claim.declaration_id = decl.id
-                repo.update_claim(conn, claim, rule_en=rule_en, seq=seq)
+            repo.put_claims_in_list(conn, decl.id or 0,
+                                    list(zip(decl.claims, rules_en, strict=True)))
     return [decl for decl, _ in made]
 
 
@@ -824,7 +937,8 @@ def _stint_dict(s: Stint, source: str) -> dict[str, Any]:
 CLAIM_COLUMNS = ("stt", "full_name", "bhxh_number", "cccd", "kind", "from_date", "to_date",
                  "days", "certificate", "payment", "bank_account", "bank_code",
                  "child_birth_date", "child_count", "child_id", "pregnancy_weeks", "surgery",
-                 "heavy_work", "long_term_code", "rest_days", "note")
+                 "prenatal_rest", "infertility", "second_child", "heavy_work",
+                 "long_term_code", "rest_days", "note")
 HISTORY_COLUMNS = ("stt", "full_name", "bhxh_number", "cccd", "from_month", "to_month",
                    "salary", "note")
 _KEYS = ("bhxh_number", "cccd", "cmnd")
@@ -984,10 +1098,23 @@ def _import_claims(app: App, source: Path | str, sheet: str | None,
                                 workers=len({c.worker_id for c in new + updated}),
                                 detail=f"claims: added {len(new)}, updated {len(updated)}, "
                                        f"unchanged {result.unchanged}, failed {failed}")
-        result.added, result.updated, result.stored = len(new), len(updated), True
-        reports.action = "added"
-        if explicit and remember:
-            mapping_store(app).put(analysis)
+        result.added, result.updated = len(new), len(updated)
+        _saved(app, result, explicit and remember)
+    return _reported(app, result, report)
+
+
+def _saved(app: App, result: ClaimsImportResult, remember: bool) -> None:
+    """An import's rows stored: each row reported as imported, and the columns' meaning
+    the officer chose remembered (``remember``) for files of the same layout."""
+    result.stored = True
+    result.rows.action = "added"
+    if remember and result.analysis is not None:
+        mapping_store(app).put(result.analysis)
+
+
+def _reported(app: App, result: ClaimsImportResult, report: Path | str | None
+              ) -> ClaimsImportResult:
+    """The import, with its .xlsx error report written where one was asked for."""
     if report is not None:
         result.report = write_error_report(app, result, Path(report))
     return result
@@ -1114,17 +1241,13 @@ def _import_history(app: App, source: Path | str, sheet: str | None,
             repo.log_processing(conn, "import", analysis.path.name, workers=len(good),
                                 detail=f"contribution months: {written} rows, "
                                        f"{len(good)} workers, failed {failed}")
-        result.workers, result.stored = len(good), True
+        result.workers = len(good)
         result.added = sum(len(good[wid]) for wid in good if wid not in before)
         result.updated = sum(len(good[wid]) for wid in good if wid in before
                              and before[wid] != good[wid])
         result.unchanged = sum(len(s) for s in good.values()) - result.added - result.updated
-        reports.action = "added"
-        if explicit and remember:
-            mapping_store(app).put(analysis)
-    if report is not None:
-        result.report = write_error_report(app, result, Path(report))
-    return result
+        _saved(app, result, explicit and remember)
+    return _reported(app, result, report)
 
 
 def _row_stint(ex: Extraction, rows: _Rows, k: int) -> Stint | None:
@@ -1169,8 +1292,9 @@ def write_template(app: App, out: Path | str, what: str = "claims") -> Path:
 
 
 __all__ = ["CLAIM_COLUMNS", "FORM", "HISTORY_COLUMNS", "STATES", "ClaimView",
-           "ClaimsImportResult", "add_claim", "check_claims", "claim_state", "declare_claims",
-           "get_claim", "import_claims", "import_history", "input_problems", "list_claims",
-           "parse_rest_days", "procedure_of_kind", "record_approved", "record_results",
-           "record_results_in", "remove_claim", "update_claim", "worker_history",
-           "write_template"]
+           "ClaimsImportResult", "Preview", "add_claim", "check_claims", "claim_state",
+           "claims_of_dossier", "declare_claims", "get_claim", "import_claims",
+           "import_history", "input_problems", "kind_values", "list_claims",
+           "parse_rest_days", "periods_of", "preview_claim", "procedure_of_kind",
+           "record_approved", "record_results", "record_results_in", "remove_claim",
+           "update_claim", "values_for_kind", "worker_history", "write_template"]

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from .. import __version__
 from ..catalog import Catalog
 from ..domain.formspec import LineField, Procedure
 from ..domain.messages import say
@@ -334,7 +335,22 @@ def validate(app: App, decl_id: int) -> BuildResult:
                                       []).append(line.worker_id)
             for (status, start), ids in groups.items():
                 repo.set_worker_status(conn, ids, status, start)
+        basis = f"{__version__} {repo.dossier_basis(conn, decl_id)}".encode()
+        repo.put_artifact(conn, decl_id, "basis", basis)
     return result
+
+
+def validated_envelope(app: App, decl_id: int) -> bytes | None:
+    """The envelope ``validate`` kept, when the dossier is still validated and nothing it
+    was built from has changed since (nor the program): what signing can take without
+    building it again. None otherwise."""
+    with app.db.reading() as conn:
+        if repo.load_declaration(conn, decl_id, lines=False).state != DossierState.VALIDATED:
+            return None
+        basis = f"{__version__} {repo.dossier_basis(conn, decl_id)}".encode()
+        if repo.get_artifact(conn, decl_id, "basis") != basis:
+            return None
+        return repo.get_artifact(conn, decl_id, "envelope")
 
 
 def export(app: App, decl_id: int, out: Path) -> int:

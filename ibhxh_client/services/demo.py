@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
+from ..domain import claims as kinds
 from ..domain import ids
+from ..domain.history import Stint
 from ..domain.model import Employer, PartialDate, Period, Worker
 from ..storage import repo
 from .app import App, UserError
+from .claims import add_claim
 from .declarations import declare
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
@@ -66,9 +69,12 @@ def demo_workers(count: int, period: Period, seed: int = 2026) -> Iterator[Worke
         )
 
 
-def make_demo(app: App, workers: int = 25, period: Period | None = None) -> int:
+def make_demo(app: App, workers: int = 25, period: Period | None = None, *,
+              claims: bool = True) -> int:
     """Fill an empty data folder with the demo company, workers and a draft D02-LT dossier
-    (procedure 600, the current period); returns the dossier id."""
+    (procedure 600, the current period); returns the dossier id. ``claims``: also the
+    workers' months of contribution (as imported from HR's records) and a few benefit
+    claims of the month before, not yet declared."""
     if workers < 1:
         raise UserError("bad_count", exit_code=2, value=workers)
     period = period or Period.of(date.today())
@@ -76,6 +82,78 @@ def make_demo(app: App, workers: int = 25, period: Period | None = None) -> int:
         if repo.get_employer(conn) is not None or repo.count_workers(conn):
             raise UserError("demo_exists", path=str(app.data_dir))
         repo.save_employer(conn, demo_employer())
-        repo.add_workers_bulk(conn, list(demo_workers(workers, period)))
+        people = list(demo_workers(workers, period))
+        repo.add_workers_bulk(conn, people)
+        stored = list(repo.load_workers(conn).values())
+        if claims:
+            repo.replace_stints(conn, demo_history(stored, period))
     decl, _ = declare(app, "600", str(period), [], new_workers=True)
+    for worker, values in (demo_claims(stored, period) if claims else []):
+        add_claim(app, worker, values)
     return decl.id
+
+
+def _month_before(period: Period, months: int) -> Period:
+    index = period.year * 12 + period.month - 1 - months
+    return Period(index // 12, index % 12 + 1)
+
+
+def demo_history(workers: list[Worker], period: Period, seed: int = 2026
+                 ) -> dict[int, list[Stint]]:
+    """Months of contribution as HR's own records would give them (ibhxh claims history
+    import): each worker paid from one to twelve years ago until the month before
+    ``period``, at a lower salary before the last raise."""
+    rng = random.Random(seed)
+    out = {}
+    last = _month_before(period, 1)
+    for w in workers:
+        years = rng.randint(1, 12)
+        raise_at = _month_before(period, min(rng.randint(7, 18), years * 12 - 1))
+        earlier = max(w.salary - rng.randrange(0, 2_000_000, 10_000), 5_000_000)
+        out[w.id or 0] = [Stint(_month_before(period, years * 12), _month_before(raise_at, 1),
+                                earlier),
+                          Stint(raise_at, last, w.salary)]
+    return out
+
+
+def demo_claims(workers: list[Worker], period: Period) -> list[tuple[str, dict[str, object]]]:
+    """A few claims of the month before ``period``, not yet declared: an own sickness, a
+    sick child, a birth (a woman of the demo) and the father's leave (a man)."""
+    first = _month_before(period, 1).first_day
+    workers = [w for w in workers if w.bhxh_number]  # new workers have no claims yet
+    women = [w for w in workers if w.gender == "F"]
+    men = [w for w in workers[1:] if w.gender == "M"]
+    out: list[tuple[str, dict[str, object]]] = []
+
+    def key(w: Worker) -> str:
+        return f"#{w.id}"
+
+    if workers:
+        out.append((key(workers[0]), {"kind": kinds.OWN_SICKNESS, "from_date": first
+                                      + timedelta(days=8), "to_date": first
+                                      + timedelta(days=11), "certificate": "DEMO-0001",
+                                      "payment": "TK"}))
+    if len(workers) > 1:
+        out.append((key(workers[1]), {"kind": kinds.CHILD_SICKNESS, "from_date": first
+                                      + timedelta(days=15), "to_date": first
+                                      + timedelta(days=16), "certificate": "DEMO-0002",
+                                      "child_birth_date": date(first.year - 3, 5, 12),
+                                      "payment": "TK"}))
+    if women:
+        born = first + timedelta(days=4)
+        out.append((key(women[0]), {"kind": kinds.BIRTH_MOTHER, "from_date": born,
+                                    "to_date": _six_months_on(born), "child_birth_date": born,
+                                    "child_count": 1, "payment": "TK"}))
+    if men:
+        born = first + timedelta(days=20)
+        out.append((key(men[0]), {"kind": kinds.BIRTH_FATHER, "from_date": born,
+                                  "to_date": born + timedelta(days=6), "child_birth_date": born,
+                                  "child_count": 1, "payment": "TK"}))
+    return out
+
+
+def _six_months_on(day: date) -> date:
+    """The last day of a six-month birth leave that starts on ``day``."""
+    index = day.year * 12 + day.month - 1 + 6
+    return date(index // 12, index % 12 + 1, 1) - timedelta(days=1) + timedelta(
+        days=min(day.day, 28) - 1)

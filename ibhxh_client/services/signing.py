@@ -30,7 +30,7 @@ from ..signing import (
 from ..signing.certs import describe
 from ..storage import repo
 from .app import App, UserError
-from .declarations import state_of, validate
+from .declarations import state_of, validate, validated_envelope
 from .employer import get as get_employer
 from .files import read_bytes, write_atomic
 
@@ -141,13 +141,15 @@ def sign(app: App, decl_id: int, signer: Signer,
     if info.tax_code and info.tax_code != employer.tax_code:
         raise UserError("cert_other_unit", exit_code=TOKEN_EXIT, cert=info.tax_code,
                         unit=employer.tax_code)
-    result = validate(app, decl_id)
+    # A dossier validated with nothing changed since is signed as it was checked, not
+    # built again (a large list took as long to rebuild as to check).
+    envelope = validated_envelope(app, decl_id) or validate(app, decl_id).envelope
     # One signature per form file and one for the envelope, all with this one signer (one
     # token session, one PIN), however many workers the dossier has.
     places = {"place_of": app.catalog.signature_place,
               "envelope_place": app.catalog.envelope.signature_path}
     try:
-        signed = sign_dossier(result.envelope, signer,
+        signed = sign_dossier(envelope, signer,
                               signing_time=now or dt.datetime.now(dt.UTC), **places)
     except SigningError as exc:
         raise _user(exc) from None

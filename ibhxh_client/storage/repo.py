@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
 
 from ..domain.claims import Claim
 from ..domain.history import Stint
@@ -384,6 +384,28 @@ def get_history(conn: Connection, decl_id: int) -> list[dict[str, Any]]:
 
 # -- artifacts ----------------------------------------------------------------------------
 
+def dossier_basis(conn: Connection, decl_id: int) -> str:
+    """A fingerprint of everything a dossier is built from: the unit's profile, the
+    dossier's row, its lines, documents and claims, and the last change of each person in
+    it. Equal fingerprints: what was validated is still what would be built now."""
+    lines, docs, t = declaration_lines, documents, claims
+    people = (select(lines.c.worker_id).where(lines.c.declaration_id == decl_id)
+              .union(select(t.c.worker_id).where(t.c.declaration_id == decl_id)))
+    parts = [
+        conn.execute(select(employer)).all(),
+        conn.execute(select(declarations).where(declarations.c.id == decl_id)).all(),
+        conn.execute(select(func.count(), func.max(lines.c.id))
+                     .where(lines.c.declaration_id == decl_id)).all(),
+        conn.execute(select(func.count(), func.max(docs.c.id))
+                     .where(docs.c.declaration_id == decl_id)).all(),
+        conn.execute(select(func.count(), func.max(t.c.updated_at))
+                     .where(t.c.declaration_id == decl_id)).all(),
+        conn.execute(select(func.count(), func.max(workers_t.c.updated_at))
+                     .where(workers_t.c.id.in_(people))).all(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def put_artifact(conn: Connection, decl_id: int, kind: str, content: bytes) -> str:
     """Keep a file the dossier produced (envelope, signed envelope, receipt …)."""
     digest = hashlib.sha256(content).hexdigest()
@@ -469,11 +491,17 @@ def _claim_from(row: Any) -> ClaimRecord:
 
 def add_claims(conn: Connection, items: Iterable[Claim]) -> list[int]:
     """Store new claims; returns their ids in order (each claim gets its id)."""
-    ids = []
-    for claim in items:
-        result = conn.execute(insert(claims).values(created_at=_now(), **_claim_row(claim)))
-        claim.id = result.inserted_primary_key[0]
-        ids.append(claim.id)
+    items = list(items)
+    if not items:
+        return []
+    now = _now()
+    rows = [{**_claim_row(claim), "created_at": now} for claim in items]
+    # One statement for all (an import of thousands of claims), ids in the rows' order.
+    result = conn.execute(insert(claims).returning(claims.c.id, sort_by_parameter_order=True),
+                          rows)
+    ids = [row[0] for row in result]
+    for claim, claim_id in zip(items, ids, strict=True):
+        claim.id = claim_id
     return ids
 
 
@@ -491,6 +519,24 @@ def update_claim(conn: Connection, claim: Claim, *, rule_en: str | None = None,
     n = conn.execute(update(claims).where(claims.c.id == claim.id).values(**values))
     if n.rowcount == 0:
         raise NotFound(f"claim {claim.id}")
+
+
+def put_claims_in_list(conn: Connection, decl_id: int, items: list[tuple[Claim, str]]) -> None:
+    """Write the claims of a new list in one statement: each one's frozen values, its
+    rule in English and its row (in the order given)."""
+    rows = []
+    for seq, (claim, rule_en) in enumerate(items, start=1):
+        claim.declaration_id = decl_id
+        row = _claim_row(claim)
+        row.update(b_id=claim.id, rule_en=rule_en or None, seq=seq)
+        rows.append(row)
+    if not rows:
+        return
+    stmt = update(claims).where(claims.c.id == bindparam("b_id")).values(
+        {name: bindparam(name) for name in rows[0] if name != "b_id"})
+    n = conn.execute(stmt, rows)
+    if n.rowcount != len(rows):
+        raise NotFound(f"{len(rows) - n.rowcount} of the claims of list {decl_id}")
 
 
 def set_claim_outcome(conn: Connection, claim_id: int, outcome: str, *,
@@ -549,6 +595,12 @@ def claims_of_year(conn: Connection, year: int) -> list[ClaimRecord]:
 
 def undeclared_claims(conn: Connection) -> list[ClaimRecord]:
     return load_claims(conn, claims.c.declaration_id.is_(None))
+
+
+def undeclared_claim_ids(conn: Connection) -> set[int]:
+    """The ids of the claims in no list yet (nothing decrypted)."""
+    query = select(claims.c.id).where(claims.c.declaration_id.is_(None))
+    return set(conn.execute(query).scalars())
 
 
 def claims_since(conn: Connection, day: date) -> list[ClaimRecord]:

@@ -296,6 +296,10 @@ claims = Table(
     _enc("claims", "child_birth_date", nullable=True),  # YYYY-MM-DD
     Column("child_count", Integer, nullable=False, default=0),
     _enc("claims", "child_id", nullable=True),
+    # a birth: a prenatal rest, an infertility treatment, a second child
+    Column("prenatal_rest", Boolean, nullable=False, default=False),
+    Column("infertility", Boolean, nullable=False, default=False),
+    Column("second_child", Boolean, nullable=False, default=False),
     _enc("claims", "certificate", nullable=True),
     Column("payment", String(2), nullable=False, default=""),
     _enc("claims", "bank_account", nullable=True),

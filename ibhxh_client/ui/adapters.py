@@ -63,10 +63,19 @@ def update_worker(app: App, worker_id: int, values: dict[str, Any]) -> Worker:
     return workers_svc.update(app, worker_id, values)
 
 
-def analyse_import(app: App, path: Path) -> Any:
+def analyse_import(app: App, path: Path, use: str = "workers") -> Any:
     """The importing service's look at a spreadsheet (sheet, header, matched and unmatched
-    columns)."""
-    return import_svc.analyse(app, Path(path))
+    columns) for ``use`` (workers, claims)."""
+    return import_svc.analyse(app, Path(path), use=use)
+
+
+def _report_beside(app: App, result: Any, source: Path | Any) -> Path | None:
+    """When rows failed, the .xlsx error report beside the imported file (the rows to
+    correct, marked in red); its path, or None."""
+    if not result.failed:
+        return None
+    file = Path(getattr(source, "path", source))
+    return import_svc.write_error_report(app, result, file.with_name(f"{file.stem}-loi.xlsx"))
 
 
 def import_workers(app: App, path: Path | Any, lang: str = "vi",
@@ -76,11 +85,21 @@ def import_workers(app: App, path: Path | Any, lang: str = "vi",
     file. ``mapping``: column index → field (None: ignore), from the mapping dialog;
     remembered by the service for files of the same layout."""
     result = import_svc.import_workers(app, path, mapping=mapping)
-    file = Path(getattr(path, "path", path))
-    report = file.with_name(f"{file.stem}-loi.xlsx") if result.failed else None
-    if report is not None:  # the rows to correct, marked in red, beside the file
-        import_svc.write_error_report(app, result, report)
-    return _import_outcome(result, lang, report)
+    return _import_outcome(result, lang, _report_beside(app, result, path))
+
+
+def import_claims(app: App, path: Path | Any, lang: str = "vi",
+                  mapping: dict[int, str | None] | None = None) -> dict[str, Any]:
+    """Benefit claims from a spreadsheet, as ``import_workers`` imports workers: the
+    summary, and each row noted (row, "error" or "warning", its sentences)."""
+    from ..services import claims as claims_svc
+
+    result = claims_svc.import_claims(app, path, mapping=mapping)
+    _report_beside(app, result, path)
+    return {"summary": result.summary(lang), "failed": result.failed,
+            "added": result.added, "updated": result.updated,
+            "rows": [(r.row, r.status, "; ".join(r.messages(lang)))
+                     for r in result.rows.noted()]}
 
 
 def _import_outcome(result: Any, lang: str, report: Path | None) -> dict[str, Any]:
@@ -185,3 +204,10 @@ def submission() -> Any | None:
 def sandbox_class() -> Any | None:
     mod = optional("ibhxh_client.gateway.sandbox")
     return getattr(mod, "Sandbox", None) if mod else None
+
+
+def sandbox_training() -> tuple[str, ...]:
+    """The rules the training gateway breaks on purpose in claim lists (all of them in
+    the window: an officer in training meets an approved amount that differs)."""
+    mod = optional("ibhxh_client.gateway.sandbox.claims")
+    return tuple(getattr(mod, "TRAINING", ())) if mod else ()

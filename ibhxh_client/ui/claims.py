@@ -5,19 +5,16 @@ types; claims imported from a spreadsheet; the month's lists made (630a/b/c doss
 then signed, sent, tracked and printed by the other screens); and Social Security's
 approved amount recorded beside the expected one.
 
-Every check, amount and state comes from ``services.claims`` (and
-``services.claims_view``): this module only shows them and sends the officer's input on.
+Every check, amount and state, and which values each kind of claim uses, comes from
+``services.claims``: this module only shows them and sends the officer's input on.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -29,10 +26,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -40,7 +35,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -50,29 +44,32 @@ from ..domain.model import Period
 from ..domain.text import vnd
 from ..domain.values import parse_money
 from ..services import claims as claims_svc
-from ..services import claims_view
 from ..services.app import UserError
 from ..services.checks import fields_of
 from ..services.declarations import EDITABLE
-from . import tasks
+from . import adapters, tasks
 from .i18n import lang, translate
+from .import_flow import ImportFlow
 from .widgets import (
     Debounce,
     FieldDef,
     FieldPanel,
     FormScroll,
+    ListModel,
     compact,
+    counted_title,
     def_from_spec,
     error_message,
-    fit_columns,
     fit_screen,
     hint,
-    restyle,
+    refill,
+    row_table,
+    say,
     show_error,
+    show_row,
     title,
 )
 
-ROOT = QModelIndex()
 NEW_DRAFT = "claim-new"
 SHOWN_PROBLEMS = 4  # under the form; the rest are counted
 RED = QColor("#b00020")
@@ -92,8 +89,8 @@ def answerable(view: claims_svc.ClaimView) -> bool:
     return view.dossier_state in ANSWERABLE
 PANEL_ORDER = ("kind", "from_date", "to_date", "days", "rest_days", "heavy_work",
                "long_term_code", "surgery", "pregnancy_weeks", "child_birth_date",
-               "child_count", "child_id", "certificate", "payment", "bank_account",
-               "bank_code", "note")
+               "child_count", "child_id", "second_child", "prenatal_rest", "infertility",
+               "certificate", "payment", "bank_account", "bank_code", "note")
 
 
 def money(amount: int | None) -> str:
@@ -143,6 +140,8 @@ def panel_values(claim: Any) -> dict[str, Any]:
             "pregnancy_weeks": "" if claim.pregnancy_weeks is None else claim.pregnancy_weeks,
             "child_birth_date": day(claim.child_birth_date),
             "child_count": claim.child_count or "", "child_id": claim.child_id,
+            "second_child": claim.second_child, "prenatal_rest": claim.prenatal_rest,
+            "infertility": claim.infertility,
             "certificate": claim.certificate, "payment": claim.payment,
             "bank_account": claim.bank_account, "bank_code": claim.bank_code,
             "note": claim.note}
@@ -150,33 +149,33 @@ def panel_values(claim: Any) -> dict[str, Any]:
 
 # -- the list --------------------------------------------------------------------------------
 
-class ClaimTableModel(QAbstractTableModel):
-    """The claims (``services.claims.ClaimView``), filtered by state and period: one
-    list of positions into the views, so 5,000 claims filter at once."""
+class ClaimTableModel(ListModel):
+    """The claims (``services.claims.ClaimView``), filtered by state and period: the
+    rows are positions into the views, so 5,000 claims filter at once."""
 
     COLUMNS = ("worker", "kind", "from", "to", "days", "expected", "problems", "state",
                "approved", "difference")
     CHARS = (22, 22, 10, 10, 5, 12, 34, 14, 12, 12)
 
     def __init__(self, catalog: Any, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__([translate("ClaimTableModel", "Worker"),
+                          translate("ClaimTableModel", "Benefit"),
+                          translate("ClaimTableModel", "From"),
+                          translate("ClaimTableModel", "To"),
+                          translate("ClaimTableModel", "Days"),
+                          translate("ClaimTableModel", "Expected (VND)"),
+                          translate("ClaimTableModel", "Problems"),
+                          translate("ClaimTableModel", "State"),
+                          translate("ClaimTableModel", "Approved (VND)"),
+                          translate("ClaimTableModel", "Difference (VND)")], parent)
         self.catalog = catalog
         self.views: list[claims_svc.ClaimView] = []
-        self.rows: list[int] = []
+        self.rows: list[int] = []  # positions into the views
         self.state = ""
         self.period: Period | None = None
         self.labels = claim_labels(catalog)
         self._problems: dict[int, str] = {}
         self._periods: dict[int, list[Period]] = {}
-        self.headers = [translate("ClaimTableModel", "Worker"),
-                        translate("ClaimTableModel", "Benefit"),
-                        translate("ClaimTableModel", "From"), translate("ClaimTableModel", "To"),
-                        translate("ClaimTableModel", "Days"),
-                        translate("ClaimTableModel", "Expected (VND)"),
-                        translate("ClaimTableModel", "Problems"),
-                        translate("ClaimTableModel", "State"),
-                        translate("ClaimTableModel", "Approved (VND)"),
-                        translate("ClaimTableModel", "Difference (VND)")]
 
     @classmethod
     def widths(cls, fm: Any) -> list[int]:
@@ -201,7 +200,7 @@ class ClaimTableModel(QAbstractTableModel):
     def periods_of(self, i: int) -> list[Period]:
         found = self._periods.get(i)
         if found is None:
-            found = self._periods[i] = claims_view.periods_of(self.views[i])
+            found = self._periods[i] = claims_svc.periods_of(self.views[i])
         return found
 
     def _matching(self) -> list[int]:
@@ -220,20 +219,7 @@ class ClaimTableModel(QAbstractTableModel):
         return next((r for r, i in enumerate(self.rows) if self.views[i].claim.id == claim_id),
                     None)
 
-    # -- Qt model --------------------------------------------------------------------------
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role in (
-                Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.headers[section]
-        return None
+    # -- Qt model (rows, columns and headers: ListModel's) ----------------------------------
 
     def problems_text(self, row: int) -> str:
         i = self.rows[row]
@@ -292,25 +278,6 @@ class ClaimTableModel(QAbstractTableModel):
         return None
 
 
-def claims_table(model: ClaimTableModel, parent: QWidget, name: str) -> QTableView:
-    """A read-only table of claims, a row at a time."""
-    table = QTableView(parent)
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    vh = table.verticalHeader()
-    vh.setVisible(False)
-    vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    vh.setDefaultSectionSize(parent.fontMetrics().height() + 8)
-    table.horizontalHeader().setStretchLastSection(True)
-    fit_columns(table, model.widths(parent.fontMetrics()))
-    return table
-
-
 # -- one claim ---------------------------------------------------------------------------------
 
 class ClaimEditor(QWidget):
@@ -325,9 +292,9 @@ class ClaimEditor(QWidget):
         self.ctx = ctx
         self.view: claims_svc.ClaimView | None = None
         self.worker_id: int | None = None
-        self.last_preview: claims_view.Preview | None = None
-        self._job: tasks.Task | None = None
-        self._again = False
+        self.last_preview: claims_svc.Preview | None = None
+        self.previewer = tasks.Latest(self._preview_work, self._assessed,
+                                      self._assess_failed)
         self.labels = claim_labels(ctx.app.catalog)
         col = QVBoxLayout(self)
         self.heading = title("", self)
@@ -502,21 +469,13 @@ class ClaimEditor(QWidget):
     def _kind_changed(self) -> None:
         """Show the values the chosen kind of claim uses, and only those."""
         kind = self.panel.values().get("kind", "")
-        wanted = set(claims_view.COMMON) | set(claims_view.values_of_kind(kind))
+        wanted = set(claims_svc.kind_values(self.ctx.app, kind))
         for row, attr in enumerate(self.panel.inputs):
             self.panel.form.setRowVisible(row, attr in wanted)
 
     def _values(self) -> dict[str, Any]:
         """What the form holds, for the values the kind uses (the others are emptied)."""
-        kind = self.panel.values().get("kind", "")
-        used = set(claims_view.COMMON) | set(claims_view.values_of_kind(kind))
-        out = {}
-        for attr, value in self.panel.values().items():
-            if attr in used:
-                out[attr] = value
-            elif attr in claims_view.OPTIONAL:
-                out[attr] = False if isinstance(value, bool) else ""
-        return out
+        return claims_svc.values_for_kind(self.ctx.app, self.panel.values())[0]
 
     def _save_draft(self) -> None:
         if self.view is None:
@@ -531,28 +490,20 @@ class ClaimEditor(QWidget):
     def assess(self) -> None:
         """Ask the service what the claim as typed gives (in the background; one question
         at a time, the last answer wins)."""
+        self.previewer.ask()
+
+    def _preview_work(self) -> Any:
         if self.view is not None and not changeable(self.view):
-            return
-        if self._job is not None:
-            self._again = True
-            return
+            return None  # a claim in a signed list: what was declared is shown
         app, worker_id, values = self.ctx.app, self.worker_id, self._values()
         claim_id = self.view.claim.id if self.view is not None else None
-        self._job = tasks.run(
-            lambda _p: claims_view.preview_claim(app, worker_id, values, claim_id),
-            self._assessed, self._assess_failed)
+        return lambda _p: claims_svc.preview_claim(app, worker_id, values, claim_id)
 
-    def _assessed(self, preview: claims_view.Preview) -> None:
-        self._job = None
-        if self._again:
-            self._again = False
-            self.assess()
-            return
+    def _assessed(self, preview: claims_svc.Preview) -> None:
         self.last_preview = preview
         self._show(preview.days, preview.amount, preview.rule(lang()), preview.problems)
 
     def _assess_failed(self, exc: BaseException) -> None:
-        self._job = None
         self._say("error", error_message(exc))
 
     def _show_stored(self, view: claims_svc.ClaimView) -> None:
@@ -617,9 +568,7 @@ class ClaimEditor(QWidget):
         self._say("ok", done.format(id=view.claim.id))
 
     def _say(self, role: str, text: str) -> None:
-        self.status.setProperty("role", role)
-        self.status.setText(text)
-        restyle(self.status)
+        say(self.status, role, text)
 
 
 # -- the approved amount ---------------------------------------------------------------------------
@@ -733,9 +682,7 @@ class ApprovedDialog(QDialog):
         self.accept()
 
     def _say(self, role: str, text: str) -> None:
-        self.difference.setProperty("role", role)
-        self.difference.setText(text)
-        restyle(self.difference)
+        say(self.difference, role, text)
 
 
 # -- declaring -------------------------------------------------------------------------------
@@ -888,28 +835,24 @@ class DeclareDialog(QDialog):
         return self.paper_dialog
 
     def _say(self, role: str, text: str) -> None:
-        self.status.setProperty("role", role)
-        self.status.setText(text)
-        restyle(self.status)
+        say(self.status, role, text)
 
 
 # -- the screen --------------------------------------------------------------------------------
 
-class ClaimsScreen(QWidget):
+class ClaimsScreen(ImportFlow, QWidget):
     """The claims and the editor of one, side by side."""
+
+    import_use = "claims"
+    import_run = staticmethod(adapters.import_claims)
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("screen_claims")
         outer = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(title(self.tr("Sickness and maternity benefits"), self))
-        top.addStretch(1)
-        self.count = QLabel(self)
-        self.count.setObjectName("claim_count")
-        top.addWidget(self.count)
-        outer.addLayout(top)
+        self.count = counted_title(self.tr("Sickness and maternity benefits"), outer, self,
+                                   "claim_count")
         filters = QHBoxLayout()
         self.period_filter = QComboBox(self)
         self.period_filter.setObjectName("claim_period_filter")
@@ -949,7 +892,7 @@ class ClaimsScreen(QWidget):
         bar.addStretch(1)
         outer.addLayout(bar)
         self.model = ClaimTableModel(ctx.app.catalog, self)
-        self.table = claims_table(self.model, self, "claim_table")
+        self.table = row_table(self.model, self, "claim_table")
         self.table.setAccessibleName(self.tr("Claims"))
         self.editor = ClaimEditor(ctx, self)
         self.editor.setObjectName("claim_editor")
@@ -987,12 +930,12 @@ class ClaimsScreen(QWidget):
         self.editor.saved.connect(lambda claim_id: self.reload(select=claim_id))
         shortcut = QShortcut(QKeySequence.StandardKey.New, self, self.new_claim)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self._loading: tasks.Task | None = None
-        self._reload_again = False
+        self.loader = tasks.Latest(self._load_work, self._loaded, self._load_failed)
         self._pending_select: int | None = None
         self._pending_dossier: int | None = None
         self._importing: tasks.Task | None = None
         self.mapping_dialog: Any = None
+        self.import_title = self.tr("Import claims")
         self.declare_dialog: DeclareDialog | None = None
         self.approved_dialog: ApprovedDialog | None = None
         self._update_buttons()
@@ -1003,20 +946,14 @@ class ClaimsScreen(QWidget):
     def reload(self, select: int | None = None) -> None:
         """Read the claims again in the background; the table stays usable meanwhile."""
         self._pending_select = select if select is not None else self._pending_select
-        if self._loading is not None:
-            self._reload_again = True
-            return
+        self.loader.ask()
+
+    def _load_work(self) -> Any:
         app = self.ctx.app
         self.count.setText(self.tr("Loading claims…"))
-        self._loading = tasks.run(lambda _p: claims_svc.list_claims(app), self._loaded,
-                                  self._load_failed)
+        return lambda _p: claims_svc.list_claims(app)
 
     def _loaded(self, views: list[claims_svc.ClaimView]) -> None:
-        self._loading = None
-        if self._reload_again:
-            self._reload_again = False
-            self.reload()
-            return
         current = self.current_id()
         self.model.set_views(views)
         self._fill_periods()
@@ -1031,18 +968,11 @@ class ClaimsScreen(QWidget):
         self._update_buttons()
 
     def _load_failed(self, exc: BaseException) -> None:
-        self._loading = None
         self.count.setText(error_message(exc))
 
     def _fill_periods(self) -> None:
-        current = self.period_filter.currentData()
-        self.period_filter.blockSignals(True)
-        self.period_filter.clear()
-        self.period_filter.addItem(self.tr("All periods"), "")
-        for p in self.model.all_periods():
-            self.period_filter.addItem(str(p), str(p))
-        self.period_filter.setCurrentIndex(max(self.period_filter.findData(current or ""), 0))
-        self.period_filter.blockSignals(False)
+        refill(self.period_filter, self.tr("All periods"),
+               ((str(p), str(p)) for p in self.model.all_periods()))
         self._apply_filter()
 
     def _apply_filter(self) -> None:
@@ -1077,11 +1007,7 @@ class ClaimsScreen(QWidget):
         row = self.model.row_of(claim_id)
         if row is None:
             return False
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        show_row(self.table, row)
         return True
 
     def _row_changed(self, current: Any, _previous: Any) -> None:
@@ -1154,76 +1080,14 @@ class ClaimsScreen(QWidget):
         dialog.open()
         return dialog
 
-    # -- import ----------------------------------------------------------------------------
+    # -- import (ImportFlow: the file, its columns, the import in the background) ------------
 
-    def import_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Import claims"), str(Path.home()),
-            self.tr("Spreadsheets (*.xlsx *.xls *.ods *.csv);;All files (*)"))
-        if path:
-            self.run_import(Path(path))
-
-    def run_import(self, path: Path) -> tasks.Task:
-        """Look at the file first (in the background); when a column is not recognised,
-        ask about it (the workers' ``MappingDialog``), then import."""
-        from ..services import importing as import_svc
-
-        app = self.ctx.app
-        self.import_button.setEnabled(False)
+    def _import_begins(self) -> None:
         self.import_rows.clear()
         self.import_rows.setVisible(False)
-        self.import_status.setVisible(True)
-        self.import_status.setText(self.tr("Reading {file}…").format(file=path.name))
-        return tasks.run(lambda _p: import_svc.analyse(app, path, use="claims"),
-                         lambda analysis: self._analysed(path, analysis), self._import_failed)
-
-    def _analysed(self, path: Path, analysis: Any) -> None:
-        from .mapping import MappingDialog, needs_mapping
-
-        if not needs_mapping(analysis):
-            self._start_import(analysis)
-            return
-        self.mapping_dialog = dialog = MappingDialog(analysis, self.ctx.lang(), self)
-        self.import_status.setText(self.tr("Choose what the columns of {file} hold."
-                                           ).format(file=path.name))
-
-        def answered(code: int) -> None:
-            self.mapping_dialog = None
-            dialog.deleteLater()
-            if code == MappingDialog.DialogCode.Accepted:
-                self._start_import(analysis, dialog.mapping())
-            else:
-                self.import_button.setEnabled(True)
-                self.import_status.setText(self.tr("Nothing was imported."))
-
-        dialog.finished.connect(answered)
-        dialog.open()
-
-    def _start_import(self, analysis: Any, mapping: dict[int, str | None] | None = None
-                      ) -> tasks.Task:
-        app, language = self.ctx.app, self.ctx.lang()
-        self.import_status.setText(self.tr("Importing {file}…").format(
-            file=analysis.path.name))
-
-        def job(_p: Any) -> dict[str, Any]:
-            file = analysis.path
-            result = claims_svc.import_claims(app, analysis, mapping=mapping)
-            if result.failed:  # the rows to correct, marked in red, beside the file
-                from ..services.importing import write_error_report
-
-                write_error_report(app, result, file.with_name(f"{file.stem}-loi.xlsx"))
-            return {"summary": result.summary(language), "failed": result.failed,
-                    "added": result.added, "updated": result.updated,
-                    "rows": [(r.row, r.status, "; ".join(r.messages(language)))
-                             for r in result.rows.noted()]}
-
-        self._importing = tasks.run(job, self._imported, self._import_failed)
-        return self._importing
 
     def _imported(self, outcome: dict[str, Any]) -> None:
-        self.import_button.setEnabled(True)
-        self.import_status.setText(outcome["summary"])
-        self.last_import = outcome
+        self._import_ended(outcome["summary"])
         for row, status, text in outcome["rows"]:
             item = QListWidgetItem(self.tr("Row {row}: {messages}").format(row=row,
                                                                           messages=text))
@@ -1233,11 +1097,6 @@ class ClaimsScreen(QWidget):
         self.import_rows.setVisible(bool(outcome["rows"]))
         self.reload()
 
-    def _import_failed(self, exc: BaseException) -> None:
-        self.import_button.setEnabled(True)
-        self.import_status.setText(self.tr("Nothing was imported."))
-        show_error(self, self.tr("Import claims"), error_message(exc))
-
     # -- notifications ---------------------------------------------------------------------
 
     def show_dossier(self, decl_id: int) -> None:
@@ -1246,7 +1105,7 @@ class ClaimsScreen(QWidget):
         self.period_filter.setCurrentIndex(0)
         self.state_filter.setCurrentIndex(0)
         self._pending_dossier = decl_id
-        if self._loading is None:
+        if not self.loader.busy:
             self.reload()
 
     def _first_of(self, decl_id: int) -> int | None:

@@ -44,9 +44,9 @@ from ..domain.model import Declaration, Period
 from ..domain.text import vnd
 from ..services import declarations as decls
 from ..services.app import UserError
-from ..services.claims_view import claims_of_dossier
+from ..services.claims import claims_of_dossier
 from . import adapters, tasks
-from .claims import ClaimTableModel, claims_table
+from .claims import ClaimTableModel
 from .i18n import lang, translate
 from .lines import CodeDelegate, LinesModel, PlanDelegate, columns_of, draft_cell, draft_key
 from .widgets import (
@@ -57,7 +57,9 @@ from .widgets import (
     fit_columns,
     fit_screen,
     hint,
+    refill,
     restyle,
+    row_table,
     show_error,
     title,
 )
@@ -224,8 +226,7 @@ class Editor(QWidget):
         self.screen = screen
         self.decl: Declaration | None = None
         self.workers: dict[int, Any] = {}
-        self._check_job: tasks.Task | None = None
-        self._check_again = False
+        self.check_job = tasks.Latest(self._check_work, self._checked, self._check_failed)
         self.last_check: adapters.CheckResult | None = None
         col = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -344,8 +345,8 @@ class Editor(QWidget):
         claims_col = QVBoxLayout(self.claims_box)
         claims_col.setContentsMargins(0, 0, 0, 0)
         self.claims_model = ClaimTableModel(ctx.app.catalog, self)
-        self.claims_table = claims_table(self.claims_model, self.claims_box,
-                                         "dossier_claims_table")
+        self.claims_table = row_table(self.claims_model, self.claims_box,
+                                      "dossier_claims_table")
         self.claims_table.setAccessibleName(self.tr("Claims of the list"))
         claims_col.addWidget(self.claims_table, 1)
         self.claims_button = QPushButton(self.tr("Open in the &benefits screen"),
@@ -579,30 +580,23 @@ class Editor(QWidget):
 
     def check(self) -> None:
         """Recompute totals and problems in the background (the table stays live)."""
+        self.check_job.ask()
+
+    def _check_work(self) -> Any:
         if self.decl is None:
-            return
-        if self._check_job is not None:
-            self._check_again = True
-            return
+            return None
         decl = copy.deepcopy(self.decl)
         workers = dict(self.workers)
         app = self.ctx.app
-        self._check_job = tasks.run(lambda _p: adapters.check_draft(app, decl, workers),
-                                    self._checked, self._check_failed)
+        return lambda _p: adapters.check_draft(app, decl, workers)
 
     def _checked(self, result: adapters.CheckResult) -> None:
-        self._check_job = None
-        if self._check_again:
-            self._check_again = False
-            self.check()
-            return
         self.last_check = result
         self._show_totals(result.summary)
         self._show_forms(result.forms)
         self._show_problems(result.problems)
 
     def _check_failed(self, exc: BaseException) -> None:
-        self._check_job = None
         self.check_status.setText(error_message(exc))
 
     def _show_totals(self, s: Any) -> None:
@@ -840,16 +834,9 @@ class DeclarationsScreen(QWidget):
         items = decls.status(self.ctx.app)
         assert isinstance(items, list)
         self.all_items = items
-        current = self.period_filter.currentData()
-        self.period_filter.blockSignals(True)
-        self.period_filter.clear()
-        self.period_filter.addItem(self.tr("All periods"), "")
         periods = sorted({i["period"] for i in items},
                          key=lambda p: (p[3:], p[:2]), reverse=True)
-        for p in periods:
-            self.period_filter.addItem(p, p)
-        self.period_filter.setCurrentIndex(max(self.period_filter.findData(current or ""), 0))
-        self.period_filter.blockSignals(False)
+        refill(self.period_filter, self.tr("All periods"), ((p, p) for p in periods))
         self._apply_filter()
 
     def _apply_filter(self) -> None:

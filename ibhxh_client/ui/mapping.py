@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .widgets import fit_screen, hint, restyle, title
+from .widgets import fit_screen, hint, say, title
 
 SAMPLES = 3  # values shown per column
 SAMPLE_ROWS = 30  # rows looked at for them
@@ -146,6 +146,4 @@ class MappingDialog(QDialog):
         self.ok.setEnabled(not twice)
 
     def _say(self, role: str, text: str) -> None:
-        self.status.setProperty("role", role)
-        self.status.setText(text)
-        restyle(self.status)
+        say(self.status, role, text)

@@ -49,14 +49,15 @@ def start(ctx: Any) -> Running | None:
     ctx.sandbox = running
     state = Path(ctx.app.data_dir) / FOLDER
     password, port = _credentials(ctx.prefs)
+    training = adapters.sandbox_training()
     app = ctx.app
 
     def boot() -> None:
         try:
             try:
-                server = cls(state, port=port, trial_password=password)
+                server = cls(state, port=port, trial_password=password, training=training)
             except OSError:  # the port is taken now: any other will do
-                server = cls(state, port=0, trial_password=password)
+                server = cls(state, port=0, trial_password=password, training=training)
             running.server = server.start()
         except BaseException as exc:
             running.error = exc

@@ -109,6 +109,54 @@ def run(fn: Callable[[Progress], Any], on_done: Callable[[Any], None] | None = N
     return task
 
 
+class Latest:
+    """Background work asked for again and again (a check after each keystroke, a list
+    read again after each change): one job at a time; asked while one runs, it runs once
+    more when that one ends, and only the last answer reaches ``on_done``.
+
+    ``work()`` is called on the GUI thread each time the work starts and returns the
+    function to run in the pool (None: nothing to do now): it reads then what the job
+    needs, so the job that runs again sees the latest state."""
+
+    def __init__(self, work: Callable[[], Callable[[Progress], Any] | None],
+                 on_done: Callable[[Any], None],
+                 on_fail: Callable[[BaseException], None]) -> None:
+        self.work, self.on_done, self.on_fail = work, on_done, on_fail
+        self.job: Task | None = None
+        self._again = False
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None
+
+    def ask(self) -> Task | None:
+        """Start the work, or, while it runs, have it run once more afterwards."""
+        if self.job is not None:
+            self._again = True
+            return None
+        fn = self.work()
+        self.job = run(fn, self._done, self._failed) if fn is not None else None
+        return self.job
+
+    def _done(self, result: Any) -> None:
+        if not self._rerun():
+            self.on_done(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not self._rerun():
+            self.on_fail(exc)
+
+    def _rerun(self) -> bool:
+        """The job ended: when it was asked for meanwhile, start it again (its answer is
+        stale) and say so."""
+        self.job = None
+        if not self._again:
+            return False
+        self._again = False
+        self.ask()
+        return True
+
+
 def _deliver(callback: Callable[[Any], None], value: Any) -> None:
     try:
         callback(value)

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -20,9 +21,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -63,6 +67,13 @@ def restyle(w: QWidget) -> None:
     """Apply the style sheet again after a property it looks at (role, invalid) changed."""
     w.style().unpolish(w)
     w.style().polish(w)
+
+
+def say(label: QLabel, role: str, text: str) -> None:
+    """A status line's sentence, styled by its ``role`` (ok, error, hint)."""
+    label.setProperty("role", role)
+    label.setText(text)
+    restyle(label)
 
 
 @dataclass
@@ -403,10 +414,65 @@ def compact(combo: QComboBox, chars: int = 16) -> QComboBox:
     return combo
 
 
+def row_table(model: Any, parent: QWidget, name: str) -> QTableView:
+    """A read-only list in a table, a row at a time (workers, claims): rows of one line,
+    the columns as wide as ``model.widths(font metrics)`` says."""
+    table = QTableView(parent)
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    vh = table.verticalHeader()
+    vh.setVisible(False)
+    vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vh.setDefaultSectionSize(parent.fontMetrics().height() + 8)
+    table.horizontalHeader().setStretchLastSection(True)
+    fit_columns(table, model.widths(parent.fontMetrics()))
+    return table
+
+
+def show_row(table: QTableView, row: int) -> None:
+    """Make ``row`` the current one, chosen alone, and bring it to the middle."""
+    index = table.model().index(row, 0)
+    table.selectionModel().setCurrentIndex(
+        index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        | QItemSelectionModel.SelectionFlag.Rows)
+    table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+
+def refill(combo: QComboBox, every: str, items: Iterable[tuple[str, Any]]) -> None:
+    """A filter's choices made again: ``every`` (no filter) then ``items`` (text, data),
+    the one chosen before kept while it is still there; no signal on the way."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(every, "")
+    for text, data in items:
+        combo.addItem(text, data)
+    combo.setCurrentIndex(max(combo.findData(current or ""), 0))
+    combo.blockSignals(False)
+
+
 def title(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setProperty("role", "title")
     return label
+
+
+def counted_title(text: str, layout: QVBoxLayout, parent: QWidget, name: str) -> QLabel:
+    """A list screen's first line: its title, and at the right the label that counts its
+    rows (named ``name``), returned."""
+    top = QHBoxLayout()
+    top.addWidget(title(text, parent))
+    top.addStretch(1)
+    count = QLabel(parent)
+    count.setObjectName(name)
+    top.addWidget(count)
+    layout.addLayout(top)
+    return count
 
 
 def hint(text: str, parent: QWidget | None = None) -> QLabel:
@@ -464,8 +530,9 @@ _ROOT = QModelIndex()
 
 
 class ListModel(QAbstractTableModel):
-    """A read-only table over a list of dicts with fixed column headers: the dossier list
-    and the tracking list. Subclasses say what each cell shows (``data``)."""
+    """A read-only table over a list of rows with fixed column headers: the dossier list
+    and the tracking list (dicts), the claims (positions into their views). Subclasses
+    say what each cell shows (``data``)."""
 
     def __init__(self, headers: list[str], parent: Any = None) -> None:
         super().__init__(parent)

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,15 +22,18 @@ from ..services.app import UserError
 from ..services.checks import fields_of
 from . import adapters, tasks
 from .i18n import translate
+from .import_flow import ImportFlow
 from .widgets import (
     Debounce,
     FieldDef,
     FieldPanel,
     FormScroll,
+    counted_title,
     def_from_spec,
-    fit_columns,
     hint,
-    restyle,
+    row_table,
+    say,
+    show_row,
     title,
 )
 from .worker_table import WorkerTableModel, load_index
@@ -262,26 +260,21 @@ class WorkerEditor(QWidget):
             self.panel.focus(first)
 
     def _say(self, role: str, text: str) -> None:
-        self.status.setProperty("role", role)
-        self.status.setText(text)
-        restyle(self.status)
+        say(self.status, role, text)
 
 
-class WorkersScreen(QWidget):
+class WorkersScreen(ImportFlow, QWidget):
     """The worker list and the editor side by side."""
+
+    import_use = "workers"
+    import_run = staticmethod(adapters.import_workers)
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("screen_workers")
         outer = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(title(self.tr("Workers"), self))
-        top.addStretch(1)
-        self.count = QLabel(self)
-        self.count.setObjectName("worker_count")
-        top.addWidget(self.count)
-        outer.addLayout(top)
+        self.count = counted_title(self.tr("Workers"), outer, self, "worker_count")
         bar = QHBoxLayout()
         self.search = QLineEdit(self)
         self.search.setObjectName("worker_search")
@@ -300,22 +293,8 @@ class WorkersScreen(QWidget):
         outer.addLayout(bar)
 
         self.model = WorkerTableModel(ctx.app.db, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("worker_table")
+        self.table = row_table(self.model, self, "worker_table")
         self.table.setAccessibleName(self.tr("Worker list"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        vh = self.table.verticalHeader()
-        vh.setVisible(False)
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        hh = self.table.horizontalHeader()
-        hh.setStretchLastSection(True)
-        fit_columns(self.table, self.model.widths(self.fontMetrics()))
         self.editor = WorkerEditor(ctx, self)
         self.editor.setObjectName("worker_editor")
         split = QSplitter(Qt.Orientation.Horizontal, self)
@@ -344,10 +323,10 @@ class WorkersScreen(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.search.installEventFilter(self)
         self._pending_select: int | None = None
-        self._loading: tasks.Task | None = None
-        self._reload_again = False
+        self.loader = tasks.Latest(self._load_work, self._loaded, self._load_failed)
         self._importing: tasks.Task | None = None
         self.mapping_dialog: Any = None
+        self.import_title = self.tr("Import workers")
         self.conflict_dialog: Any = None
         self.setTabOrder(self.search, self.table)
         self.setTabOrder(self.table, self.new_button)
@@ -372,19 +351,14 @@ class WorkersScreen(QWidget):
     def reload(self, select: int | None = None) -> None:
         """Read the list again in the background; the table stays usable meanwhile."""
         self._pending_select = select if select is not None else self._pending_select
-        if self._loading is not None:
-            self._reload_again = True
-            return
+        self.loader.ask()
+
+    def _load_work(self) -> Any:
         db = self.ctx.app.db
         self.count.setText(self.tr("Loading workers…"))
-        self._loading = tasks.run(lambda _p: load_index(db), self._loaded, self._load_failed)
+        return lambda _p: load_index(db)
 
     def _loaded(self, idx: Any) -> None:
-        self._loading = None
-        if self._reload_again:
-            self._reload_again = False
-            self.reload()
-            return
         current = self._current_id()
         self.model.set_index(idx)
         self._update_count()
@@ -394,7 +368,6 @@ class WorkersScreen(QWidget):
             self.select_worker(wanted, focus=False)
 
     def _load_failed(self, exc: BaseException) -> None:
-        self._loading = None
         from .widgets import error_message
 
         self.count.setText(error_message(exc))
@@ -433,11 +406,7 @@ class WorkersScreen(QWidget):
             self.search.clear()
             row = self.model.row_of(worker_id)
         if row is not None:
-            index = self.model.index(row, 0)
-            self.table.selectionModel().setCurrentIndex(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
-            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            show_row(self.table, row)
         else:
             self.editor.open_worker(worker_id)
         if field:
@@ -459,58 +428,7 @@ class WorkersScreen(QWidget):
         self.reload(select=worker_id if self.editor.worker_id is not None else None)
         self.ctx.workers_changed()
 
-    # -- import ----------------------------------------------------------------------------
-
-    def import_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Import workers"), str(Path.home()),
-            self.tr("Spreadsheets (*.xlsx *.xls *.ods *.csv);;All files (*)"))
-        if path:
-            self.run_import(Path(path))
-
-    def run_import(self, path: Path) -> tasks.Task:
-        """Look at the file first (in the background); when a column is not recognised,
-        ask about it (``MappingDialog``), then import."""
-        app = self.ctx.app
-        self.import_button.setEnabled(False)
-        self.import_status.setVisible(True)
-        self.import_status.setText(self.tr("Reading {file}…").format(file=path.name))
-        return tasks.run(lambda _p: adapters.analyse_import(app, path),
-                         lambda analysis: self._analysed(path, analysis),
-                         self._import_failed)
-
-    def _analysed(self, path: Path, analysis: Any) -> None:
-        from .mapping import MappingDialog, needs_mapping
-
-        if analysis is None or not needs_mapping(analysis):
-            self._start_import(analysis or path)
-            return
-        self.mapping_dialog = dialog = MappingDialog(analysis, self.ctx.lang(), self)
-        self.import_status.setText(self.tr("Choose what the columns of {file} hold."
-                                           ).format(file=path.name))
-
-        def answered(code: int) -> None:
-            self.mapping_dialog = None
-            dialog.deleteLater()
-            if code == MappingDialog.DialogCode.Accepted:
-                self._start_import(analysis, dialog.mapping())
-            else:
-                self.import_button.setEnabled(True)
-                self.import_status.setText(self.tr("Nothing was imported."))
-
-        dialog.finished.connect(answered)
-        dialog.open()
-
-    def _start_import(self, source: Any, mapping: dict[int, str | None] | None = None
-                      ) -> tasks.Task:
-        app = self.ctx.app
-        name = Path(getattr(source, "path", source)).name
-        self.import_status.setText(self.tr("Importing {file}…").format(file=name))
-        language = self.ctx.lang()
-        self._importing = tasks.run(
-            lambda _p: adapters.import_workers(app, source, language, mapping=mapping),
-            self._imported, self._import_failed)
-        return self._importing
+    # -- import (ImportFlow: the file, its columns, the import in the background) ------------
 
     def _imported(self, result: dict[str, Any]) -> None:
         if result.get("conflicts"):
@@ -543,24 +461,16 @@ class WorkersScreen(QWidget):
         dialog.open()
 
     def _show_imported(self, result: dict[str, Any]) -> None:
-        self.import_button.setEnabled(True)
-        self.import_status.setText(result.get("summary") or self.tr(
+        self._import_ended(result.get("summary") or self.tr(
             "Imported: {added} added, {updated} updated.").format(
             added=result.get("added", 0), updated=result.get("updated", 0)))
         if result.get("rows"):
             from .widgets import show_error
 
-            show_error(self, self.tr("Import workers"), result.get("summary", "") + "\n\n"
+            show_error(self, self.import_title, result.get("summary", "") + "\n\n"
                        + "\n".join(result.get("rows", [])))
         self.reload()
         self.ctx.workers_changed()
-
-    def _import_failed(self, exc: BaseException) -> None:
-        from .widgets import error_message, show_error
-
-        self.import_button.setEnabled(True)
-        self.import_status.setText(self.tr("Nothing was imported."))
-        show_error(self, self.tr("Import workers"), error_message(exc))
 
     def flush(self) -> None:
         self.editor.flush()

@@ -293,26 +293,6 @@
         <translation>Nhập yêu cầu hưởng chế độ</translation>
     </message>
     <message>
-        <source>Spreadsheets (*.xlsx *.xls *.ods *.csv);;All files (*)</source>
-        <translation>Bảng tính (*.xlsx *.xls *.ods *.csv);;Mọi tệp (*)</translation>
-    </message>
-    <message>
-        <source>Reading {file}…</source>
-        <translation>Đang đọc {file}…</translation>
-    </message>
-    <message>
-        <source>Choose what the columns of {file} hold.</source>
-        <translation>Hãy chọn thông tin mà các cột của {file} chứa.</translation>
-    </message>
-    <message>
-        <source>Nothing was imported.</source>
-        <translation>Không nhập được gì.</translation>
-    </message>
-    <message>
-        <source>Importing {file}…</source>
-        <translation>Đang nhập {file}…</translation>
-    </message>
-    <message>
         <source>Row {row}: {messages}</source>
         <translation>Dòng {row}: {messages}</translation>
     </message>
@@ -850,6 +830,29 @@
     <message>
         <source>Work accident (BHTNLĐ-BNN)</source>
         <translation>Tai nạn lao động, bệnh nghề nghiệp (BHTNLĐ-BNN)</translation>
+    </message>
+</context>
+<context>
+    <name>ImportFlow</name>
+    <message>
+        <source>Spreadsheets (*.xlsx *.xls *.ods *.csv);;All files (*)</source>
+        <translation>Bảng tính (*.xlsx *.xls *.ods *.csv);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Reading {file}…</source>
+        <translation>Đang đọc {file}…</translation>
+    </message>
+    <message>
+        <source>Choose what the columns of {file} hold.</source>
+        <translation>Hãy chọn thông tin mà các cột của {file} chứa.</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Không nhập được gì.</translation>
+    </message>
+    <message>
+        <source>Importing {file}…</source>
+        <translation>Đang nhập {file}…</translation>
     </message>
 </context>
 <context>
@@ -2104,28 +2107,8 @@
         <translation>Nhập người lao động</translation>
     </message>
     <message>
-        <source>Spreadsheets (*.xlsx *.xls *.ods *.csv);;All files (*)</source>
-        <translation>Bảng tính (*.xlsx *.xls *.ods *.csv);;Mọi tệp (*)</translation>
-    </message>
-    <message>
-        <source>Reading {file}…</source>
-        <translation>Đang đọc {file}…</translation>
-    </message>
-    <message>
-        <source>Choose what the columns of {file} hold.</source>
-        <translation>Hãy chọn thông tin mà các cột của {file} chứa.</translation>
-    </message>
-    <message>
-        <source>Importing {file}…</source>
-        <translation>Đang nhập {file}…</translation>
-    </message>
-    <message>
         <source>Imported: {added} added, {updated} updated.</source>
         <translation>Đã nhập: thêm {added}, cập nhật {updated}.</translation>
-    </message>
-    <message>
-        <source>Nothing was imported.</source>
-        <translation>Không nhập được gì.</translation>
     </message>
 </context>
 </TS>

@@ -1,7 +1,8 @@
 """The sandbox's answer to a claim list (M01B-HSB; procedures 630a, 630b, 630c).
 
 Each row is computed again from what it carries alone (the kind, the dates and days, the
-weekly rest days, the child, the salary base and the months of contribution), with the
+weekly rest days, the child, a birth's prenatal rest, infertility treatment and second
+child, the salary base and the months of contribution), with the
 program's own rules (``domain.claim_rules.assess_claims`` over a flat history:
 ``History.flat(salary base, months, the month the leave starts)``). A row whose claim
 fails those rules is rejected with their reason; any other is approved with the days and
@@ -88,6 +89,9 @@ class ClaimRow:
     child_birth_date: str = ""
     child_count: int = 0
     child_id: str = ""
+    prenatal_rest: bool = False
+    infertility: bool = False
+    second_child: bool = False
     certificate: str = ""
     salary_base: int = 0
     months: int = 0
@@ -104,7 +108,8 @@ class ClaimRow:
                      long_term_code=self.long_term_code, surgery=self.surgery,
                      pregnancy_weeks=self.pregnancy_weeks, child_birth_date=born,
                      child_count=self.child_count, child_id=self.child_id,
-                     certificate=self.certificate)
+                     prenatal_rest=self.prenatal_rest, infertility=self.infertility,
+                     second_child=self.second_child, certificate=self.certificate)
 
     def to_json(self) -> dict[str, Any]:
         return {"claim": asdict(self)}
@@ -143,6 +148,9 @@ def claim_rows(data: FormData) -> list[ClaimRow]:
             child_birth_date=_iso(v.get("claim.child_birth_date")),
             child_count=v.get("claim.child_count") or 0,
             child_id=v.get("claim.child_id") or "",
+            prenatal_rest=bool(v.get("claim.prenatal_rest")),
+            infertility=bool(v.get("claim.infertility")),
+            second_child=bool(v.get("claim.second_child")),
             certificate=v.get("claim.certificate") or "",
             salary_base=v.get("claim.salary_base") or 0, months=v.get("claim.months") or 0,
             asked=v.get("claim.expected_amount") or 0))
