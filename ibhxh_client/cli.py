@@ -149,6 +149,25 @@ TEXT = {
     "key_in_file": {"vi": "tệp trong thư mục cấu hình (máy không có kho khóa)",
                     "en": "a file in the user's config folder (no OS keyring)"},
     "not_saved": {"vi": "chưa lưu", "en": "not saved"},
+    "remote_confirm": {"vi": "Mở ứng dụng trên điện thoại để xác nhận ({phase}): còn {seconds} "
+                             "giây.",
+                       "en": "Open the app on the phone to confirm ({phase}): {seconds} "
+                             "seconds left."},
+    "remote_signed": {"vi": "Đã ký hồ sơ {id} từ xa qua {provider} bằng chứng thư {subject}.",
+                      "en": "Dossier {id} signed remotely through {provider} with the "
+                            "certificate {subject}."},
+    "remote_account": {"vi": "{provider}: {url} · người ký {user} · chứng thư {serial} · mã "
+                             "tích hợp {sp_id} · mật khẩu tích hợp: {password}",
+                       "en": "{provider}: {url} · signer {user} · certificate {serial} · "
+                             "integration id {sp_id} · integration password: {password}"},
+    "remote_password_kept": {"vi": "giữ trong kho khóa của máy", "en": "in the OS keyring"},
+    "remote_password_none": {"vi": "chưa có", "en": "missing"},
+    "remote_no_serial": {"vi": "chưa chọn", "en": "not chosen"},
+    "no_remote_accounts": {"vi": "Chưa có tài khoản ký từ xa nào.",
+                           "en": "No remote signing account yet."},
+    "remote_chosen": {"vi": "đang dùng", "en": "in use"},
+    "remote_password_prompt": {"vi": "Mật khẩu tích hợp của dịch vụ ký từ xa: ",
+                               "en": "The remote signing service's integration password: "},
 }
 
 
@@ -615,6 +634,8 @@ def _diagnose(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_tokens(app: App | None, args: argparse.Namespace, out: Output) -> int:
+    if args.remote:
+        return _remote_tokens(app, args, out)
     report = signing_service.token_report(args.module, out.lang)
 
     def human() -> None:
@@ -701,6 +722,8 @@ def _signer(app: App, args: argparse.Namespace, out: Output, p12_password_env: s
 
 
 def cmd_sign(app: App, args: argparse.Namespace, out: Output) -> int:
+    if args.remote:
+        return _sign_remote(app, args, out)
     signer = _signer(app, args, out, args.password_env)
     with signer:
         result = signing_service.sign(app, int(args.dossier_id), signer)
@@ -711,6 +734,112 @@ def cmd_sign(app: App, args: argparse.Namespace, out: Output) -> int:
                t("signed", out.lang, id=result.dossier_id,
                  subject=result.certificate["subject"]))
     return 0
+
+
+def _countdown(out: Output) -> Callable[[int, str], None]:
+    """Says on stderr what the director must do and the time left: at each new phase,
+    then every 15 seconds."""
+    import time
+
+    from .domain.messages import say
+
+    last: dict[str, Any] = {"phase": None, "at": 0.0}
+
+    def tick(seconds_left: int, phase: str) -> None:
+        now = time.monotonic()
+        if phase != last["phase"] or now - last["at"] >= 15:
+            last.update(phase=phase, at=now)
+            print(t("remote_confirm", out.lang, seconds=seconds_left,
+                    phase=say(f"remote_phase_{phase}", out.lang)), file=sys.stderr, flush=True)
+
+    return tick
+
+
+def _sign_remote(app: App, args: argparse.Namespace, out: Output) -> int:
+    """``sign ID --remote PROVIDER``: the request goes to the service and the director
+    confirms on the phone; a request left pending is followed, never sent again."""
+    from .services import remote_signing
+
+    found = remote_signing.provider(args.remote)
+    wait = args.wait if args.wait is not None else float(found.expiry_seconds) + 5
+    result = remote_signing.sign_remote(app, int(args.dossier_id), args.remote, wait=wait,
+                                        on_tick=_countdown(out))
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    name = found.name_en if out.lang == "en" else found.name_vi
+    out.result({"dossier_id": result.dossier_id, "state": "signed", "provider": args.remote,
+                "certificate": result.certificate, "warnings": result.warnings},
+               t("remote_signed", out.lang, id=result.dossier_id, provider=name,
+                 subject=result.certificate["subject"]))
+    return 0
+
+
+def _remote_tokens(app: App | None, args: argparse.Namespace, out: Output) -> int:
+    """``tokens --remote PROVIDER``: the account's certificates at the service."""
+    from .services import remote_signing
+
+    assert app is not None
+    report = remote_signing.remote_certificates(app, args.remote)
+
+    def human() -> None:
+        for c in report:
+            left = t("days_left", out.lang, days=c["days_to_expiry"])
+            chosen = f"  ({t('remote_chosen', out.lang)})" if c["chosen"] else ""
+            print(f"{t('serial', out.lang)} {c['serial']}{chosen}")
+            print(f"  {c['subject']}")
+            print(f"  MST {c['tax_code'] or '-'} · {c['fingerprint']} · "
+                  f"{c['not_after'][:10]} ({left})")
+
+    out.result(report, human)
+    return 0
+
+
+def cmd_remote(app: App, args: argparse.Namespace, out: Output) -> int:
+    """``remote set PROVIDER …`` / ``remote show [PROVIDER]``: the unit's accounts at
+    remote signing services; the integration password goes to the OS keyring only."""
+    import os
+
+    from .services import remote_signing
+
+    if args.action == "show":
+        accounts = ([remote_signing.show_account(app, args.provider)] if args.provider
+                    else remote_signing.show_accounts(app))
+        out.result(accounts, lambda: _print_accounts(accounts, out))
+        return 0
+    if not args.provider:
+        raise UserError("missing_fields", exit_code=2, fields="PROVIDER")
+    password = None
+    if args.password_env:
+        password = os.environ.get(args.password_env)
+        if password is None:
+            raise UserError("missing_fields", exit_code=2, fields=args.password_env)
+    options = {"user_id": args.user_id, "serial": args.serial, "sp_id": args.sp_id,
+               "base_url": args.url, "ca_file": args.ca}
+    try:
+        account = remote_signing.set_account(app, args.provider, sp_password=password,
+                                             **options)
+    except UserError as exc:
+        if exc.code != "remote_password_missing" or password is not None:
+            raise
+        import getpass
+
+        password = getpass.getpass(t("remote_password_prompt", out.lang)) or None
+        if password is None:
+            raise
+        account = remote_signing.set_account(app, args.provider, sp_password=password,
+                                             **options)
+    out.result(account, lambda: _print_accounts([account], out))
+    return 0
+
+
+def _print_accounts(accounts: list[dict[str, Any]], out: Output) -> None:
+    if not accounts:
+        print(t("no_remote_accounts", out.lang))
+    for a in accounts:
+        kept = "remote_password_kept" if a["password_kept"] else "remote_password_none"
+        print(t("remote_account", out.lang, provider=a["provider"], url=a["base_url"],
+                user=a["user_id"], serial=a["serial"] or t("remote_no_serial", out.lang),
+                sp_id=a["sp_id"], password=t(kept, out.lang)))
 
 
 def _gateway_signer(app: App, args: argparse.Namespace, out: Output):
@@ -948,6 +1077,10 @@ CLAIMS_TEXT = {
                      "en": "A '{kind}' claim does not use {options}: those values were not "
                            "stored."},
     "claim_removed": {"vi": "Đã xoá yêu cầu #{id}.", "en": "Removed claim #{id}."},
+    "claim_refiled": {"vi": "Yêu cầu #{id} bị từ chối được lập lại thành yêu cầu #{new}: sửa "
+                            "rồi lập danh sách đề nghị tháng sau.",
+                      "en": "Rejected claim #{id} entered again as claim #{new}: mend it, "
+                            "then declare it in a later list."},
     "claim_taken_out": {"vi": "Hồ sơ nháp {dossier} đã bỏ yêu cầu này và trở về trạng thái "
                               "nháp.",
                         "en": "Draft dossier {dossier} no longer holds it and is a draft "
@@ -1169,6 +1302,13 @@ def cmd_claims(app: App, args: argparse.Namespace, out: Output) -> int:
         out.result({**view.to_dict(app.catalog, out.lang), "unused_options": unused},
                    lambda: _claim_saved(view, app.catalog, out, unused))
         return 0
+    if action == "edit":
+        values = {attr: getattr(args, option) for option, attr in CLAIM_OPTIONS.items()
+                  if getattr(args, option) is not None}
+        view = service.update_claim(app, _claim_id(args.claim), values)
+        out.result(view.to_dict(app.catalog, out.lang),
+                   lambda: _claim_saved(view, app.catalog, out, []))
+        return 0
     if action == "import":
         return _claims_import(app, args, out, "claims")
     if action == "list":
@@ -1196,12 +1336,52 @@ def cmd_claims(app: App, args: argparse.Namespace, out: Output) -> int:
             text += " " + t("claim_taken_out", out.lang, dossier=dossier)
         out.result({"id": claim_id, "dossier_id": dossier}, text)
         return 0
+    if action == "refile":
+        claim_id = _claim_id(args.claim)
+        view = service.refile_claim(app, claim_id)
+        d = view.to_dict(app.catalog, out.lang)
+
+        def human() -> None:
+            print(t("claim_refiled", out.lang, id=claim_id, new=d["id"]))
+            _claim_saved(view, app.catalog, out, [])
+
+        out.result(d, human)
+        return 0
     if action == "template":
         path = service.write_template(app, Path(args.out),
                                       "history" if args.history else "claims")
         out.result({"out": str(path)}, t("xlsx_written", out.lang, out=path))
         return 0
     return _claims_history(app, args, out)
+
+
+def _claim_options(a: Any, editing: bool) -> None:
+    """A claim's values as options: required for a new claim (kind, dates), each one
+    optional when a claim is changed, its yes/no values then also said as --no-…"""
+    flag: dict[str, Any] = ({"action": argparse.BooleanOptionalAction, "default": None}
+                            if editing else {"action": "store_true"})
+    a.add_argument("--kind", required=not editing, help="om_dau, con_om, sinh_con … "
+                   "(forms/codelists/benefit_kinds.csv)")
+    a.add_argument("--from", dest="from_date", required=not editing, metavar="DD/MM/YYYY")
+    a.add_argument("--to", dest="to_date", required=not editing, metavar="DD/MM/YYYY")
+    a.add_argument("--days", help="số ngày đề nghị (không ghi: chương trình tính)")
+    a.add_argument("--child-birth", metavar="DD/MM/YYYY", help="ngày sinh (nhận nuôi) con")
+    a.add_argument("--children", help="số con sinh (nhận nuôi) cùng lần")
+    a.add_argument("--child-id", help="mã thẻ BHYT hoặc số định danh của con")
+    a.add_argument("--weeks", help="tuổi thai (tuần)")
+    a.add_argument("--surgery", help="phẫu thuật, sinh mổ", **flag)
+    a.add_argument("--prenatal-rest", help="sinh con: đã nghỉ dưỡng thai theo chỉ định của "
+                   "bác sĩ", **flag)
+    a.add_argument("--infertility", help="sinh con: đã nghỉ để điều trị vô sinh", **flag)
+    a.add_argument("--second-child", help="sinh con (mẹ hoặc cha): con thứ hai", **flag)
+    a.add_argument("--heavy", help="nghề nặng nhọc, độc hại", **flag)
+    a.add_argument("--long-term", help="mã bệnh dài ngày")
+    a.add_argument("--rest-days", help="ngày nghỉ trong tuần: 7 (Chủ nhật), 67 …")
+    a.add_argument("--certificate", help="số serial của chứng từ")
+    a.add_argument("--payment", help="TK, DV, TM (forms/codelists/benefit_payment.csv)")
+    a.add_argument("--bank-account")
+    a.add_argument("--bank", help="mã ngân hàng")
+    a.add_argument("--note")
 
 
 def _claims_parser(sub: Any) -> None:
@@ -1219,30 +1399,12 @@ def _claims_parser(sub: Any) -> None:
 
     a = action("add", "nhập một yêu cầu / enter a claim")
     a.add_argument("worker", help="mã số BHXH, CCCD hoặc #id")
-    a.add_argument("--kind", required=True, help="om_dau, con_om, sinh_con … "
-                   "(forms/codelists/benefit_kinds.csv)")
-    a.add_argument("--from", dest="from_date", required=True, metavar="DD/MM/YYYY")
-    a.add_argument("--to", dest="to_date", required=True, metavar="DD/MM/YYYY")
-    a.add_argument("--days", help="số ngày đề nghị (không ghi: chương trình tính)")
-    a.add_argument("--child-birth", metavar="DD/MM/YYYY", help="ngày sinh (nhận nuôi) con")
-    a.add_argument("--children", help="số con sinh (nhận nuôi) cùng lần")
-    a.add_argument("--child-id", help="mã thẻ BHYT hoặc số định danh của con")
-    a.add_argument("--weeks", help="tuổi thai (tuần)")
-    a.add_argument("--surgery", action="store_true", help="phẫu thuật, sinh mổ")
-    a.add_argument("--prenatal-rest", action="store_true",
-                   help="sinh con: đã nghỉ dưỡng thai theo chỉ định của bác sĩ")
-    a.add_argument("--infertility", action="store_true",
-                   help="sinh con: đã nghỉ để điều trị vô sinh")
-    a.add_argument("--second-child", action="store_true",
-                   help="sinh con (mẹ hoặc cha): con thứ hai")
-    a.add_argument("--heavy", action="store_true", help="nghề nặng nhọc, độc hại")
-    a.add_argument("--long-term", help="mã bệnh dài ngày")
-    a.add_argument("--rest-days", help="ngày nghỉ trong tuần: 7 (Chủ nhật), 67 …")
-    a.add_argument("--certificate", help="số serial của chứng từ")
-    a.add_argument("--payment", help="TK, DV, TM (forms/codelists/benefit_payment.csv)")
-    a.add_argument("--bank-account")
-    a.add_argument("--bank", help="mã ngân hàng")
-    a.add_argument("--note")
+    _claim_options(a, editing=False)
+
+    a = action("edit", "sửa một yêu cầu chưa gửi (chỉ các giá trị được ghi) / change a claim "
+                       "not yet sent (only the values given)")
+    a.add_argument("claim", help="mã yêu cầu (#id)")
+    _claim_options(a, editing=True)
 
     a = action("import", "nhập yêu cầu từ bảng tính / import claims")
     a.add_argument("file", help=".xlsx .xls .ods .csv")
@@ -1273,6 +1435,10 @@ def _claims_parser(sub: Any) -> None:
     a.add_argument("--note")
 
     a = action("remove", "xoá một yêu cầu / remove a claim")
+    a.add_argument("claim", help="mã yêu cầu (#id)")
+
+    a = action("refile", "lập lại một yêu cầu bị từ chối để sửa và gửi lại / enter a "
+                         "rejected claim again, to mend and send")
     a.add_argument("claim", help="mã yêu cầu (#id)")
 
     a = action("history", "quá trình đóng của một người; 'history import TỆP' nhập từ bảng "
@@ -1414,6 +1580,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("tokens", cmd_tokens, "token và chứng thư / tokens and certificates")
     p.add_argument("--module", help="đường dẫn PKCS#11 / PKCS#11 module path")
+    p.add_argument("--remote", metavar="PROVIDER",
+                   help="chứng thư của tài khoản ký từ xa / the remote account's certificates")
 
     p = command("sign", cmd_sign, "ký hồ sơ / sign a dossier")
     p.add_argument("dossier_id")
@@ -1430,6 +1598,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-env", help="biến môi trường chứa mật khẩu tệp .p12")
     p.add_argument("--demo-cert", action="store_true",
                    help="chứng thư mẫu của dữ liệu demo / the demo certificate")
+    p.add_argument("--remote", metavar="PROVIDER",
+                   help="ký từ xa, xác nhận trên điện thoại / remote signing, confirmed on "
+                        "the phone (ibhxh remote set)")
+    p.add_argument("--wait", type=float, metavar="SECONDS",
+                   help="chờ xác nhận tối đa (mặc định: đến khi yêu cầu hết hạn) / wait for "
+                        "the confirmation up to (default: until the request expires)")
+
+    p = command("remote", cmd_remote, "tài khoản ký từ xa / remote signing accounts")
+    p.add_argument("action", choices=["set", "show"])
+    p.add_argument("provider", nargs="?", metavar="PROVIDER",
+                   help="khóa trong providers.toml / a key of providers.toml")
+    p.add_argument("--user-id", help="mã số thuế hoặc số CCCD của người ký / the signer's id")
+    p.add_argument("--serial", help="số sê-ri chứng thư / certificate serial")
+    p.add_argument("--sp-id", help="mã tích hợp / integration id (sp_id)")
+    p.add_argument("--password-env", metavar="VAR",
+                   help="biến môi trường chứa mật khẩu tích hợp (không thì hỏi)")
+    p.add_argument("--url", help="địa chỉ dịch vụ / the service's base URL")
+    p.add_argument("--ca", metavar="PEM", help="CA của dịch vụ / the service's TLS CA")
 
     def signer_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--module", help="đường dẫn PKCS#11 / PKCS#11 module path")
@@ -1578,7 +1764,8 @@ def _run(argv: list[str] | None) -> int:
             return _restore_key(args, out)
         if args.command in ("restore", "diagnose"):
             return args.fn(args, out)
-        if args.command in ("verify", "calc", "tokens", "procedures"):  # no data folder
+        if args.command in ("verify", "calc", "tokens", "procedures") and \
+                not getattr(args, "remote", None):  # no data folder
             return args.fn(None, args, out)
         if args.command == "sandbox":  # no database: the sandbox keeps its own state
             from .gateway.sandbox import cli as sandbox_cli

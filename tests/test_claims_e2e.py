@@ -149,9 +149,29 @@ def test_a_rejected_row_and_an_amount_that_differs(cli, make_sandbox, monkeypatc
     assert "cơ quan BHXH: Chế độ ốm đau cần số serial" in listed
     # the rejected claim does not count against the worker's year; a new one may be filed
     assert cli("--json", "claims", "history", "#2").json["days_this_year"] == {}
-    r = cli("--json", "claims", "add", "#2", "--kind", "om_dau", "--from", "02/03/2026",
-            "--to", "06/03/2026", "--certificate", "BV-2026-000200", *PAID)
-    assert r.code == 0 and r.json["problems"] == [], r.out
+    # the rejected claim entered again, mended, and filed in the next list
+    r = cli("claims", "edit", f"#{second['id']}", "--certificate", "BV-2026-000200")
+    assert r.code == 1 and "không sửa hay xoá được nữa" in r.err  # it was sent as it was
+    r = cli("claims", "refile", f"#{first['id']}")
+    assert r.code == 1 and "không bị từ chối" in r.err
+    r = cli("--json", "claims", "refile", f"#{second['id']}")
+    assert r.code == 0, r.err
+    again = r.json
+    assert (again["state"], again["dossier_id"], again["from_date"],
+            again["certificate"]) == ("draft", None, "2026-03-02", "")
+    r = cli("claims", "refile", f"#{second['id']}")
+    assert r.code == 1 and f"#{again['id']}" in r.err  # once
+    r = cli("--json", "claims", "edit", f"#{again['id']}", "--certificate", "BV-2026-000200")
+    assert r.code == 0 and r.json["certificate"] == "BV-2026-000200", r.err
+    assert r.json["problems"] == [] and r.json["expected_amount"] == 937_500
+    r = cli("--json", "claims", "declare", "04/2026")
+    assert r.code == 0, r.err
+    (later,) = r.json
+    assert later["claims"] == [again["id"]]
+    file_lists(cli, [later["dossier_id"]])
+    answered = {c["id"]: c for c in claims(cli)}
+    assert answered[again["id"]]["approved_amount"] == 940_000
+    assert answered[second["id"]]["state"] == "rejected"  # the list sent keeps its row
 
 
 def test_the_result_is_recorded_again_from_the_stored_notice(cli, make_sandbox, monkeypatch,

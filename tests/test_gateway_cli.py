@@ -71,7 +71,7 @@ def test_without_an_os_keyring_only_the_local_sandbox_password_is_kept(
     import keyring
     from keyring.backends import fail
 
-    from ibhxh_client.services.submission import _training_sandbox
+    from ibhxh_client.storage.keys import on_this_machine
 
     keyring.set_keyring(fail.Keyring())
     gateway = make_sandbox()
@@ -84,8 +84,8 @@ def test_without_an_os_keyring_only_the_local_sandbox_password_is_kept(
     assert any(TRIAL_PASSWORD in p.read_text() for p in Path(key_dir).rglob("*.key"))
     assert cli("sign", 1, "--demo-cert").code == 0
     assert cli("submit", 1).code == 0
-    assert _training_sandbox("https://127.0.0.1:8443") and _training_sandbox("https://localhost/")
-    assert not _training_sandbox("https://cong.baohiemxahoi.gov.vn/api")
+    assert on_this_machine("https://127.0.0.1:8443") and on_this_machine("https://localhost/")
+    assert not on_this_machine("https://cong.baohiemxahoi.gov.vn/api")
 
 
 def test_diagnose_checks_the_configured_gateway(cli, make_sandbox, monkeypatch):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import subprocess
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -117,8 +118,12 @@ def test_sign_with_the_token_then_verify_with_xmlsec1(cli, signed_setup, tmp_pat
 
 
 def unsigned(cli, decl_id=1) -> bool:
-    """Nothing signed is stored for the dossier."""
-    return cli("export", decl_id, "--signed", "--out", "x.xml").code == 1
+    """Nothing signed is stored for the dossier (an export of it fails; one that works
+    writes to a folder of its own, never the working directory)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        return cli("export", decl_id, "--signed", "--out", Path(folder) / "x.xml").code == 1
 
 
 def test_wrong_pin_leaves_the_dossier_as_it_was(cli, signed_setup, monkeypatch):

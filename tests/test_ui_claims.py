@@ -371,3 +371,35 @@ def test_the_approved_amount_is_recorded_with_its_difference(demo_window, qtbot,
     screen.period_filter.setCurrentIndex(screen.period_filter.findData("05/2026"))
     assert [screen.model.view(r).claim.id for r in range(screen.model.rowCount())] == \
         [later.claim.id]
+
+
+def test_a_rejected_claim_is_entered_again_to_mend(demo_window, qtbot, tmp_path):
+    """A claim Social Security rejected stays in the list that was sent; "Enter again"
+    makes a new claim with its values, selected in the editor to mend."""
+    from ibhxh_client.services import claims as claims_svc
+    from ibhxh_client.services import printing
+    from ibhxh_client.storage import repo
+
+    app = demo_window.ctx.app
+    workers = workers_with_numbers(app, 2)
+    with_history(app, [w.id for w in workers])
+    sick, _visit = add_claims(app, workers)
+    made = claims_svc.declare_claims(app, "03/2026")
+    sick_list = next(d for d in made if d.procedure == "630a")
+    printing.print_dossier(app, sick_list.id, reason="thử", out=tmp_path / "630a.pdf")
+    with app.db.transaction() as conn:  # the agency's answer to the paper list
+        repo.set_claim_outcome(conn, sick.claim.id, "rejected", days=0, amount=0,
+                               note="thiếu giấy chứng nhận nghỉ việc")
+    screen = claims_screen(demo_window, qtbot)
+    assert screen.select_claim(_visit.claim.id)
+    assert not screen.refile_button.isEnabled()  # not rejected
+    assert screen.select_claim(sick.claim.id)
+    assert screen.current().state == "rejected" and screen.refile_button.isEnabled()
+    qtbot.mouseClick(screen.refile_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not screen.loader.busy and screen.current() is not None
+                    and screen.current().claim.id != sick.claim.id, timeout=10_000)
+    again = screen.current()
+    assert (again.state, again.claim.declaration_id, again.claim.from_date) == \
+        ("draft", None, sick.claim.from_date)
+    assert screen.model.rowCount() == 3
+    assert claims_svc.get_claim(app, sick.claim.id).state == "rejected"  # as it was sent

@@ -297,10 +297,88 @@ MESSAGES: dict[str, dict[str, str]] = {
                                     "wrong PIN will lock the token. The PIN was not sent; run "
                                     "again with --confirm-low-pin only if you are sure the "
                                     "PIN is right."},
+    # Remote signing (services.remote_signing, `ibhxh remote …`, `ibhxh sign --remote`)
+    "remote_service_unknown": {"vi": "Không có dịch vụ ký từ xa '{provider}'. Các dịch vụ "
+                                     "dùng được: {known}.",
+                               "en": "There is no remote signing service '{provider}'. "
+                                     "Services available: {known}."},
+    "remote_service_unsupported": {"vi": "Chương trình chưa hỗ trợ dịch vụ ký từ xa "
+                                         "'{provider}'.",
+                                   "en": "The remote signing service '{provider}' is not "
+                                         "supported yet."},
+    "remote_url_needed": {"vi": "Dịch vụ ký từ xa '{provider}' không có địa chỉ cố định: cho "
+                                "địa chỉ bằng --url (dịch vụ tập luyện: địa chỉ hộp cát đang "
+                                "chạy, thêm /sca/sp769).",
+                          "en": "The remote signing service '{provider}' has no fixed "
+                                "address: give it with --url (the training service: the "
+                                "running sandbox's address followed by /sca/sp769)."},
+    "remote_bad_url": {"vi": "Địa chỉ dịch vụ ký từ xa '{url}' không hợp lệ: cần dạng "
+                             "https://máy[:cổng]/đường-dẫn.",
+                       "en": "The remote signing address '{url}' is not valid: it must be "
+                             "https://host[:port]/path."},
+    "remote_no_account": {"vi": "Chưa cài đặt tài khoản ký từ xa '{provider}'. Chạy: ibhxh "
+                                "remote set {provider} --user-id … --serial … --sp-id …",
+                          "en": "No remote signing account '{provider}' is set up. Run: "
+                                "ibhxh remote set {provider} --user-id … --serial … "
+                                "--sp-id …"},
+    "remote_password_missing": {"vi": "Kho khóa của máy chưa có mật khẩu tích hợp của tài "
+                                      "khoản ký từ xa '{provider}': chạy lại ibhxh remote set "
+                                      "{provider} với --password-env, hoặc nhập khi được hỏi.",
+                                "en": "The keyring holds no integration password for the "
+                                      "remote signing account '{provider}': run ibhxh remote "
+                                      "set {provider} again with --password-env, or type it "
+                                      "when asked."},
+    "no_keyring_remote": {"vi": "Máy này không có kho khóa của hệ điều hành nên không giữ "
+                                "được mật khẩu của dịch vụ ký từ xa ({detail}).",
+                          "en": "This computer has no OS keyring, so the remote signing "
+                                "service's password cannot be kept ({detail})."},
+    "remote_no_serial": {"vi": "Tài khoản ký từ xa '{provider}' chưa chọn chứng thư: xem "
+                               "danh sách bằng ibhxh tokens --remote {provider}, rồi chạy "
+                               "ibhxh remote set {provider} --serial SỐ_SÊ_RI.",
+                         "en": "The remote signing account '{provider}' names no "
+                               "certificate: list them with ibhxh tokens --remote {provider}, "
+                               "then run ibhxh remote set {provider} --serial SERIAL."},
+    "remote_nothing_pending": {"vi": "Hồ sơ {id} không có yêu cầu ký từ xa nào đang chờ.",
+                               "en": "Dossier {id} has no remote signing request waiting."},
+    "remote_pending": {"vi": "Yêu cầu ký {transaction} ({phase}) vẫn đang chờ xác nhận trên "
+                             "điện thoại, còn {seconds} giây. Hồ sơ {id} chưa được ký; chạy "
+                             "lại lệnh ký để chờ tiếp, yêu cầu sẽ không bị gửi lại.",
+                       "en": "Signing request {transaction} ({phase}) is still waiting for "
+                             "confirmation on the phone, {seconds} seconds left. Dossier {id} "
+                             "is not signed yet; run the signing command again to keep "
+                             "waiting: the request will not be sent twice."},
+    "remote_rejected": {"vi": "Người ký đã từ chối yêu cầu ký trên điện thoại. Hồ sơ {id} "
+                              "không thay đổi: có thể ký lại hoặc in hồ sơ giấy.",
+                        "en": "The signer rejected the request on the phone. Dossier {id} "
+                              "is unchanged: sign it again or print the paper dossier."},
+    "remote_expired": {"vi": "Yêu cầu ký đã hết hạn mà chưa được xác nhận trên điện thoại. "
+                             "Hồ sơ {id} không thay đổi: có thể ký lại hoặc in hồ sơ giấy.",
+                       "en": "The signing request expired before it was confirmed on the "
+                             "phone. Dossier {id} is unchanged: sign it again or print the "
+                             "paper dossier."},
+    "remote_dossier_changed": {"vi": "Hồ sơ {id} đã được sửa sau khi gửi yêu cầu ký từ xa; "
+                                     "chữ ký đã xác nhận không dùng cho bản mới. Hãy ký lại.",
+                               "en": "Dossier {id} was edited after the remote signing "
+                                     "request was sent; the confirmed signature does not "
+                                     "apply to the new version. Sign it again."},
+    "remote_desc_forms": {"vi": "Hồ sơ {id}, thủ tục {procedure}: ký {files} tờ khai",
+                          "en": "Dossier {id}, procedure {procedure}: sign {files} forms"},
+    "remote_desc_envelope": {"vi": "Hồ sơ {id}, thủ tục {procedure}: ký tệp hồ sơ gửi đi",
+                             "en": "Dossier {id}, procedure {procedure}: sign the envelope"},
+    "remote_phase_forms": {"vi": "các tờ khai", "en": "the forms"},
+    "remote_phase_envelope": {"vi": "tệp hồ sơ gửi đi", "en": "the envelope"},
     # Benefit claims (services.claims, `ibhxh claims …`)
     "claim_ref": {"vi": "(yêu cầu #{id})", "en": "(claim #{id})"},
     "no_claim": {"vi": "Không có yêu cầu hưởng chế độ số {value}.",
                  "en": "There is no benefit claim {value}."},
+    "claim_not_rejected": {"vi": "Yêu cầu #{value} không bị từ chối: chỉ lập lại được yêu cầu "
+                                 "mà cơ quan BHXH đã từ chối.",
+                           "en": "Claim #{value} was not rejected: only a claim Social "
+                                 "Security rejected can be entered again."},
+    "claim_refiled_already": {"vi": "Yêu cầu #{value} đã được lập lại thành yêu cầu #{other} "
+                                    "(chưa lập danh sách): hãy sửa yêu cầu đó.",
+                              "en": "Claim #{value} was already entered again as claim "
+                                    "#{other} (in no list yet): change that one."},
     "claim_locked": {"vi": "Yêu cầu #{value} nằm trong hồ sơ {dossier} đang ở trạng thái "
                            "{state}: không sửa hay xoá được nữa. Nếu cần thay đổi, hãy lập "
                            "yêu cầu mới.",

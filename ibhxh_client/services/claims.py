@@ -677,6 +677,24 @@ def remove_claim(app: App, claim_id: int) -> int | None:
     return decl_id
 
 
+def refile_claim(app: App, claim_id: int) -> ClaimView:
+    """A rejected claim entered again, to be mended and declared in a later list: a new
+    claim with the same values, in no list yet. The rejected one stays in the list that
+    was sent, as it was sent; a claim is re-filed once."""
+    with app.db.transaction() as conn:
+        record = _load(conn, claim_id)
+        if not _rejected(record, _heads(conn)):
+            raise UserError("claim_not_rejected", value=claim_id)
+        again = _undeclared(replace(record.claim, id=None, approved_days=None,
+                                    approved_amount=None, approved_note=""))
+        key = _claim_key(again)
+        for other in repo.undeclared_claims(conn):
+            if _claim_key(other.claim) == key:
+                raise UserError("claim_refiled_already", value=claim_id, other=other.claim.id)
+        repo.add_claims(conn, [again])
+        return _views(app, conn, [repo.load_claim(conn, again.id or 0)])[0]
+
+
 def get_claim(app: App, claim_id: int) -> ClaimView:
     with app.db.reading() as conn:
         return _views(app, conn, [_load(conn, claim_id)])[0]

@@ -26,8 +26,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import keyring
-from keyring.errors import KeyringError, NoKeyringError
 from sqlalchemy import Connection, func, insert, select, update
 
 from ..catalog import Catalog
@@ -42,7 +40,7 @@ from ..gateway.result import Reason, read_stored_result, verify_result
 from ..signing.errors import SigningError
 from ..signing.signer import Signer
 from ..storage import repo
-from ..storage.keys import fallback_get, fallback_put
+from ..storage.keys import SecretStoreError, keep_secret, read_secret
 from ..storage.schema import (
     claims,
     declaration_lines,
@@ -52,7 +50,6 @@ from ..storage.schema import (
 )
 from .app import App, UserError
 
-KEYRING_SERVICE = "ibhxh-client"
 QUEUED, SENDING, POLLING, DONE, REFUSED = "queued", "sending", "polling", "done", "refused"
 POLL_EVERY = dt.timedelta(seconds=30)  # when a background worker asks again (sync, GUI)
 MAX_BACKOFF = dt.timedelta(hours=1)
@@ -202,30 +199,18 @@ def login(app: App, url: str, unit_code: str, *, password: str | None = None,
 def keep_password(url: str, unit_code: str, password: str) -> None:
     """Keep a unit's trial password for a gateway in the OS keyring (the local training
     sandbox's may go to the user's key folder on a machine without one)."""
-    name = keyring_user(url, unit_code)
     try:
-        keyring.set_password(KEYRING_SERVICE, name, password)
-    except NoKeyringError as exc:
-        if not _training_sandbox(url):
-            raise SubmissionError("no_keyring", exit_code=2,
-                                  detail=type(exc).__name__) from None
-        fallback_put(name, password)  # the local training sandbox's password
-    except KeyringError as exc:
-        raise SubmissionError("no_keyring", exit_code=2, detail=type(exc).__name__) from None
+        keep_secret(keyring_user(url, unit_code), password, url)
+    except SecretStoreError as exc:
+        raise SubmissionError("no_keyring", exit_code=2, detail=exc.detail) from None
 
 
 def stored_password(url: str, unit_code: str) -> str:
     """The unit's trial password for a gateway, from where ``keep_password`` put it."""
-    name = keyring_user(url, unit_code)
     try:
-        password = keyring.get_password(KEYRING_SERVICE, name)
-    except NoKeyringError as exc:
-        if not _training_sandbox(url):
-            raise SubmissionError("no_keyring", exit_code=2,
-                                  detail=type(exc).__name__) from None
-        password = fallback_get(name)
-    except KeyringError as exc:
-        raise SubmissionError("no_keyring", exit_code=2, detail=type(exc).__name__) from None
+        password = read_secret(keyring_user(url, unit_code), url)
+    except SecretStoreError as exc:
+        raise SubmissionError("no_keyring", exit_code=2, detail=exc.detail) from None
     if password is None:
         raise SubmissionError("gateway_password_missing", exit_code=2, unit=unit_code,
                               url=url)
@@ -244,15 +229,6 @@ def remember(app: App, url: str, unit_code: str, method: str, ca_pem: str | None
                          .values(**values))
         else:
             conn.execute(insert(gateway_settings).values(id=1, **values))
-
-
-def _training_sandbox(url: str) -> bool:
-    """A gateway on this machine: the training sandbox, whose trial password is shared by
-    every trainee and is no secret. Only it may keep its password outside an OS keyring
-    (on a machine that has none); a real gateway's password never is."""
-    from urllib.parse import urlsplit
-
-    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
 
 
 def connect(app: App, *, signer: Signer | None = None, timeouts: Timeouts | None = None,

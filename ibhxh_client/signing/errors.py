@@ -36,6 +36,24 @@ BAD_XML = "bad_xml"
 NO_CONTAINER = "no_container"
 ALREADY_SIGNED = "already_signed"
 BAD_ENVELOPE = "bad_envelope"
+# Remote signing (a signing service holds the key; the director approves on the phone).
+BAD_SIGNATURE_VALUE = "bad_signature_value"
+REMOTE_UNREACHABLE = "remote_unreachable"
+REMOTE_TLS = "remote_tls"
+REMOTE_CREDENTIALS = "remote_credentials"
+REMOTE_UNKNOWN_ACCOUNT = "remote_unknown_account"
+REMOTE_CERTIFICATE = "remote_certificate"
+REMOTE_BAD_ANSWER = "remote_bad_answer"
+REMOTE_TOO_LARGE = "remote_too_large"
+REMOTE_REDIRECT = "remote_redirect"
+REMOTE_DOC_IDS = "remote_doc_ids"
+REMOTE_TRANSACTION_USED = "remote_transaction_used"
+REMOTE_FAILED = "remote_failed"
+REMOTE_QUOTA = "remote_quota"
+REMOTE_UNSUPPORTED = "remote_unsupported"
+REMOTE_STATE = "remote_state"
+PROVIDER_INVALID = "provider_invalid"
+PROVIDER_UNKNOWN = "provider_unknown"
 
 # The PIN-story status each code stands for (the GUI picks its icon from it).
 _PIN_STATUS = {
@@ -104,6 +122,16 @@ class CertificateError(SigningError):
 
 class XmlSigningError(SigningError):
     """The document cannot be signed as given (broken XML, no container, already signed)."""
+
+
+class RemoteSigningError(SigningError):
+    """A remote signing service failed, refused, or answered something that is refused:
+    unreachable, TLS, credentials, account or serial, certificate, a malformed, oversized
+    or redirected answer, a value that does not verify, doc_ids missing or extra."""
+
+
+class ProviderError(SigningError):
+    """providers.toml names no such provider, or describes one wrongly."""
 
 
 def pin_cancelled() -> PinError:

@@ -208,6 +208,109 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify.in_form": {"vi": "Tờ khai {file}: {reason}", "en": "Form {file}: {reason}"},
     "verify.envelope": {"vi": "Hồ sơ (chữ ký đơn vị): {reason}",
                         "en": "Dossier (unit signature): {reason}"},
+    # --- remote signing (a signing service holds the key; approval on the phone) ---
+    "bad_signature_value": {
+        "vi": "Giá trị chữ ký nhận được không khớp với chứng thư số và dữ liệu đã gửi đi ký, "
+              "nên không được dùng. Hãy ký lại; nếu vẫn lỗi, hãy báo nhà cung cấp dịch vụ "
+              "ký từ xa.",
+        "en": "The signature value received does not match the certificate and the data "
+              "sent for signing, so it is not used. Sign again; if it persists, tell the "
+              "remote-signing provider."},
+    "remote_unreachable": {
+        "vi": "Không kết nối được dịch vụ ký từ xa tại {host}. Hãy kiểm tra kết nối mạng "
+              "rồi thử lại.",
+        "en": "The remote-signing service at {host} cannot be reached. Check the network "
+              "connection and try again."},
+    "remote_tls": {
+        "vi": "Không thiết lập được kết nối an toàn tới dịch vụ ký từ xa {host}: chứng thư "
+              "của máy chủ không được tin cậy hoặc không đúng tên. Chưa gửi gì đi.",
+        "en": "No secure connection to the remote-signing service {host}: the server's "
+              "certificate is not trusted or does not match its name. Nothing was sent."},
+    "remote_credentials": {
+        "vi": "Dịch vụ ký từ xa {provider} từ chối thông tin đăng nhập (mã tích hợp, mật "
+              "khẩu tích hợp hoặc mã người dùng). Hãy kiểm tra lại trong Cài đặt.",
+        "en": "The remote-signing service {provider} refused the credentials (integration "
+              "id, integration password or user id). Check them in Settings."},
+    "remote_unknown_account": {
+        "vi": "Dịch vụ ký từ xa {provider} không có chứng thư số nào cho người dùng "
+              "{user_id}.",
+        "en": "The remote-signing service {provider} holds no certificate for user "
+              "{user_id}."},
+    "remote_unknown_serial": {
+        "vi": "Dịch vụ ký từ xa {provider} không có chứng thư số sê-ri {serial} cho người "
+              "dùng {user_id}. Chứng thư có: {found}.",
+        "en": "The remote-signing service {provider} has no certificate with serial "
+              "{serial} for user {user_id}. Certificates found: {found}."},
+    "remote_certificate": {
+        "vi": "Dịch vụ ký từ xa {provider} báo chứng thư số đã hết hạn, bị thu hồi hoặc "
+              "tạm dừng. Hãy liên hệ nhà cung cấp chữ ký số.",
+        "en": "The remote-signing service {provider} reports the certificate as expired, "
+              "revoked or suspended. Contact your digital-signature provider."},
+    "remote_bad_answer": {
+        "vi": "Dịch vụ ký từ xa {host} trả lời không đúng định dạng ({problem}); câu trả "
+              "lời không được dùng.",
+        "en": "The remote-signing service {host} gave a malformed answer ({problem}); it "
+              "is not used."},
+    "remote_too_large": {
+        "vi": "Câu trả lời của dịch vụ ký từ xa {host} vượt quá {limit} byte nên bị bỏ.",
+        "en": "The answer of the remote-signing service {host} exceeds {limit} bytes and "
+              "is dropped."},
+    "remote_redirect": {
+        "vi": "Dịch vụ ký từ xa {host} chuyển hướng sang {target}; phần mềm không đi theo "
+              "chuyển hướng. Hãy kiểm tra địa chỉ dịch vụ trong Cài đặt.",
+        "en": "The remote-signing service {host} redirects to {target}; the program does "
+              "not follow redirects. Check the service address in Settings."},
+    "remote_doc_ids": {
+        "vi": "Chữ ký trả về không khớp các tệp đã gửi đi ký (thiếu: {missing}; thừa: "
+              "{extra}); không dùng chữ ký nào.",
+        "en": "The signatures returned do not match the files sent for signing (missing: "
+              "{missing}; extra: {extra}); none is used."},
+    "remote_duplicate_doc_id": {
+        "vi": "Dịch vụ ký từ xa trả về hai chữ ký cho cùng tệp {doc_id}; không dùng chữ ký "
+              "nào.",
+        "en": "The remote-signing service returned two signatures for the same file "
+              "{doc_id}; none is used."},
+    "remote_transaction_used": {
+        "vi": "Mã giao dịch {transaction} đã được dùng cho một yêu cầu ký khác; yêu cầu "
+              "không được gửi lại.",
+        "en": "Transaction id {transaction} was already used for another signing request; "
+              "the request is not sent again."},
+    "remote_failed": {
+        "vi": "Dịch vụ ký từ xa {host} báo lỗi (mã {status}). Hãy thử lại sau ít phút.",
+        "en": "The remote-signing service {host} reported an error (code {status}). Try "
+              "again in a few minutes."},
+    "remote_quota": {
+        "vi": "Gói dịch vụ ký từ xa {provider} đã hết lượt ký hoặc không còn hiệu lực. Hãy "
+              "gia hạn với nhà cung cấp.",
+        "en": "The signing plan of {provider} is used up or no longer valid. Renew it with "
+              "the provider."},
+    "remote_unsupported": {
+        "vi": "Phần mềm chưa hỗ trợ dịch vụ ký từ xa {provider}.",
+        "en": "The remote-signing service {provider} is not supported yet."},
+    "remote_too_many": {
+        "vi": "Dịch vụ {provider} nhận tối đa {limit} tệp mỗi lần ký; hồ sơ có {count} tệp.",
+        "en": "{provider} takes at most {limit} files per request; the dossier has "
+              "{count}."},
+    "remote_state": {
+        "vi": "Dữ liệu của lần ký từ xa đang chờ bị hỏng ({problem}); hãy ký lại hồ sơ.",
+        "en": "The stored data of the pending remote signing is damaged ({problem}); sign "
+              "the dossier again."},
+    "provider_invalid": {
+        "vi": "Tệp cấu hình dịch vụ ký từ xa sai ở {provider}, mục {setting}: {problem}",
+        "en": "The remote-signing configuration is wrong for {provider}, key {setting}: "
+              "{problem}"},
+    "provider.missing": {"vi": "thiếu giá trị.", "en": "the value is missing."},
+    "provider.type": {"vi": "giá trị {value} sai kiểu.", "en": "{value} has the wrong type."},
+    "provider.value": {"vi": "giá trị {value} không được chấp nhận.",
+                       "en": "{value} is not an accepted value."},
+    "provider.https": {"vi": "địa chỉ {value} phải bắt đầu bằng https://.",
+                       "en": "address {value} must start with https://."},
+    "provider.file": {"vi": "không đọc được tệp ({error}).",
+                      "en": "the file cannot be read ({error})."},
+    "provider_unknown": {
+        "vi": "Không có dịch vụ ký từ xa tên {provider}. Các dịch vụ có: {known}.",
+        "en": "There is no remote-signing service named {provider}. Known services: "
+              "{known}."},
 }
 
 

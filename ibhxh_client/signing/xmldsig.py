@@ -35,6 +35,13 @@ Why the third reference (KeyInfo): the enveloped transform removes the whole Sig
 from the document digest, so without it a byte changed in the CA's signature inside the
 certificate would go unnoticed when no trusted CA is configured.
 
+Signing is prepare → value → finish: ``prepare_tree`` writes everything but the
+SignatureValue and gives the canonical SignedInfo and its SHA-256 digest; ``finish_tree``
+writes a value only once it verifies against the certificate in KeyInfo and that digest.
+A token signs at once (``sign_tree``); a remote signing service signs the digest minutes
+later, maybe after a restart (``prepare_xml`` / ``finish_xml``, whose prepared document
+is bytes). Both give the same bytes for the same value.
+
 Independent check with xmlsec1 (1.2.x): the Id attributes live inside the Signature, which
 xmlsec1 registers itself, so no ``--id-attr`` option is needed (passing
 ``--id-attr:Id SignatureProperty --id-attr:Id KeyInfo`` does no harm)::
@@ -62,6 +69,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import (
+    Prehashed,
     decode_dss_signature,
     encode_dss_signature,
 )
@@ -79,7 +87,7 @@ from ibhxh_client.signing.certs import (
     verify_trust,
 )
 from ibhxh_client.signing.messages import Msg
-from ibhxh_client.signing.signer import ECDSA_SHA256, RSA_SHA256, Signer
+from ibhxh_client.signing.signer import ECDSA_SHA256, RSA_SHA256, Signer, algorithm_for
 
 DS_NS = "http://www.w3.org/2000/09/xmldsig#"
 C14N_10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
@@ -223,24 +231,39 @@ def _signature_value(signer: Signer, signed_info: bytes) -> bytes:
     return raw
 
 
-def sign_tree(tree: Any, signer: Signer, *, container: str, signing_time: dt.datetime,
-              signature_id: str) -> Any:
-    """Sign the parsed document ``tree`` in place; return the new Signature element.
+@dataclass(frozen=True)
+class PreparedSignature:
+    """A Signature written into its document but for its value (``SignatureValue`` empty).
 
-    The container must hold no element yet (already_signed otherwise).
+    ``signed_info``: the canonical SignedInfo (what a token signs); ``digest``: its
+    SHA-256 (what a remote signing service signs); ``certificate``: the one in KeyInfo.
+    """
+
+    element: Any
+    signed_info: bytes
+    digest: bytes
+    certificate: x509.Certificate
+
+
+def prepare_tree(tree: Any, certificate: x509.Certificate, *, container: str,
+                 signing_time: dt.datetime, signature_id: str) -> PreparedSignature:
+    """Write the Signature for ``certificate`` into ``container`` of ``tree``, in place:
+    references, SigningTime and KeyInfo, everything but the signature value.
+
+    The container must hold no element yet (already_signed otherwise). The value comes
+    later from ``finish_tree``, maybe minutes later from a remote signing service.
     """
     if not _NCNAME.match(signature_id):
         raise ValueError(f"signature_id {signature_id!r} is not an XML name")
-    root = tree.getroot()
-    cont = find_container(root, container)
+    cont = find_container(tree.getroot(), container)
     for child in cont:
         if isinstance(child.tag, str):
             if child.tag == _ds("Signature"):
                 raise E.XmlSigningError(E.ALREADY_SIGNED, container=container)
             raise _bad_xml(f"{container} is not empty")
-    algorithm = _XML_ALG.get(signer.algorithm)
+    algorithm = _XML_ALG.get(algorithm_for(certificate))
     if algorithm is None:
-        raise ValueError(f"unsupported signer algorithm {signer.algorithm!r}")
+        raise ValueError("unsupported certificate key")
     stamp = _iso(signing_time)
 
     # The enveloped transform removes exactly what is about to be added, so the document
@@ -265,11 +288,11 @@ def sign_tree(tree: Any, signer: Signer, *, container: str, signing_time: dt.dat
     doc_value = reference("", (ENVELOPED, C14N_10))
     time_value = reference("#" + time_id, (C14N_10,))
     keyinfo_value = reference("#" + keyinfo_id, (C14N_10,))
-    sig_value = etree.SubElement(sig, _ds("SignatureValue"))
+    etree.SubElement(sig, _ds("SignatureValue"))
     key_info = etree.SubElement(sig, _ds("KeyInfo"), Id=keyinfo_id)
     x509_data = etree.SubElement(key_info, _ds("X509Data"))
     etree.SubElement(x509_data, _ds("X509Certificate")).text = _b64(
-        signer.certificate.public_bytes(Encoding.DER))
+        certificate.public_bytes(Encoding.DER))
     obj = etree.SubElement(sig, _ds("Object"))
     props = etree.SubElement(obj, _ds("SignatureProperties"))
     prop = etree.SubElement(props, _ds("SignatureProperty"), Id=time_id,
@@ -279,17 +302,70 @@ def sign_tree(tree: Any, signer: Signer, *, container: str, signing_time: dt.dat
     doc_value.text = _b64(doc_digest)
     time_value.text = _b64(hashlib.sha256(_c14n(prop)).digest())
     keyinfo_value.text = _b64(hashlib.sha256(_c14n(key_info)).digest())
+    canonical_info = _c14n(signed_info)
+    return PreparedSignature(element=sig, signed_info=canonical_info,
+                             digest=hashlib.sha256(canonical_info).digest(),
+                             certificate=certificate)
+
+
+def value_matches(certificate: x509.Certificate, value: bytes, digest: bytes) -> bool:
+    """True when ``value`` (as XML-DSig writes it: PKCS#1 v1.5 for RSA, r||s for EC) is a
+    signature by ``certificate``'s key over the SHA-256 ``digest``."""
+    key = certificate.public_key()
+    prehashed = Prehashed(hashes.SHA256())
     try:
-        sig_value.text = _b64(_signature_value(signer, _c14n(signed_info)))
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(value, digest, padding.PKCS1v15(), prehashed)
+            return True
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            size = (key.curve.key_size + 7) // 8
+            if len(value) != 2 * size:
+                return False
+            der = encode_dss_signature(int.from_bytes(value[:size], "big"),
+                                       int.from_bytes(value[size:], "big"))
+            key.verify(der, digest, ec.ECDSA(prehashed))
+            return True
+    except (InvalidSignature, ValueError):
+        return False
+    return False
+
+
+def finish_tree(prepared: PreparedSignature, value: bytes) -> None:
+    """Write ``value`` into the prepared Signature once it is checked against the
+    certificate in KeyInfo and the SignedInfo's digest; refuse it (bad_signature_value)
+    otherwise, leaving the Signature unfinished."""
+    if not value_matches(prepared.certificate, value, prepared.digest):
+        raise E.RemoteSigningError(E.BAD_SIGNATURE_VALUE)
+    prepared.element.find(_ds("SignatureValue")).text = _b64(value)
+
+
+def sign_tree(tree: Any, signer: Signer, *, container: str, signing_time: dt.datetime,
+              signature_id: str) -> Any:
+    """Sign the parsed document ``tree`` in place; return the new Signature element.
+
+    ``prepare_tree``, the signer's value, ``finish_tree``. The container must hold no
+    element yet (already_signed otherwise); on any failure it is left as it was.
+    """
+    prepared = prepare_tree(tree, signer.certificate, container=container,
+                            signing_time=signing_time, signature_id=signature_id)
+    sig = prepared.element
+    try:
+        finish_tree(prepared, _signature_value(signer, prepared.signed_info))
     except BaseException:
-        cont.remove(sig)
+        sig.getparent().remove(sig)
         raise
     return sig
 
 
 def _splice(raw: bytes, tree: Any, cont: Any, sig: Any) -> bytes | None:
     """The input bytes with the signature inserted into the container, or None when the
-    document's shape does not allow it safely (then the tree is serialised instead).
+    document's shape does not allow it safely (then the tree is serialised instead)."""
+    spliced = _splice_at(raw, tree, cont, sig)
+    return spliced[0] if spliced is not None else None
+
+
+def _splice_at(raw: bytes, tree: Any, cont: Any, sig: Any) -> tuple[bytes, int] | None:
+    """``_splice``'s bytes and the offset at which the signature starts in them.
 
     Keeps every byte of the input: the container is the root's last child and is followed
     only by whitespace and the root's end tag, which the pattern checks.
@@ -317,10 +393,11 @@ def _splice(raw: bytes, tree: Any, cont: Any, sig: Any) -> bytes | None:
     if m.group("empty") is not None:
         at = m.start()
         end = m.end("empty")
-        return raw[:at] + b"<" + cont.tag.encode() + b">" + sig_bytes + b"</" \
-            + cont.tag.encode() + b">" + raw[end:]
+        opening = b"<" + cont.tag.encode() + b">"
+        return (raw[:at] + opening + sig_bytes + b"</" + cont.tag.encode() + b">"
+                + raw[end:], at + len(opening))
     at = m.start("close")
-    return raw[:at] + sig_bytes + raw[at:]
+    return raw[:at] + sig_bytes + raw[at:], at
 
 
 def serialize(tree: Any) -> bytes:
@@ -346,6 +423,103 @@ def sign_xml(xml: bytes, signer: Signer, *, container: str, signing_time: dt.dat
                     signature_id=signature_id)
     spliced = _splice(xml, tree, sig.getparent(), sig)
     return spliced if spliced is not None else serialize(tree)
+
+
+@dataclass(frozen=True)
+class PreparedXml:
+    """A document prepared for a signature whose value comes later (remote signing).
+
+    ``xml``: the document with its unfinished Signature (bytes: they outlive a restart);
+    ``digest``: the SHA-256 of the canonical SignedInfo, what the service signs;
+    ``signature_at``: where the Signature starts in ``xml`` when it was spliced into the
+    input's bytes (None when the document was serialised).
+    """
+
+    xml: bytes
+    container: str
+    digest: bytes
+    signature_at: int | None
+
+
+def prepare_xml(xml: bytes, certificate: x509.Certificate, *, container: str,
+                signing_time: dt.datetime, signature_id: str) -> PreparedXml:
+    """``sign_xml`` up to the signature value: the Signature for ``certificate`` written
+    into ``container`` with an empty SignatureValue, and the digest to have signed."""
+    tree = parse_xml(xml)
+    prepared = prepare_tree(tree, certificate, container=container,
+                            signing_time=signing_time, signature_id=signature_id)
+    spliced = _splice_at(xml, tree, prepared.element.getparent(), prepared.element)
+    if spliced is None:
+        return PreparedXml(serialize(tree), container, prepared.digest, None)
+    return PreparedXml(spliced[0], container, prepared.digest, spliced[1])
+
+
+def reopen_tree(tree: Any, container: str) -> PreparedSignature:
+    """The unfinished Signature in ``container`` of a parsed prepared document, with its
+    canonical SignedInfo, digest and KeyInfo certificate read back (bad_xml when there is
+    none, or when it is finished already)."""
+    cont = find_container(tree.getroot(), container)
+    sigs = [c for c in _children(cont) if c.tag == _ds("Signature")]
+    if len(sigs) != 1:
+        raise _bad_xml(f"{container}: no prepared signature")
+    sig = sigs[0]
+    info, value = sig.find(_ds("SignedInfo")), sig.find(_ds("SignatureValue"))
+    cert_text = sig.findtext(f"{_ds('KeyInfo')}/{_ds('X509Data')}/{_ds('X509Certificate')}")
+    if info is None or value is None or (value.text or "").strip() or not cert_text:
+        raise _bad_xml(f"{container}: no prepared signature")
+    try:
+        certificate = x509.load_der_x509_certificate(_b64decode(cert_text))
+    except ValueError:
+        raise _bad_xml(f"{container}: KeyInfo") from None
+    if not _references_hold(tree, sig, info):
+        raise _bad_xml(f"{container}: the prepared document changed")
+    canonical_info = _c14n(info)
+    return PreparedSignature(element=sig, signed_info=canonical_info,
+                             digest=hashlib.sha256(canonical_info).digest(),
+                             certificate=certificate)
+
+
+def _references_hold(tree: Any, sig: Any, info: Any) -> bool:
+    """Whether each reference prepare_tree wrote still digests to its DigestValue: the
+    document (the Signature left out, as the enveloped transform does), the SigningTime
+    and KeyInfo. A prepared document kept for hours is checked before it is finished."""
+    for ref in info.findall(_ds("Reference")):
+        uri = ref.get("URI", "")
+        if uri == "":
+            parent, index, tail = _detach(sig)
+            try:
+                data = _c14n(tree)
+            finally:
+                _reattach(sig, parent, index, tail)
+        else:
+            targets = [el for el in sig.iter() if el.get("Id") == uri[1:]]
+            if not uri.startswith("#") or len(targets) != 1:
+                return False
+            data = _c14n(targets[0])
+        try:
+            expected = _b64decode(ref.findtext(_ds("DigestValue")))
+        except ValueError:
+            return False
+        if hashlib.sha256(data).digest() != expected:
+            return False
+    return True
+
+
+def finish_xml(prepared: PreparedXml, value: bytes) -> bytes:
+    """The prepared document with ``value`` as its signature value, checked first against
+    the certificate in KeyInfo and the digest (bad_signature_value otherwise). The same
+    bytes ``sign_xml`` gives when its signer returns ``value``."""
+    tree = parse_xml(prepared.xml)
+    reopened = reopen_tree(tree, prepared.container)
+    if reopened.digest != prepared.digest:
+        raise _bad_xml(f"{prepared.container}: the prepared signature changed")
+    before = etree.tostring(reopened.element, with_tail=False)
+    finish_tree(reopened, value)
+    at = prepared.signature_at
+    if at is not None and prepared.xml[at:at + len(before)] == before:
+        after = etree.tostring(reopened.element, with_tail=False)
+        return prepared.xml[:at] + after + prepared.xml[at + len(before):]
+    return serialize(tree)
 
 
 # --------------------------------------------------------------------------- verifying

@@ -59,6 +59,50 @@ def fallback_delete(name: str) -> None:
     _fallback_path(name).unlink(missing_ok=True)
 
 
+class SecretStoreError(Exception):
+    """The OS keyring could not keep or give a password (``detail``: the keyring's error
+    type), and the service is not one whose password may live in the fallback folder."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def on_this_machine(url: str) -> bool:
+    """A service on this machine: a training service (the sandbox gateway, the remote
+    signing training service), whose password is shared by every trainee and is no secret.
+    Only such a service may keep its password outside an OS keyring, on a machine with
+    none; a real service's password never is."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
+def keep_secret(name: str, text: str, url: str) -> None:
+    """Keep a service's password (the service at ``url``) in the OS keyring; the fallback
+    folder only for a service on this machine. SecretStoreError otherwise."""
+    try:
+        keyring.set_password(SERVICE, name, text)
+    except NoKeyringError as exc:
+        if not on_this_machine(url):
+            raise SecretStoreError(type(exc).__name__) from None
+        fallback_put(name, text)
+    except KeyringError as exc:
+        raise SecretStoreError(type(exc).__name__) from None
+
+
+def read_secret(name: str, url: str) -> str | None:
+    """A password ``keep_secret`` kept (None when there is none)."""
+    try:
+        return keyring.get_password(SERVICE, name)
+    except NoKeyringError as exc:
+        if not on_this_machine(url):
+            raise SecretStoreError(type(exc).__name__) from None
+        return fallback_get(name)
+    except KeyringError as exc:
+        raise SecretStoreError(type(exc).__name__) from None
+
+
 @dataclass
 class KeyStore:
     """Data keys by database id, in the keyring (or the per-user fallback file)."""

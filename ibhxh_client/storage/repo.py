@@ -40,6 +40,8 @@ from .schema import (
     employer,
     history,
     processing_log,
+    remote_accounts,
+    remote_signatures,
 )
 from .schema import workers as workers_t
 
@@ -688,3 +690,53 @@ def contribution_lines(conn: Connection, procedures: Iterable[str],
                 state=DossierState(row["d_state"]), created=_date_in(row["d_created"]))
         out.append((head, _line_from(row)))
     return out
+
+
+# -- remote signing -----------------------------------------------------------------------
+
+def get_remote_account(conn: Connection, provider: str) -> dict[str, Any] | None:
+    """The unit's stored account at a remote signing service (no password: keyring)."""
+    row = conn.execute(select(remote_accounts).where(remote_accounts.c.provider == provider)
+                       ).mappings().first()
+    return dict(row) if row else None
+
+
+def list_remote_accounts(conn: Connection) -> list[dict[str, Any]]:
+    query = select(remote_accounts).order_by(remote_accounts.c.provider)
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def put_remote_account(conn: Connection, values: dict[str, Any]) -> None:
+    """Store (or replace) the account of ``values["provider"]``."""
+    values = {**values, "updated_at": _now()}
+    found = conn.execute(select(remote_accounts.c.id)
+                         .where(remote_accounts.c.provider == values["provider"])).scalar()
+    if found is None:
+        conn.execute(insert(remote_accounts).values(**values))
+    else:
+        conn.execute(update(remote_accounts).where(remote_accounts.c.id == found)
+                     .values(**values))
+
+
+def add_remote_signature(conn: Connection, values: dict[str, Any]) -> int:
+    """Record a signing request before it is sent (status pending)."""
+    now = _now()
+    result = conn.execute(insert(remote_signatures).values(
+        **values, status="pending", created_at=now, updated_at=now))
+    return int(result.inserted_primary_key[0])
+
+
+def update_remote_signature(conn: Connection, row_id: int, **values: Any) -> None:
+    conn.execute(update(remote_signatures).where(remote_signatures.c.id == row_id)
+                 .values(**values, updated_at=_now()))
+
+
+def remote_signatures_of(conn: Connection, decl_id: int | None = None,
+                         status: str | None = None) -> list[dict[str, Any]]:
+    """The signing requests of a dossier (or of all), oldest first, state included."""
+    query = select(remote_signatures).order_by(remote_signatures.c.id)
+    if decl_id is not None:
+        query = query.where(remote_signatures.c.declaration_id == decl_id)
+    if status is not None:
+        query = query.where(remote_signatures.c.status == status)
+    return [dict(r) for r in conn.execute(query).mappings()]

@@ -340,3 +340,52 @@ contribution_stints = Table(
     Column("updated_at", DateTime, nullable=False),
     Index("ix_contribution_stints_worker", "worker_id", "from_month"),
 )
+
+
+# -- remote signing (migration 0008) -------------------------------------------------------
+
+# The unit's account at each remote signing service (docs/remote-signing.md): where it is,
+# who signs (``user_id``: a tax code or an ID card number, hence sealed), which
+# certificate, and the integrator's id. The integrator's password is in the OS keyring
+# (service "ibhxh-client", user "remote:{provider}:{sp_id}@{base_url}"), never here.
+remote_accounts = Table(
+    "remote_accounts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider", String(40), nullable=False),  # a key of providers.toml
+    Column("base_url", String(300), nullable=False),
+    _enc("remote_accounts", "user_id", nullable=False),
+    Column("serial", String(80), nullable=False),  # the certificate's serial number
+    Column("sp_id", String(100), nullable=False),
+    Column("ca_pem", Text, nullable=True),  # a CA for the service's TLS (public data)
+    Column("ca_path", String(500), nullable=False, default=""),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_remote_accounts_provider", "provider", unique=True),
+)
+
+# Each signing request sent to a remote service (one per phase: the forms, then the
+# envelope), stored before it is sent: a restart polls it again, never sends it twice.
+# ``state`` holds what finishing needs (the prepared forms: personal data, sealed);
+# ``doc_ids`` the request's files and their digests as JSON; ``basis`` the dossier's
+# fingerprint (repo.dossier_basis) when it began, so an edited dossier is not finished
+# from the old content. ``status``: pending | done | failed; ``last_error`` a code.
+remote_signatures = Table(
+    "remote_signatures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("declaration_id", Integer, ForeignKey("declarations.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("provider", String(40), nullable=False),
+    Column("phase", String(10), nullable=False),  # forms | envelope
+    Column("transaction_id", String(64), nullable=False),
+    Column("serial", String(80), nullable=False),
+    Column("basis", String(64), nullable=False),
+    _enc("remote_signatures", "state", "bytes", nullable=False),
+    Column("doc_ids", Text, nullable=False),
+    Column("sent_at", DateTime, nullable=True),
+    Column("deadline", DateTime, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("last_error", String(40), nullable=True),  # an error code, never a message
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_remote_signatures_transaction_id", "transaction_id", unique=True),
+    Index("ix_remote_signatures_declaration", "declaration_id", "status"),
+)

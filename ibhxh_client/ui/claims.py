@@ -87,6 +87,11 @@ def changeable(view: claims_svc.ClaimView) -> bool:
 def answerable(view: claims_svc.ClaimView) -> bool:
     """A claim in a list filed (sent, answered or printed)."""
     return view.dossier_state in ANSWERABLE
+
+
+def refilable(view: claims_svc.ClaimView) -> bool:
+    """A claim Social Security rejected (the service says whether it was entered again)."""
+    return view.state == "rejected"
 PANEL_ORDER = ("kind", "from_date", "to_date", "days", "rest_days", "heavy_work",
                "long_term_code", "surgery", "pregnancy_weeks", "child_birth_date",
                "child_count", "child_id", "second_child", "prenatal_rest", "infertility",
@@ -886,8 +891,12 @@ class ClaimsScreen(ImportFlow, QWidget):
         self.declare_button.setObjectName("declare_claims")
         self.approved_button = QPushButton(self.tr("Amount a&pproved…"), self)
         self.approved_button.setObjectName("record_approved")
+        self.refile_button = QPushButton(self.tr("En&ter again"), self)
+        self.refile_button.setObjectName("refile_claim")
+        self.refile_button.setToolTip(self.tr(
+            "A rejected claim as a new one, to mend and put in a later list"))
         for b in (self.new_button, self.import_button, self.declare_button,
-                  self.approved_button):
+                  self.approved_button, self.refile_button):
             bar.addWidget(b)
         bar.addStretch(1)
         outer.addLayout(bar)
@@ -926,6 +935,7 @@ class ClaimsScreen(ImportFlow, QWidget):
         self.import_button.clicked.connect(self.import_file)
         self.declare_button.clicked.connect(self.declare)
         self.approved_button.clicked.connect(self.record_approved)
+        self.refile_button.clicked.connect(self.refile)
         self.editor.remove_button.clicked.connect(self.remove)
         self.editor.saved.connect(lambda claim_id: self.reload(select=claim_id))
         shortcut = QShortcut(QKeySequence.StandardKey.New, self, self.new_claim)
@@ -1018,6 +1028,7 @@ class ClaimsScreen(ImportFlow, QWidget):
     def _update_buttons(self) -> None:
         v = self.current()
         self.approved_button.setEnabled(v is not None and answerable(v))
+        self.refile_button.setEnabled(v is not None and refilable(v))
 
     def new_claim(self) -> None:
         self.table.clearSelection()
@@ -1045,6 +1056,18 @@ class ClaimsScreen(ImportFlow, QWidget):
         self.editor.start_new()
         self.reload()
         self.ctx.dossiers_changed()
+
+    def refile(self) -> None:
+        """The rejected claim entered again; the new one is selected, ready to mend."""
+        v = self.current()
+        if v is None or v.claim.id is None:
+            return
+        try:
+            again = claims_svc.refile_claim(self.ctx.app, v.claim.id)
+        except UserError as exc:
+            show_error(self, self.tr("Enter again"), exc)
+            return
+        self.reload(select=again.claim.id)
 
     # -- the approved amount ---------------------------------------------------------------
 

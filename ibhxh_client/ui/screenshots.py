@@ -159,6 +159,11 @@ def shots(window: Any, ctx: Any, out: Path, suffix: str, scale: float) -> None:
     workers.table.selectRow(min(1, workers.model.rowCount() - 1))
     shoot(window, out / "04-workers.png")
     workers.search.clear()
+    claims = window.go("claims")
+    wait_for(lambda: not claims.loader.busy and claims.model.rowCount() > 0)
+    claims.table.selectRow(min(2, claims.model.rowCount() - 1))
+    spin(800)  # the editor's live amount
+    shoot(window, out / "10-claims.png")
 
     send = window.go("send")
     send.start(demo_id)

@@ -246,7 +246,15 @@
     </message>
     <message>
         <source>Amount a&amp;pproved…</source>
-        <translation>Ghi nhận số tiền được &amp;duyệt…</translation>
+        <translation>Số tiền được &amp;duyệt…</translation>
+    </message>
+    <message>
+        <source>En&amp;ter again</source>
+        <translation>Lập &amp;lại</translation>
+    </message>
+    <message>
+        <source>A rejected claim as a new one, to mend and put in a later list</source>
+        <translation>Lập lại yêu cầu bị từ chối thành yêu cầu mới, để sửa rồi đưa vào danh sách sau</translation>
     </message>
     <message>
         <source>Claims</source>
@@ -291,6 +299,10 @@
     <message>
         <source>Import claims</source>
         <translation>Nhập yêu cầu hưởng chế độ</translation>
+    </message>
+    <message>
+        <source>Enter again</source>
+        <translation>Lập lại yêu cầu</translation>
     </message>
     <message>
         <source>Row {row}: {messages}</source>

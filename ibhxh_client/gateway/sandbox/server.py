@@ -9,6 +9,11 @@ Content-Length. Request bodies are capped, gzip-compressed ones too after decomp
 Besides the protocol (``gateway.protocol``) it serves ``/_sandbox/…`` for tests and
 trainers, guarded by the token in ``admin-token`` in the state folder:
 ``GET|POST|DELETE /_sandbox/faults`` (see ``faults``) and ``GET /_sandbox/stats``.
+
+The training remote-signing service (``remote_signing``) shares the port: ``/sca/sp769/…``
+for the program, ``/sandbox/v1/…`` (the same admin token) for the "phone" and trainers.
+While it runs, the sandbox's address is in the ``url`` file of its state folder (what
+``ibhxh sandbox approve`` reads).
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ from .api import DEFAULT_AGENCY, Answer, GatewayApi
 from .checks import Refusal
 from .faults import Faults, hostile_document, tamper
 from .pki import load_or_create
+from .remote_signing import ADMIN_PREFIX, URL_FILE, RemoteSigning
+from .remote_signing import PREFIX as REMOTE_PREFIX
 from .store import Store
 
 log = logging.getLogger("ibhxh.sandbox")
@@ -151,6 +158,9 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/_sandbox/"):
             self._admin(method, path)
             return
+        if path.startswith((REMOTE_PREFIX + "/", ADMIN_PREFIX + "/")):
+            self._remote(method, path)
+            return
         route, number = _route(method, path)
         sandbox.requests[route or "unknown"] += 1
         try:
@@ -223,6 +233,23 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:
             log.exception("sandbox: %s failed", route)
             return _error(Refusal(P.ErrorCode.INTERNAL, "Lỗi nội bộ của cổng thử nghiệm."))
+
+    def _remote(self, method: str, path: str) -> None:
+        """The training remote-signing service (its own answer shape: SmartCA's)."""
+        sandbox = self.server.sandbox
+        sandbox.requests["remote " + path.rsplit("/", 1)[-1]] += 1
+        # A body is read whatever the method: left unread it would be taken for the next
+        # request on this connection.
+        sent = self.headers.get("Content-Length", "") not in ("", "0")
+        try:
+            body: Any = self._body("POST" if sent else method)
+        except Refusal as refusal:
+            body = ValueError(refusal.message)
+        given = self.headers.get(ADMIN_HEADER, "")
+        admin = hmac.compare_digest(given.encode(), sandbox.admin_token.encode())
+        reply = sandbox.remote.handle(method, path, urlsplit(self.path).query, body,
+                                      admin=admin)
+        self._send(reply.answer, reply.payload)
 
     def _admin(self, method: str, path: str) -> None:
         sandbox = self.server.sandbox
@@ -339,6 +366,7 @@ class Sandbox:
                               process_after=process_after, agency=agency,
                               trial_secret=trial_secret, training=training)
         self.admin_token = _admin_token(self.state_dir)
+        self.remote = RemoteSigning(self.store, self.pki, self.state_dir)
         self._server = _Server((host, port), self)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -365,6 +393,7 @@ class Sandbox:
     def stats(self) -> dict[str, Any]:
         return {"dossiers": self.store.count(),
                 "registrations": self.store.count_registrations(),
+                "remote_transactions": self.remote.counts(),
                 "requests": dict(self.requests),
                 "faults_fired": dict(self.faults.hits)}
 
@@ -382,15 +411,23 @@ class Sandbox:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
+        (self.state_dir / URL_FILE).write_text(self.url + "\n", "utf-8")
         return self
 
     def stop(self) -> None:
         self._stop.set()
+        url_file = self.state_dir / URL_FILE
+        try:  # another sandbox may have started on this folder since
+            if self._threads and url_file.read_text("utf-8").strip() == self.url:
+                url_file.unlink()
+        except OSError:
+            pass
         if self._threads:  # shutdown() waits for serve_forever, which must have started
             self._server.shutdown()
         self._server.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+        self.remote.close()
         self.store.close()
 
     def __enter__(self) -> Sandbox:

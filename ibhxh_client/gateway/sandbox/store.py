@@ -159,6 +159,11 @@ class Store:
         with self._lock:
             self._conn.close()
 
+    def create(self, schema: str) -> None:
+        """Create the tables of another part of the sandbox (``CREATE … IF NOT EXISTS``)."""
+        with self._lock:
+            self._conn.executescript(schema)
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic change; the lock makes check-then-insert sequences safe."""
