@@ -94,7 +94,10 @@ def test_output_cut_by_its_reader_ends_quietly(tmp_path):
 
 
 WINDOW = r"""
-import json, sys
+import faulthandler, json, sys
+# A window that never gets where the test waits: every thread's stack on stderr before the
+# test's own timeout kills it, so a hang says where it is.
+faulthandler.dump_traceback_later(120, exit=True)
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from ibhxh_client.ui import app as entry

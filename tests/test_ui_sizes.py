@@ -336,6 +336,15 @@ def conflicts(w) -> QWidget:
     return ConflictDialog(pairs, lang(), w)
 
 
+def countdown(w) -> QWidget:
+    """The wait for the phone, at its longest phase text."""
+    from ibhxh_client.ui.remote import CountdownDialog
+
+    dialog = CountdownDialog("VNPT SmartCA (ký số từ xa của VNPT-CA)", lambda _p: None, w)
+    dialog.tick(299, "envelope")
+    return dialog
+
+
 def dialogs(w, qtbot, sheet) -> Iterator[tuple[str, QWidget]]:
     """Each dialog as it opens, shown (the first run on each of its pages)."""
     from ibhxh_client.ui import adapters
@@ -345,6 +354,7 @@ def dialogs(w, qtbot, sheet) -> Iterator[tuple[str, QWidget]]:
     from ibhxh_client.ui.i18n import lang
     from ibhxh_client.ui.mapping import MappingDialog
     from ibhxh_client.ui.paper import PaperDialog
+    from ibhxh_client.ui.remote import PhoneDialog, TrainingPhone
 
     first = FirstRunDialog(w.ctx, w)
     qtbot.addWidget(first)
@@ -363,7 +373,10 @@ def dialogs(w, qtbot, sheet) -> Iterator[tuple[str, QWidget]]:
               ("diagnostics report", lambda: diagnostics(w)),
               ("claim lists", lambda: DeclareDialog(w.ctx, 12, w)),
               ("amount approved", lambda: ApprovedDialog(w.ctx, a_claim(w.ctx.app), w)),
-              ("stored workers that differ", lambda: conflicts(w)))
+              ("stored workers that differ", lambda: conflicts(w)),
+              ("remote signing countdown", lambda: countdown(w)),
+              ("training phone", lambda: PhoneDialog(
+                  TrainingPhone("https://127.0.0.1:9", "-", "-"), w)))
     for name, make in makers:
         dialog = make()
         if name != "diagnostics report":  # the settings screen owns that one

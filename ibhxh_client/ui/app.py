@@ -69,7 +69,33 @@ def open_window(app: Any, prefs: Any, *, watch_tokens: bool = True, first_run: b
 
     sandbox.start_if_configured(ctx)
     window = MainWindow(ctx, watch_tokens=watch_tokens)
+    from PySide6.QtCore import QTimer
+
+    # after the window's own sandbox had time to start (it may be the service asked)
+    QTimer.singleShot(RESUME_AFTER_MS, lambda: resume_remote(ctx))
     return window
+
+
+RESUME_AFTER_MS = 3000
+
+
+def resume_remote(ctx: Any) -> None:
+    """The requests a remote signing service still had waiting when the program last
+    closed: each polled once in the background, never sent again; a dossier the director
+    approved meanwhile is signed now and shows as such."""
+    from ..services import remote_signing
+    from . import tasks
+
+    def done(outcomes: list[dict[str, Any]]) -> None:
+        for item in outcomes:
+            log.info("remote signing of dossier %s at start: %s", item["dossier_id"],
+                     item["outcome"])
+        if any(item["outcome"] == "signed" for item in outcomes):
+            ctx.dossiers_changed()
+
+    tasks.run(lambda _p: remote_signing.resume_pending(ctx.app), on_done=done,
+              on_fail=lambda exc: log.warning("remote signing at start: %s",
+                                              type(exc).__name__))
 
 
 def show(window: Any) -> None:

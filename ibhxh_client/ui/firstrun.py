@@ -113,6 +113,17 @@ class FirstRunDialog(QDialog):
         col.addWidget(hint(self.tr("A demo company with 25 workers and a draft declaration, "
                                    "a demo certificate and a sandbox gateway on this "
                                    "computer: try everything without a real filing."), page))
+        self.demo_sign_file = QRadioButton(self.tr("Sign with the demo certificate"), page)
+        self.demo_sign_file.setObjectName("demo_sign_file")
+        self.demo_sign_remote = QRadioButton(
+            self.tr("Sign remotely: the training service, approved on a training phone"), page)
+        self.demo_sign_remote.setObjectName("demo_sign_remote")
+        self.demo_signing = QButtonGroup(page)
+        self.demo_signing.addButton(self.demo_sign_file)
+        self.demo_signing.addButton(self.demo_sign_remote)
+        self.demo_sign_file.setChecked(True)
+        col.addWidget(self.demo_sign_file)
+        col.addWidget(self.demo_sign_remote)
         col.addStretch(1)
         self.setup_button.clicked.connect(lambda: self.go(COMPANY))
         self.demo_button.clicked.connect(self.start_demo)
@@ -331,12 +342,18 @@ class FirstRunDialog(QDialog):
         self.go(BUSY)
         app = self.ctx.app
         self.ctx.prefs.set("gateway_mode", "sandbox")
+        remote = self.demo_sign_remote.isChecked()
+        self.ctx.prefs.set("sign_with", "remote" if remote else "")
         running = sandbox.start(self.ctx)
 
         def job(_p: Any) -> int:
             decl_id = make_demo_data(app)
             if running is not None and running.wait(60):
                 sandbox.configure(app, running)
+                if remote:  # the unit's account at the sandbox's training service
+                    from .remote import training_account
+
+                    training_account(app, running.server)
             return decl_id
 
         def done(decl_id: int) -> None:

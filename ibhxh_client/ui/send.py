@@ -8,11 +8,13 @@ be sent stays queued) and, when the services say so, offers the paper dossier.
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QComboBox,
     QFileDialog,
@@ -45,13 +47,16 @@ from .widgets import compact, error_message, hint, restyle, title
 
 CHECK, CERT, WORK, RECEIPT, FAILED = range(5)
 SENDABLE = signing_svc.SIGNABLE  # what signing accepts is what can be sent
+TRAINING = "sandbox"  # the training remote-signing service's key in providers.toml
+REMOTE_WAIT = 900.0  # seconds the window waits for the phone (the service's expiry is less)
 
 
 def sign_and_send(app: Any, decl_id: int, how: tuple, ask_pin: Any, progress: Any,
                   module_setting: str | None, sandbox_run: Any = None) -> dict[str, Any]:
     """The worker-thread part: open the signer, sign (unless signed), send.
 
-    ``how``: ("token", serial, fingerprint) | ("file", path, password) | ("demo",).
+    ``how``: ("token", serial, fingerprint) | ("file", path, password) | ("demo",) |
+    ("remote", provider key).
     ``sandbox_run``: the training gateway this window runs, connected first if needed.
     """
     sub = adapters.submission()
@@ -67,6 +72,17 @@ def sign_and_send(app: Any, decl_id: int, how: tuple, ask_pin: Any, progress: An
     conf = sub.settings(app) if sub else None
     decl, _ = decls.load(app, decl_id)
     must_sign = decl.state != DossierState.SIGNED
+    if how[0] == "remote":  # no signer in this process: the service signs, the phone approves
+        out_remote: dict[str, Any] = {"signed": None, "tracking": None}
+        if must_sign:
+            progress(1, 3, "sign")
+            out_remote["signed"] = sign_remotely(app, decl_id, how[1], progress, sandbox_run)
+        if conf is None:
+            raise not_configured
+        progress(2, 3, "send")
+        out_remote["tracking"] = sub.submit(app, decl_id, signer=None)  # type: ignore[union-attr]
+        progress(3, 3, "done")
+        return out_remote
     needs_signer = must_sign or (conf is not None and conf.login == "certificate")
     out: dict[str, Any] = {"signed": None, "tracking": None}
     if conf is None and not must_sign:
@@ -94,6 +110,27 @@ def sign_and_send(app: Any, decl_id: int, how: tuple, ask_pin: Any, progress: An
             lock.release()
     progress(3, 3, "done")
     return out
+
+
+def sign_remotely(app: Any, decl_id: int, provider_key: str, progress: Any,
+                  sandbox_run: Any = None) -> Any:
+    """Sign at a remote service, reporting each poll as progress ``(1, seconds left,
+    "remote:<phase>")``; a cancelled job stops waiting (the request stays pending there
+    and is followed next time)."""
+    from ..services import remote_signing as remote_svc
+
+    if provider_key == TRAINING and sandbox_run is not None and sandbox_run.wait(30):
+        from .remote import training_account
+
+        training_account(app, sandbox_run.server)
+
+    def tick(seconds: int, phase: str) -> bool | None:
+        if getattr(progress, "cancelled", False):
+            return False
+        progress(1, seconds, f"remote:{phase}")
+        return None
+
+    return remote_svc.sign_remote(app, decl_id, provider_key, wait=REMOTE_WAIT, on_tick=tick)
 
 
 def _not_configured() -> dict[str, str]:
@@ -174,6 +211,9 @@ class SendScreen(QWidget):
         self.next_button.clicked.connect(self.next)
         self.cancel_button.clicked.connect(self.cancel)
         self.dossier.activated.connect(lambda _i: self.start(self.dossier.currentData()))
+        qapp = QApplication.instance()
+        if qapp is not None:  # a wait for the phone must not keep a closed program alive
+            qapp.aboutToQuit.connect(self.cancel)
         self.fill_dossiers()
         self.go(CHECK)
 
@@ -212,7 +252,10 @@ class SendScreen(QWidget):
         self.use_file.setObjectName("use_file")
         self.use_demo = QRadioButton(self.tr("De&mo certificate (training only)"), page)
         self.use_demo.setObjectName("use_demo")
-        for i, b in enumerate((self.use_token, self.use_file, self.use_demo)):
+        self.use_remote = QRadioButton(self.tr("&Remote signing (SmartCA, CA2 …)"), page)
+        self.use_remote.setObjectName("use_remote")
+        for i, b in enumerate((self.use_token, self.use_file, self.use_demo,
+                               self.use_remote)):
             self.how.addButton(b, i)
         self.use_token.setChecked(True)
         grid.addWidget(self.use_token, 1, 0, 1, 2)
@@ -241,11 +284,27 @@ class SendScreen(QWidget):
         grid.addWidget(browse, 5, 2)
         grid.addWidget(self.file_password, 6, 0, 1, 2)
         grid.addWidget(self.use_demo, 7, 0, 1, 3)
+        self._build_remote(page, grid, 8)
         grid.setRowStretch(2, 1)
         self.find_button.clicked.connect(self.find_tokens)
         self.file_path.textEdited.connect(lambda _t: self.use_file.setChecked(True))
         self.token_list.itemActivated.connect(lambda _i: self.next())
         self.pages.addWidget(page)
+
+    def _build_remote(self, page: QWidget, grid: QGridLayout, row: int) -> None:
+        grid.addWidget(self.use_remote, row, 0, 1, 3)
+        self.remote_accounts: dict[str, dict[str, Any]] = {}
+        self.remote_choice = QComboBox(page)
+        self.remote_choice.setObjectName("remote_choice")
+        self.remote_choice.setAccessibleName(self.tr("Remote signing service"))
+        compact(self.remote_choice, 30)
+        grid.addWidget(self.remote_choice, row + 1, 0, 1, 2)
+        self.remote_note = QLabel(page)
+        self.remote_note.setObjectName("remote_account")
+        self.remote_note.setWordWrap(True)
+        self.remote_note.linkActivated.connect(lambda _l: self.ctx.go("settings"))
+        grid.addWidget(self.remote_note, row + 2, 0, 1, 3)
+        self.remote_choice.activated.connect(lambda _i: self._remote_chosen())
 
     def _build_work(self) -> None:
         page = QWidget(self)
@@ -461,6 +520,7 @@ class SendScreen(QWidget):
         tax = e.tax_code if e else None
         demo_cert = signing_svc.demo_signer_path(self.ctx.app).exists()
         self.use_demo.setVisible(demo_cert or self.ctx.sandbox is not None)
+        self.fill_remote()
 
         def job(_p: Any) -> list[dict[str, Any]]:
             with TOKEN_LOCK:
@@ -521,6 +581,50 @@ class SendScreen(QWidget):
         if self.pages.currentIndex() == CERT and self.find_button.isEnabled():
             self.find_tokens()
 
+    def fill_remote(self) -> None:
+        """The remote services the unit has an account at (the training one too while
+        the window's sandbox runs), each with its account."""
+        from ..services import remote_signing as remote_svc
+
+        app, current = self.ctx.app, self.remote_choice.currentData()
+        self.remote_accounts = {a["provider"]: a for a in remote_svc.show_accounts(app)}
+        try:
+            known = remote_svc.providers()
+        except UserError:
+            known = {}
+        keys = [k for k in self.remote_accounts if k in known and known[k].supported]
+        if self.ctx.sandbox is not None and TRAINING in known and TRAINING not in keys:
+            keys.append(TRAINING)
+        self.remote_choice.clear()
+        for key in keys:
+            self.remote_choice.addItem(known[key].name(lang()), key)
+        i = self.remote_choice.findData(current)
+        self.remote_choice.setCurrentIndex(i if i >= 0 else 0)
+        self.remote_choice.setEnabled(bool(keys))
+        self._remote_chosen()
+        if keys and self.ctx.prefs.get("sign_with") == "remote":  # the demo's choice
+            self.use_remote.setChecked(True)
+
+    def _remote_chosen(self) -> None:
+        key = self.remote_choice.currentData()
+        account = self.remote_accounts.get(key) if key else None
+        settings = self.tr("<a href=\"settings\">Settings → Remote signing</a>")
+        if key is None:
+            text = self.tr("No remote signing account yet: set one up under {settings}."
+                           ).format(settings=settings)
+        elif key == TRAINING and self.ctx.sandbox is not None:
+            text = self.tr("The training service of the sandbox on this computer: approve "
+                           "on the training phone.")
+        elif account is None or not account["serial"]:
+            text = self.tr("The account is not complete: see {settings}.").format(
+                settings=settings)
+        else:
+            text = self.tr("Account {user} · certificate {serial}").format(
+                user=escape(account["user_id"]), serial=escape(account["serial"]))
+        self.remote_note.setText(text)
+        if key is not None and self.remote_choice.hasFocus():
+            self.use_remote.setChecked(True)
+
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Certificate file"),
                                               str(Path.home()),
@@ -533,6 +637,12 @@ class SendScreen(QWidget):
     def _how(self) -> tuple | None:
         if self.use_demo.isChecked():
             return ("demo",)
+        if self.use_remote.isChecked():
+            key = self.remote_choice.currentData()
+            if key is None:
+                self.remote_note.setText(self.tr("Choose a remote signing service first."))
+                return None
+            return ("remote", key)
         if self.use_file.isChecked():
             if not self.file_path.text().strip():
                 self.token_note.setText(self.tr("Choose the certificate file first."))
@@ -569,9 +679,41 @@ class SendScreen(QWidget):
             return sign_and_send(app, decl_id, how, bridge.ask, progress, module, running)
 
         self.job = tasks.run(job, self._sent, self._send_failed, self._progress)
+        if how[0] == "remote":
+            self._show_countdown(how[1])
         return self.job
 
-    def _progress(self, done: int, _total: int, step: str) -> None:
+    def _show_countdown(self, key: str) -> None:
+        from .remote import CountdownDialog
+
+        phone = self.open_phone if key == TRAINING and self.ctx.sandbox is not None else None
+        self.countdown = CountdownDialog(self.remote_choice.currentText() or key, phone, self)
+        self.countdown.cancelled.connect(self.cancel)
+        self.countdown.open()
+
+    def open_phone(self, parent: QWidget | None = None) -> Any:
+        """The training phone of the window's sandbox (None while it is not running)."""
+        from .remote import PhoneDialog, TrainingPhone
+
+        running = self.ctx.sandbox
+        if running is None or running.server is None:
+            return None
+        self.phone_dialog = PhoneDialog(TrainingPhone.of(running.server), parent or self)
+        self.phone_dialog.open()
+        return self.phone_dialog
+
+    def _close_countdown(self) -> None:
+        dialog, self.countdown = getattr(self, "countdown", None), None
+        if dialog is not None:
+            dialog.finish()
+
+    def _progress(self, done: int, total: int, step: str) -> None:
+        if step.startswith("remote:"):
+            dialog = getattr(self, "countdown", None)
+            if dialog is not None:
+                dialog.tick(total, step.split(":", 1)[1])
+            self.work_label.setText(self.tr("Waiting for the approval on the phone…"))
+            return
         self.progress.setValue(done)
         self.work_label.setText({"sign": self.tr("Signing the dossier…"),
                                  "send": self.tr("Sending to the gateway…"),
@@ -583,6 +725,7 @@ class SendScreen(QWidget):
 
     def _sent(self, out: dict[str, Any]) -> None:
         self.job = None
+        self._close_countdown()
         self.ctx.dossiers_changed()
         tracking = out.get("tracking") or {}
         receipt = tracking.get("receipt") or {}
@@ -608,6 +751,7 @@ class SendScreen(QWidget):
 
     def _send_failed(self, exc: BaseException) -> None:
         self.job = None
+        self._close_countdown()
         self.last_error = exc
         if self.pin_dialog is not None:
             self.pin_dialog.reject()

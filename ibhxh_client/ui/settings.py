@@ -220,6 +220,12 @@ class SettingsScreen(QWidget):
         row_box.addWidget(self.registration)
         col.addWidget(box)
 
+        # remote signing (SmartCA, CA2, the training service)
+        from .remote import RemoteAccountBox
+
+        self.remote = RemoteAccountBox(ctx, inner)
+        col.addWidget(self.remote)
+
         # support
         box = QGroupBox(self.tr("Support"), inner)
         row = QHBoxLayout(box)

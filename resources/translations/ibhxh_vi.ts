@@ -408,6 +408,49 @@
     </message>
 </context>
 <context>
+    <name>CountdownDialog</name>
+    <message>
+        <source>Remote signing</source>
+        <translation>Ký số từ xa</translation>
+    </message>
+    <message>
+        <source>Open the app on your phone to confirm</source>
+        <translation>Mở ứng dụng trên điện thoại để xác nhận</translation>
+    </message>
+    <message>
+        <source>Service: {name}</source>
+        <translation>Dịch vụ: {name}</translation>
+    </message>
+    <message>
+        <source>Sending the request…</source>
+        <translation>Đang gửi yêu cầu ký…</translation>
+    </message>
+    <message>
+        <source>Open the training &amp;phone…</source>
+        <translation>Mở &amp;điện thoại thử nghiệm…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Step 1 of 2: the forms of the dossier</source>
+        <translation>Bước 1/2: các tờ khai của hồ sơ</translation>
+    </message>
+    <message>
+        <source>Step 2 of 2: the dossier envelope (BHXHDienTu.xml)</source>
+        <translation>Bước 2/2: tệp hồ sơ tổng (BHXHDienTu.xml)</translation>
+    </message>
+    <message>
+        <source>Time left: {time}</source>
+        <translation>Còn lại: {time}</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Đang dừng…</translation>
+    </message>
+</context>
+<context>
     <name>DeclarationsScreen</name>
     <message>
         <source>Declarations</source>
@@ -753,6 +796,14 @@
         <translation>Bốn bước ngắn: thông tin đơn vị, USB token, cổng tiếp nhận, đăng ký giao dịch điện tử.</translation>
     </message>
     <message>
+        <source>Sign with the demo certificate</source>
+        <translation>Ký bằng chứng thư số mẫu</translation>
+    </message>
+    <message>
+        <source>Sign remotely: the training service, approved on a training phone</source>
+        <translation>Ký từ xa: dịch vụ ký thử nghiệm, xác nhận trên điện thoại thử nghiệm</translation>
+    </message>
+    <message>
         <source>1/4 · The company</source>
         <translation>1/4 · Đơn vị</translation>
     </message>
@@ -1095,6 +1146,53 @@
     </message>
 </context>
 <context>
+    <name>PhoneDialog</name>
+    <message>
+        <source>Training phone</source>
+        <translation>Điện thoại thử nghiệm</translation>
+    </message>
+    <message>
+        <source>Requests waiting for the director&apos;s approval:</source>
+        <translation>Các yêu cầu ký đang chờ giám đốc xác nhận:</translation>
+    </message>
+    <message>
+        <source>Requests waiting</source>
+        <translation>Yêu cầu đang chờ</translation>
+    </message>
+    <message>
+        <source>&amp;Approve</source>
+        <translation>&amp;Đồng ý</translation>
+    </message>
+    <message>
+        <source>&amp;Reject</source>
+        <translation>&amp;Từ chối</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>{description} · {files} file(s) · {time} left</source>
+        <translation>{description} · {files} tệp · còn {time}</translation>
+    </message>
+    <message>
+        <source>Nothing is waiting.</source>
+        <translation>Không có yêu cầu nào đang chờ.</translation>
+    </message>
+    <message>
+        <source>The training service did not answer.</source>
+        <translation>Dịch vụ ký thử nghiệm không trả lời.</translation>
+    </message>
+    <message>
+        <source>Approved.</source>
+        <translation>Đã đồng ý.</translation>
+    </message>
+    <message>
+        <source>Rejected.</source>
+        <translation>Đã từ chối.</translation>
+    </message>
+</context>
+<context>
     <name>PinDialog</name>
     <message>
         <source>Token PIN</source>
@@ -1289,6 +1387,73 @@
     </message>
 </context>
 <context>
+    <name>RemoteAccountBox</name>
+    <message>
+        <source>Remote signing</source>
+        <translation>Ký từ xa</translation>
+    </message>
+    <message>
+        <source>Service:</source>
+        <translation>Dịch vụ:</translation>
+    </message>
+    <message>
+        <source>User id:</source>
+        <translation>Mã người dùng:</translation>
+    </message>
+    <message>
+        <source>Certificate serial:</source>
+        <translation>Số hiệu chứng thư số:</translation>
+    </message>
+    <message>
+        <source>Integrator id (sp_id):</source>
+        <translation>Mã tích hợp (sp_id):</translation>
+    </message>
+    <message>
+        <source>Integrator password:</source>
+        <translation>Mật khẩu tích hợp:</translation>
+    </message>
+    <message>
+        <source>Save the account</source>
+        <translation>Lưu tài khoản</translation>
+    </message>
+    <message>
+        <source>Show certificates</source>
+        <translation>Xem chứng thư</translation>
+    </message>
+    <message>
+        <source>Training phone…</source>
+        <translation>Điện thoại thử nghiệm…</translation>
+    </message>
+    <message>
+        <source>Certificates of the account</source>
+        <translation>Các chứng thư số của tài khoản</translation>
+    </message>
+    <message>
+        <source>kept; type to change</source>
+        <translation>đã lưu; gõ để đổi</translation>
+    </message>
+    <message>
+        <source>The sandbox gateway is not running.</source>
+        <translation>Cổng thử nghiệm chưa chạy.</translation>
+    </message>
+    <message>
+        <source>The account is saved.</source>
+        <translation>Đã lưu tài khoản.</translation>
+    </message>
+    <message>
+        <source>Asking the service…</source>
+        <translation>Đang hỏi dịch vụ…</translation>
+    </message>
+    <message>
+        <source>{name} · tax code {tax} · serial {serial} · {days} days left</source>
+        <translation>{name} · mã số thuế {tax} · số hiệu {serial} · còn {days} ngày</translation>
+    </message>
+    <message>
+        <source>{count} certificate(s). Double-click one to sign with it.</source>
+        <translation>{count} chứng thư số. Nhấp đúp vào một chứng thư để ký bằng chứng thư đó.</translation>
+    </message>
+</context>
+<context>
     <name>SendScreen</name>
     <message>
         <source>Sign and send</source>
@@ -1343,6 +1508,10 @@
         <translation>Chứng thư &amp;mẫu (chỉ để tập huấn)</translation>
     </message>
     <message>
+        <source>&amp;Remote signing (SmartCA, CA2 …)</source>
+        <translation>Ký từ &amp;xa (SmartCA, CA2 …)</translation>
+    </message>
+    <message>
         <source>Look for &amp;tokens again</source>
         <translation>&amp;Tìm lại token</translation>
     </message>
@@ -1365,6 +1534,10 @@
     <message>
         <source>password of the file</source>
         <translation>mật khẩu của tệp</translation>
+    </message>
+    <message>
+        <source>Remote signing service</source>
+        <translation>Dịch vụ ký số từ xa</translation>
     </message>
     <message>
         <source>3. Signing and sending. The PIN is asked for by the token; it is never kept.</source>
@@ -1463,8 +1636,32 @@
         <translation>Không tìm thấy token. Cắm USB token, chờ vài giây rồi nhấn Tìm lại token. Nếu vẫn không thấy, khai báo thư viện token ở mục Cài đặt.</translation>
     </message>
     <message>
+        <source>&lt;a href=&quot;settings&quot;&gt;Settings → Remote signing&lt;/a&gt;</source>
+        <translation>&lt;a href=&quot;settings&quot;&gt;Cài đặt → Ký từ xa&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>No remote signing account yet: set one up under {settings}.</source>
+        <translation>Chưa có tài khoản ký từ xa: khai báo tại {settings}.</translation>
+    </message>
+    <message>
+        <source>The training service of the sandbox on this computer: approve on the training phone.</source>
+        <translation>Dịch vụ ký thử nghiệm của cổng thử nghiệm trên máy này: xác nhận trên điện thoại thử nghiệm.</translation>
+    </message>
+    <message>
+        <source>The account is not complete: see {settings}.</source>
+        <translation>Tài khoản chưa đủ thông tin: xem {settings}.</translation>
+    </message>
+    <message>
+        <source>Account {user} · certificate {serial}</source>
+        <translation>Tài khoản {user} · chứng thư số {serial}</translation>
+    </message>
+    <message>
         <source>Certificates (*.p12 *.pfx)</source>
         <translation>Chứng thư số (*.p12 *.pfx)</translation>
+    </message>
+    <message>
+        <source>Choose a remote signing service first.</source>
+        <translation>Hãy chọn dịch vụ ký từ xa trước.</translation>
     </message>
     <message>
         <source>Choose the certificate file first.</source>
@@ -1477,6 +1674,10 @@
     <message>
         <source>Opening the certificate…</source>
         <translation>Đang mở chứng thư số…</translation>
+    </message>
+    <message>
+        <source>Waiting for the approval on the phone…</source>
+        <translation>Đang chờ xác nhận trên điện thoại…</translation>
     </message>
     <message>
         <source>Signing the dossier…</source>
