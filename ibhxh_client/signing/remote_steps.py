@@ -145,12 +145,14 @@ def begin(envelope: bytes, certificate: x509.Certificate,
         raise _bad("NoiDung/ThongTinHoSo/ToKhais/FileToKhai")
     forms: list[dict[str, Any]] = []
     digests: list[tuple[str, bytes]] = []
+    seen: set[str] = {ENVELOPE_DOC_ID}
     for index, entry in enumerate(entries):
         if not _is_xml(entry):
             continue
         doc_id = _name(entry, index)
-        if doc_id in (d for d, _ in digests) or doc_id == ENVELOPE_DOC_ID:
+        if doc_id in seen:
             raise _bad(f"{doc_id}: TenFile")
+        seen.add(doc_id)
         prepared = prepare_xml(_decode(entry, doc_id), certificate,
                                container=_container(entry, index, place_of),
                                signing_time=signing_time,
@@ -177,7 +179,8 @@ def _envelope_step(tree: Any, certificate: x509.Certificate, signing_time: dt.da
 
 def _check_doc_ids(expected: Sequence[str], values: Mapping[str, bytes]) -> None:
     missing = [d for d in expected if d not in values]
-    extra = sorted(d for d in values if d not in set(expected))
+    known = set(expected)
+    extra = sorted(d for d in values if d not in known)
     if missing or extra:
         raise E.RemoteSigningError(E.REMOTE_DOC_IDS, missing=", ".join(missing) or "-",
                                    extra=", ".join(extra) or "-")
