@@ -34,6 +34,8 @@ class ImportFlow:
     import_title = ""
     mapping_dialog: Any = None
     _importing: tasks.Task | None = None
+    # the screen's own: what it shows of an import's outcome (on the GUI thread)
+    _imported: Callable[[dict[str, Any]], None]
 
     def import_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -88,9 +90,6 @@ class ImportFlow:
         self._importing = tasks.run(lambda _p: run(app, source, language, mapping=mapping),
                                     self._imported, self._import_failed)
         return self._importing
-
-    def _imported(self, outcome: dict[str, Any]) -> None:
-        raise NotImplementedError
 
     def _import_ended(self, text: str) -> None:
         self.import_button.setEnabled(True)
