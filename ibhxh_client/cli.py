@@ -27,11 +27,14 @@ from .services import backup as backup_service
 from .services import calc as calc_service
 from .services import datakey, declarations, demo, diagnose, employer, privacy, submission, workers
 from .services import importing as importing_service
+from .services import officers as officers_service
 from .services import registration as registration_service
 from .services import signing as signing_service
+from .services import units as units_service
 from .services.app import App, UserError, open_app
+from .storage import repo
 from .storage.crypto import CryptoError
-from .storage.db import DatabaseError
+from .storage.db import DatabaseError, ServerError
 
 log = logging.getLogger("ibhxh")
 
@@ -145,6 +148,32 @@ TEXT = {
     "serial": {"vi": "số sê-ri", "en": "serial"},
     "demo_cert": {"vi": "Chứng thư mẫu (chỉ để thử): {path}",
                   "en": "Demo certificate (for trials only): {path}"},
+    "officer_line": {"vi": "{login:20} {name:24} {status:10} {roles:28} vân tay {fingerprint}",
+                     "en": "{login:20} {name:24} {status:10} {roles:28} fingerprint "
+                           "{fingerprint}"},
+    "officer_started": {"vi": "Dữ liệu đã dùng chung. Cán bộ đầu tiên: {login} (người lập hồ "
+                              "sơ, người ký). Khóa dữ liệu không còn nằm trần trong kho khóa "
+                              "của máy này, chỉ còn các bản đã bọc cho từng cán bộ.",
+                        "en": "The database is now shared. First officer: {login} (preparer, "
+                              "signer). The data key no longer sits plain in this computer's "
+                              "key store, only in the copies wrapped for each officer."},
+    "officer_requested": {"vi": "Đã xin vào với tên {login}. Vân tay khóa của máy này: "
+                                "{fingerprint}. Đọc vân tay này cho người ký để họ kiểm tra "
+                                "khi cho bạn vào.",
+                          "en": "Asked to join as {login}. This computer's key fingerprint: "
+                                "{fingerprint}. Read it to the signer so they can check it "
+                                "when letting you in."},
+    "officer_added": {"vi": "Đã cho {login} vào với vai trò {roles}.",
+                      "en": "Let {login} in with the roles {roles}."},
+    "officer_removed_done": {"vi": "Đã rút {login} ra và đổi khóa dữ liệu; máy của cán bộ đó "
+                                   "không mở được dữ liệu từ nay.",
+                             "en": "Removed {login} and changed the data key; that officer's "
+                                   "computer opens nothing from now on."},
+    "officer_status_requested": {"vi": "đang chờ", "en": "waiting"},
+    "officer_status_active": {"vi": "đang làm", "en": "active"},
+    "officer_status_removed": {"vi": "đã rút", "en": "removed"},
+    "no_officers": {"vi": "Dữ liệu này chưa dùng chung (chưa có cán bộ nào).",
+                    "en": "This database is not shared (no officers yet)."},
     "key_in_keyring": {"vi": "kho khóa của hệ điều hành", "en": "the OS keyring"},
     "key_in_file": {"vi": "tệp trong thư mục cấu hình (máy không có kho khóa)",
                     "en": "a file in the user's config folder (no OS keyring)"},
@@ -153,9 +182,9 @@ TEXT = {
                              "giây.",
                        "en": "Open the app on the phone to confirm ({phase}): {seconds} "
                              "seconds left."},
-    "remote_signed": {"vi": "Đã ký hồ sơ {id} từ xa qua {provider} bằng chứng thư {subject}.",
-                      "en": "Dossier {id} signed remotely through {provider} with the "
-                            "certificate {subject}."},
+    "remote_signed": {"vi": "Đã ký hồ sơ {id} qua {provider} bằng chứng thư {subject}.",
+                      "en": "Dossier {id} signed through {provider} with the certificate "
+                            "{subject}."},
     "remote_account": {"vi": "{provider}: {url} · người ký {user} · chứng thư {serial} · mã "
                              "tích hợp {sp_id} · mật khẩu tích hợp: {password}",
                        "en": "{provider}: {url} · signer {user} · certificate {serial} · "
@@ -312,6 +341,17 @@ def cmd_workers(app: App, args: argparse.Namespace, out: Output) -> int:
         count = importing_service.export_workers(app, Path(args.out), args.search or "")
         out.result({"out": args.out, "workers": count},
                    t("xlsx_written", out.lang, out=args.out))
+        return 0
+    if args.all_units:
+        everywhere = units_service.search_workers(app, args.search or "", args.limit)
+
+        def human_all() -> None:
+            for w in everywhere:
+                print(f"{w['unit_code']:10} #{w['id']:<6} {w['bhxh_number'] or '-':10} "
+                      f"{w['full_name']:30} {w['birth_date']:10} "
+                      f"{state_name(w['status'], out.lang)}")
+
+        out.result(everywhere, human_all)
         return 0
     found = workers.search(app, args.search or "", args.limit)
 
@@ -499,7 +539,84 @@ def cmd_export(app: App, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_units(app: App, args: argparse.Namespace, out: Output) -> int:
+    from .domain.messages import say
+
+    lang = out.lang
+    if args.action in ("add", "use") and not args.value:
+        raise UserError("missing_fields", exit_code=2,
+                        fields="FILE" if args.action == "add" else "MÃ_ĐV")
+    if args.action == "add":
+        added = units_service.add(app, Path(args.value))
+        out.result(added, say("unit_added", lang, **added))
+        return 0
+    if args.action == "use":
+        chosen = units_service.use(app, args.value)
+        out.result(chosen, say("unit_chosen", lang, **chosen))
+        return 0
+    if args.action == "status":
+        period = None
+        if args.period:
+            try:
+                period = Period.parse(args.period)
+            except ValueError:
+                raise UserError("bad_period", exit_code=2, value=args.period) from None
+        found = units_service.reminders(app, period)
+
+        def human_status() -> None:
+            print(say("units_not_filed", lang, count=found["not_filed"],
+                    period=found["period"]))
+            for u in found["units"]:
+                state = state_name(u["state"], lang) if u["state"] else ""
+                print(f"{u['unit_code']:10} {say('unit_' + u['status'], lang):18} "
+                      f"{state:20} {u['name']}")
+
+        out.result(found, human_status)
+        return 0
+    items = units_service.listing(app)
+
+    def human() -> None:
+        if not items:
+            print(say("no_employer", lang))
+        for u in items:
+            mark = "*" if u["current"] else " "
+            print(f"{mark} {u['unit_code']:10} {u['tax_code']:14} "
+                  f"{say('unit_counts', lang, workers=u['workers'], dossiers=u['dossiers']):28}"
+                  f" {u['name']}")
+
+    out.result(items, human)
+    return 0
+
+
 def cmd_status(app: App, args: argparse.Namespace, out: Output) -> int:
+    if args.to_sign:
+        from .services import officers
+
+        waiting = officers.to_sign(app)
+
+        def human_to_sign() -> None:
+            if not waiting:
+                print(t("no_dossiers", out.lang))
+            for d in waiting:
+                print(f"#{d['id']:<5} {d['procedure']:5} {d['period']}  "
+                      f"{t('rows', out.lang, count=d['lines']):>12}  {d['prepared_by']:20} "
+                      f"{d['prepared_at'] or ''}")
+
+        out.result(waiting, human_to_sign)
+        return 0
+    if args.all_units:
+        every = units_service.dossiers(app)
+
+        def human_all() -> None:
+            if not every:
+                print(t("no_dossiers", out.lang))
+            for d in every:
+                state = state_name(d["state"], out.lang)
+                print(f"{d['unit_code'] or '?':10} #{d['id']:<5} {d['procedure']:5} "
+                      f"{d['period']}  {state:20} {d.get('dossier_number') or ''}")
+
+        out.result([{**d, "dossier_id": d["id"]} for d in every], human_all)
+        return 0
     if args.dossier_id is None:
         items = declarations.status(app)
         sent = submission.queue(app)
@@ -549,6 +666,29 @@ def _passphrase(env_var: str | None, confirm: bool = False) -> str:
     return value
 
 
+def cmd_database(args: argparse.Namespace, out: Output) -> int:
+    """Which database the data folder uses: show, use URL (a shared office's PostgreSQL
+    server), local (the folder's own file). Needs no open database."""
+    from .domain.messages import say
+    from .services import database as database_service
+
+    lang = out.lang
+    if args.action == "use":
+        if not args.url:
+            raise UserError("missing_fields", exit_code=2, fields="URL")
+        chosen = database_service.use(args.data_dir, args.url)
+        out.result(chosen, say("database_chosen", lang, url=chosen["url"]))
+        return 0
+    if args.action == "local":
+        chosen = database_service.local(args.data_dir)
+        out.result(chosen, say("database_local", lang, url=chosen["url"]))
+        return 0
+    found = database_service.show(args.data_dir, args.database)
+    out.result(found, say("database_shown", lang, url=found["url"],
+                          source=say(f"database_from_{found['source']}", lang)))
+    return 0
+
+
 def cmd_key(app: App, args: argparse.Namespace, out: Output) -> int:
     lang = out.lang
     if args.action == "export-recovery":
@@ -564,6 +704,46 @@ def cmd_key(app: App, args: argparse.Namespace, out: Output) -> int:
         where = t("key_in_keyring" if info["keyring"] else "key_in_file", lang)
         saved = info["recovery_saved_at"] or t("not_saved", lang)
         out.result(info, t("key_status", lang, where=where, saved=saved))
+    return 0
+
+
+def _print_officers(items: list[officers_service.Officer], lang: str) -> None:
+    if not items:
+        print(t("no_officers", lang))
+    for o in items:
+        print(t("officer_line", lang, login=o.login, name=o.name,
+                status=t(f"officer_status_{o.status}", lang),
+                roles=officers_service.role_names(o.roles, lang) or "—",
+                fingerprint=o.fingerprint))
+
+
+def cmd_officers(app: App, args: argparse.Namespace, out: Output) -> int:
+    lang, svc = out.lang, officers_service
+    if args.action in ("init", "request", "add", "remove") and not args.login:
+        raise UserError("missing_fields", exit_code=2, fields="LOGIN")
+    if args.action == "list":
+        items = svc.listing(app)
+        out.result([o.to_dict() for o in items], lambda: _print_officers(items, lang))
+        return 0
+    if args.action == "rotate":
+        svc.rotate(app)
+        out.result({"rotated": True}, t("key_rotated", lang))
+        return 0
+    if args.action == "init":
+        officer = svc.init(app, args.login, args.name or "")
+        human = t("officer_started", lang, login=officer.login)
+    elif args.action == "request":
+        officer = svc.request(app, args.login, args.name or "")
+        human = t("officer_requested", lang, login=officer.login,
+                  fingerprint=officer.fingerprint)
+    elif args.action == "add":
+        officer = svc.add(app, args.login, args.role or [], args.fingerprint)
+        human = t("officer_added", lang, login=officer.login,
+                  roles=svc.role_names(officer.roles, lang))
+    else:
+        officer = svc.remove(app, args.login)
+        human = t("officer_removed_done", lang, login=officer.login)
+    out.result(officer.to_dict(), human)
     return 0
 
 
@@ -863,13 +1043,14 @@ def cmd_login(app: App, args: argparse.Namespace, out: Output) -> int:
             raise UserError("missing_fields", exit_code=2, fields=args.password_env)
     else:
         password = getpass.getpass("Mật khẩu cổng tiếp nhận / gateway password: ")
+    unit = args.unit or employer.get(app).unit_code  # the unit chosen (--unit)
     try:
-        info = submission.login(app, args.gateway, args.unit, password=password, signer=signer,
+        info = submission.login(app, args.gateway, unit, password=password, signer=signer,
                                 ca_file=args.ca)
     finally:
         if signer is not None:
             signer.close()
-    out.result(info, t("logged_in", out.lang, gateway=info["gateway"], unit=args.unit,
+    out.result(info, t("logged_in", out.lang, gateway=info["gateway"], unit=unit,
                        login=state_name(info["login"], out.lang)))
     return 0
 
@@ -1468,6 +1649,12 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--lang", choices=["vi", "en"],
                         default=argparse.SUPPRESS if suppress else "vi",
                         help="ngôn ngữ / language (vi mặc định)")
+    parser.add_argument("--database", default=default, metavar="URL",
+                        help="cơ sở dữ liệu trên máy chủ PostgreSQL / a PostgreSQL database "
+                             "(IBHXH_DATABASE_URL; mặc định: tệp của thư mục dữ liệu)")
+    parser.add_argument("--unit", default=default, metavar="MÃ_ĐV",
+                        help="đơn vị làm việc / the unit to work on (mặc định: đơn vị duy "
+                             "nhất hoặc dùng lần trước / default: the only or last used)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1510,6 +1697,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="tệp .xlsx (export)")
     p.add_argument("--search")
     p.add_argument("--limit", type=int)
+    p.add_argument("--all-units", action="store_true",
+                   help="tìm trong mọi đơn vị (list --search) / search every unit")
     for name in ("full-name", "gender", "birth-date", "bhxh-number", "cccd", "cmnd",
                  "nationality", "ethnicity", "phone", "email", "birth-place", "birth-province",
                  "address", "address-province", "position", "salary", "allowances", "kcb-code",
@@ -1550,12 +1739,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("status", cmd_status, "trạng thái / dossier states")
     p.add_argument("dossier_id", nargs="?", type=int)
+    p.add_argument("--all-units", action="store_true",
+                   help="hồ sơ của mọi đơn vị / every unit's dossiers")
+    p.add_argument("--to-sign", action="store_true",
+                   help="hồ sơ chờ người ký / dossiers waiting for the signer")
+
+    p = command("units", cmd_units, "các đơn vị trong dữ liệu / the units of the database")
+    p.add_argument("action", nargs="?", default="list", choices=["list", "add", "use", "status"])
+    p.add_argument("value", nargs="?",
+                   help="tệp hồ sơ đơn vị (add), mã đơn vị (use) / profile file, unit code")
+    p.add_argument("--period", help="MM/YYYY (status; mặc định tháng này / default this month)")
+
+    p = command("database", cmd_database,
+                "chọn cơ sở dữ liệu / choose the database (this PC's file or a server)")
+    p.add_argument("action", nargs="?", default="show", choices=["show", "use", "local"])
+    p.add_argument("url", nargs="?", metavar="URL",
+                   help="postgresql://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ:CỔNG/TÊN (use)")
 
     p = command("key", cmd_key, "khóa dữ liệu / the data key")
     p.add_argument("action", choices=["status", "export-recovery", "restore", "rotate"])
     p.add_argument("file", nargs="?", help="tệp khôi phục / recovery file (restore)")
     p.add_argument("--out")
     p.add_argument("--passphrase-env", help="biến môi trường chứa cụm mật khẩu")
+
+    p = command("officers", cmd_officers,
+                "cán bộ dùng chung dữ liệu / officers of a shared database")
+    p.add_argument("action", choices=["list", "init", "request", "add", "remove", "rotate"])
+    p.add_argument("login", nargs="?", help="tên đăng nhập / login")
+    p.add_argument("--name", help="họ tên / full name (init, request)")
+    p.add_argument("--role", action="append", choices=list(officers_service.ROLES),
+                   help="preparer | signer (add; lặp lại được / repeatable)")
+    p.add_argument("--fingerprint", help="vân tay khóa cán bộ đọc cho / the key fingerprint "
+                                         "the officer read out (add)")
 
     p = command("worker-report", cmd_worker_report,
                 "dữ liệu về một người / everything held about a worker")
@@ -1632,7 +1847,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("login", cmd_login, "đăng nhập cổng tiếp nhận / log in to the gateway")
     p.add_argument("--gateway", required=True, metavar="URL")
     p.add_argument("--ca", metavar="PEM", help="CA của cổng (sandbox: ca.pem) / gateway CA")
-    p.add_argument("--unit", required=True, metavar="CODE", help="mã đơn vị / unit code")
     p.add_argument("--password-env", metavar="VAR",
                    help="biến môi trường chứa mật khẩu dùng thử (không thì hỏi)")
     p.add_argument("--certificate", action="store_true",
@@ -1724,7 +1938,8 @@ def _dossier_arg(args: argparse.Namespace) -> int | None:
 
 def _creates_data(args: argparse.Namespace) -> bool:
     """Only these commands may make a data folder that is not there yet."""
-    return args.command == "demo" or (args.command == "employer" and args.action == "set")
+    return args.command == "demo" or (args.command == "employer" and args.action == "set") \
+        or (args.command == "units" and args.action == "add")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1762,7 +1977,7 @@ def _run(argv: list[str] | None) -> int:
         logs.setup()
         if args.command == "key" and args.action == "restore":
             return _restore_key(args, out)
-        if args.command in ("restore", "diagnose"):
+        if args.command in ("restore", "diagnose", "database"):
             return args.fn(args, out)
         if args.command in ("verify", "calc", "tokens", "procedures") and \
                 not getattr(args, "remote", None):  # no data folder
@@ -1771,7 +1986,8 @@ def _run(argv: list[str] | None) -> int:
             from .gateway.sandbox import cli as sandbox_cli
 
             return sandbox_cli.run(args, args.data_dir, args.lang)
-        app = open_app(args.data_dir, lang=args.lang, create=_creates_data(args))
+        app = open_app(args.data_dir, lang=args.lang, create=_creates_data(args),
+                       unit=args.unit, database=args.database)
         out.report_dir = app.data_dir / "reports"
         if args.command == "employer" and args.action == "set" and not args.file:
             raise UserError("missing_fields", exit_code=2, fields="--file")
@@ -1782,6 +1998,14 @@ def _run(argv: list[str] | None) -> int:
         return out.error(exc, paper_for=_dossier_arg(args))
     except CryptoError as exc:
         return out.error(UserError(exc.code, **exc.params))
+    except repo.NoUnit:
+        return out.error(UserError("no_employer"))
+    except repo.UnitMismatch as exc:
+        return out.error(UserError("unit_mismatch", kind=exc.kind,
+                                   ids=", ".join(f"#{i}" for i in exc.ids[:10])))
+    except ServerError as exc:
+        return out.error(UserError(exc.code, exit_code=4 if exc.code == "database_unreachable"
+                                   else 2, **exc.params))
     except DatabaseError as exc:
         return out.error(UserError("database", detail=str(exc)))
     except BrokenPipeError:

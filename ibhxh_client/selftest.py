@@ -54,6 +54,7 @@ def run(out: TextIO = sys.stdout) -> int:
     from .services.declarations import validate
     from .services.demo import make_demo
     from .storage.db import Database
+    from .storage.location import sqlite_location
 
     steps: list[Step] = []
     state: dict = {}
@@ -83,7 +84,8 @@ def run(out: TextIO = sys.stdout) -> int:
             return f"{len(catalog.forms)} forms, {len(catalog.codelists)} code lists"
 
         def database() -> str:
-            db = Database(folder, keystore=_MemoryKeyStore())
+            # this PC's own engine, whatever server the data folder may name
+            db = Database(folder, keystore=_MemoryKeyStore(), url=sqlite_location(folder))
             state["app"] = App(data_dir=folder, db=db, catalog=state["catalog"])
             return str(db.path)
 

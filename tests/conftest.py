@@ -12,8 +12,47 @@ import keyring
 import pytest
 
 from tests.keyrings import MemoryKeyring
+from tests.pg import pg_server, pg_url  # noqa: F401  (fixtures)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# IBHXH_TEST_ENGINE=postgresql: the suite on a real PostgreSQL server, each test's data
+# folders on a fresh database of their own (engine_of_the_test).
+PG_MODE = os.environ.get("IBHXH_TEST_ENGINE", "sqlite") == "postgresql"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: checks the SQLite file itself "
+                            "(WAL, VACUUM, the file's bytes); not run in PostgreSQL mode")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not PG_MODE:
+        return
+    kept = [i for i in items if i.get_closest_marker("sqlite_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def engine_of_the_test(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """SQLite mode: no database URL from the environment. PostgreSQL mode: a fresh
+    database for each data folder the test opens (tests.pg.DatabasePerFolder); the first
+    one in IBHXH_DATABASE_URL, which subprocesses inherit."""
+    monkeypatch.delenv("IBHXH_DATABASE_URL", raising=False)
+    if not PG_MODE:
+        yield
+        return
+    from ibhxh_client.storage import db, location
+    from tests.pg import DatabasePerFolder
+
+    per_folder = DatabasePerFolder(request.getfixturevalue("pg_server"))
+    monkeypatch.setenv("IBHXH_DATABASE_URL", per_folder.first)
+    monkeypatch.setattr(location, "resolve", per_folder.resolve)
+    monkeypatch.setattr(db, "resolve", per_folder.resolve)
+    yield
+    per_folder.drop_all()
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ with the same sentence; the envelope as exported passes."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable
 
 import pytest
@@ -18,6 +17,7 @@ from ibhxh_client.domain.formspec import FormNeed, Procedure
 from ibhxh_client.domain.messages import MESSAGES
 from ibhxh_client.gateway.protocol import ErrorCode
 from ibhxh_client.gateway.sandbox.checks import Refusal, Schemas, check_envelope
+from tests.pg import raw_connect
 
 INFO = "NoiDung/ThongTinHoSo/"
 
@@ -107,7 +107,7 @@ def test_validate_file_names_the_fault(cli, exported, tmp_path, fault):
 def test_validate_stored_dossier_under_an_unknown_procedure(cli, data_dir):
     assert cli("demo", "--workers", "3").code == 0
     assert cli("validate", 1).code == 0
-    with sqlite3.connect(data_dir / "ibhxh.sqlite3") as conn:  # a catalogue that lost it
+    with raw_connect(data_dir) as conn:  # a catalogue that lost it
         conn.execute("UPDATE declarations SET procedure = '999zz', state = 'draft'")
     r = cli("validate", 1)
     assert r.code == 1

@@ -332,9 +332,8 @@ def _revision_0003(data_dir: Path) -> dict[str, int]:
     period = Period(2026, 1)
     ids = {}
     with engine.begin() as conn:
-        repo.save_employer(conn, demo_employer())
-        repo.add_workers_bulk(conn, list(demo_workers(20, period)))
-        workers = repo.load_workers(conn)
+        legacy_db.save_employer(conn, demo_employer())
+        workers = legacy_db.add_workers(conn, list(demo_workers(20, period)), "0003")
         for state in ("draft", "validated", "signed", "sent", "accepted"):
             lines = [DeclarationLine(worker_id=i, plan="TM", from_month=period,
                                      salary=w.salary, position=w.position,
@@ -345,11 +344,12 @@ def _revision_0003(data_dir: Path) -> dict[str, int]:
             decl = Declaration(procedure="600", period=period, lines=lines,
                                created=date(2026, 1, 5))
             decl_id = ids[state] = legacy_db.save_declaration(conn, decl, "0003")
-            repo.put_artifact(conn, decl_id, "envelope", envelope)
+            legacy_db.put_artifact(conn, decl_id, "envelope", envelope)
             if state in ("signed", "sent", "accepted"):
-                repo.put_artifact(conn, decl_id, "signed", signed)
+                legacy_db.put_artifact(conn, decl_id, "signed", signed)
             if state != "draft":
-                repo.set_state(conn, decl_id, DossierState(state), detail="layout before")
+                legacy_db.set_state(conn, decl_id, DossierState(state), "layout before",
+                                    "0003")
     engine.dispose()
     KeyStore().put(db_id, key)
     return ids
@@ -360,6 +360,7 @@ def _artifacts(app, decl_id: int) -> dict[str, bytes | None]:
         return {kind: repo.get_artifact(conn, decl_id, kind) for kind in ("envelope", "signed")}
 
 
+@pytest.mark.sqlite_only  # builds a 0003 SQLite file by hand
 def test_stored_dossiers_after_the_migration(data_dir, tmp_path):
     """Migration 0004: a draft's or a validated dossier's envelope of the layout before is
     dropped and made again in the exchange's; a signed, sent or accepted one keeps every

@@ -176,7 +176,8 @@ def test_worker_increased_twice_in_a_period_is_rejected_with_reasons(
     english = submission.tracking(demo_app, second.id)["reasons"][0]["message"]
     assert english.startswith("D02-LT row 1, PhuongAn: The worker was already increased")
     # No personal value in the history: the officer finds the worker by the row.
-    workers = repo.search_workers(demo_app.db.engine.connect())
+    with demo_app.db.reading() as conn:
+        workers = repo.search_workers(conn)
     assert not any(w.bhxh_number and w.bhxh_number in detail for w in workers)
 
 

@@ -21,6 +21,7 @@ from ibhxh_client.services import declarations, submission
 from ibhxh_client.services.app import App
 from ibhxh_client.signing import Pkcs12Signer, make_demo_pkcs12
 from ibhxh_client.signing.signer import Signer
+from tests.pg import folder_text, integrity
 
 TRIAL_PASSWORD = "tap-huan-2026"
 DEMO_UNIT = "TZH490L"
@@ -136,10 +137,9 @@ def snapshot(app: App, decl_id: int) -> dict:
             artifacts.c.declaration_id == decl_id).order_by(artifacts.c.id))]
         return {"state": declarations.status(app, decl_id)["state"],
                 "history": len(repo.get_history(conn, decl_id)), "artifacts": kinds,
-                "integrity": conn.exec_driver_sql("PRAGMA integrity_check").scalar()}
+                "integrity": integrity(conn)}
 
 
 def iter_db_bytes(data_dir: Path) -> Iterator[bytes]:
-    """Every file of the database (main file, WAL) as bytes."""
-    for path in data_dir.glob("ibhxh.sqlite3*"):
-        yield path.read_bytes()
+    """Every file of the database (main file, WAL) as bytes (on PostgreSQL: its rows)."""
+    yield folder_text(data_dir)

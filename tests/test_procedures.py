@@ -274,7 +274,6 @@ def _revision_0005(data_dir: Path) -> dict[str, int]:
 
     from ibhxh_client.domain.model import Declaration, DeclarationLine, DossierState, Period
     from ibhxh_client.services.demo import demo_employer, demo_workers
-    from ibhxh_client.storage import repo
     from ibhxh_client.storage.crypto import FieldCipher, new_key
     from ibhxh_client.storage.db import DB_FILE, upgrade
     from ibhxh_client.storage.keys import KeyStore
@@ -296,8 +295,8 @@ def _revision_0005(data_dir: Path) -> dict[str, int]:
     dossiers = [("600a", name) for name in steps] + [("600b", "validated"), ("600b", "signed")]
     ids = {}
     with engine.begin() as conn:
-        repo.save_employer(conn, demo_employer())
-        repo.add_workers_bulk(conn, list(demo_workers(6, Period(2026, 1))))
+        legacy_db.save_employer(conn, demo_employer())
+        legacy_db.add_workers(conn, list(demo_workers(6, Period(2026, 1))), "0005")
         for code, name in dossiers:
             plan = "GH" if code == "600a" else "DC"
             line = DeclarationLine(worker_id=1, plan=plan, from_month=period, salary=9_000_000,
@@ -306,15 +305,15 @@ def _revision_0005(data_dir: Path) -> dict[str, int]:
                                created=dt.date(2026, 2, 3))
             decl_id = ids[f"{code} {name}"] = legacy_db.save_declaration(conn, decl, "0005")
             if steps[name]:
-                repo.put_artifact(conn, decl_id, "envelope",
-                                  (LEGACY / f"envelope-{code}.xml").read_bytes())
+                legacy_db.put_artifact(conn, decl_id, "envelope",
+                                       (LEGACY / f"envelope-{code}.xml").read_bytes())
             if "signed" in steps[name]:
-                repo.put_artifact(conn, decl_id, "signed",
-                                  (LEGACY / f"signed-{code}.xml").read_bytes())
+                legacy_db.put_artifact(conn, decl_id, "signed",
+                                       (LEGACY / f"signed-{code}.xml").read_bytes())
             if "sent" in steps[name]:
-                repo.put_artifact(conn, decl_id, "receipt", b"<PhieuGiaoNhan/>")
+                legacy_db.put_artifact(conn, decl_id, "receipt", b"<PhieuGiaoNhan/>")
             for state in steps[name]:
-                repo.set_state(conn, decl_id, DossierState(state), detail="trước 0006")
+                legacy_db.set_state(conn, decl_id, DossierState(state), "trước 0006", "0005")
             if name in ("queued", "sending", "sent", "accepted", "rejected"):
                 status = {"queued": "queued", "sending": "sending"}.get(name, "done")
                 conn.execute(insert(outbox).values(
@@ -327,6 +326,7 @@ def _revision_0005(data_dir: Path) -> dict[str, int]:
     return ids
 
 
+@pytest.mark.sqlite_only  # builds a 0005 SQLite file by hand
 def test_stored_600a_600b_dossiers_after_the_migration(data_dir, tmp_path, memory_keyring):
     """Migration 0006: what never reached the gateway becomes a 600 dossier (its lines and
     plan codes unchanged, a history row that says why); one signed under 600a loses its

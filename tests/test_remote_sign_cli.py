@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from ibhxh_client.domain.messages import say
 from ibhxh_client.gateway.sandbox import Sandbox
 from ibhxh_client.gateway.sandbox.remote_signing import provider_base_url
 from ibhxh_client.services.demo import demo_employer
+from tests.pg import raw_connect
 
 PROVIDER = "sandbox"
 CONFIRM = "Mở ứng dụng trên điện thoại để xác nhận"
@@ -111,7 +111,7 @@ def unsigned(cli, tmp_path):
 
 def requests_of(app_dir: Path) -> list[tuple]:
     """The remote signing requests the data folder stored (phase, status, error)."""
-    with sqlite3.connect(app_dir / "ibhxh.sqlite3") as conn:
+    with raw_connect(app_dir) as conn:
         return conn.execute("SELECT phase, status, last_error, transaction_id FROM "
                             "remote_signatures ORDER BY id").fetchall()
 
@@ -135,7 +135,7 @@ def test_the_account_keeps_its_password_in_the_keyring_only(cli, sandbox, monkey
         if path.is_file():
             assert password.encode() not in path.read_bytes(), path
     # The signer's id is sealed like other personal data.
-    with sqlite3.connect(data_dir / "ibhxh.sqlite3") as conn:
+    with raw_connect(data_dir) as conn:
         (raw,) = conn.execute("SELECT user_id FROM remote_accounts").fetchone()
     assert demo_employer().tax_code.encode() not in raw
     # A new data key re-seals it; the account reads back the same.
@@ -401,7 +401,7 @@ def test_resume_pending_follows_each_waiting_request_and_the_countdown_can_stop(
         app.close()
     assert state(cli) == "signed" and sandbox.requests["remote sign"] == 2
     # A request that ended keeps no prepared content (personal data).
-    with sqlite3.connect(data_dir / "ibhxh.sqlite3") as conn:
+    with raw_connect(data_dir) as conn:
         sizes = [n for (n,) in conn.execute("SELECT length(state) FROM remote_signatures")]
     assert len(sizes) == 2 and max(sizes) < 64
 

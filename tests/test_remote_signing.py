@@ -425,3 +425,45 @@ def test_more_files_than_the_provider_takes_are_not_sent(fresh: SpJsonServer) ->
         rc.start("tx-many", "Hồ sơ", [("a.xml", bytes(32)), ("b.xml", bytes(32))])
     assert "tối đa 1 tệp" in err.value.message("vi")
     assert fresh.requests_seen == []
+
+
+# --------------------------------------------------------------------------- the wording
+
+PROVIDER_KEYS = ("remote_credentials", "remote_unknown_account", "remote_unknown_serial",
+                 "remote_certificate", "remote_quota", "remote_unsupported",
+                 "remote_too_many")
+
+
+def test_a_refusal_names_the_service_once_by_its_display_name(sandbox) -> None:
+    """The display name already says "Dịch vụ ký từ xa …": the sentence must not say it
+    again, nor show the provider's key ("sandbox", an English word) to the officer."""
+    rc = sandbox_client(sandbox)
+    wrong = RemoteClient(rc.provider, dataclasses.replace(rc.account, sp_password="sai"))
+    with pytest.raises(E.RemoteSigningError) as err:
+        wrong.certificates()
+    vi, en = err.value.message("vi"), err.value.message("en")
+    assert vi.startswith("Dịch vụ ký từ xa tập luyện (hộp cát) từ chối"), vi
+    assert en.startswith("Training remote-signing service (sandbox) refused"), en
+    assert "Dịch vụ ký từ xa Dịch vụ" not in vi and "sandbox" not in vi
+
+
+@pytest.mark.parametrize("key", PROVIDER_KEYS)
+def test_no_remote_message_says_the_service_twice(key: str) -> None:
+    from ibhxh_client.signing.messages import say
+
+    params = {"user_id": "U", "serial": "S", "found": "-", "limit": 1, "count": 2}
+    for found in load_providers().values():
+        for lang, phrase in (("vi", "dịch vụ ký từ xa"), ("en", "remote-signing service")):
+            text = say(key, lang, provider=found.named, **params)
+            assert found.name(lang) in text, text
+            assert text.casefold().count(phrase) <= 1, text
+            assert text.casefold().count("remote signing") <= 1, text
+
+
+def test_the_cli_signed_line_says_remote_once() -> None:
+    from ibhxh_client.cli import t
+
+    for found in load_providers().values():
+        for lang, word in (("vi", "từ xa"), ("en", "remote")):
+            text = t("remote_signed", lang, id=1, provider=found.name(lang), subject="X")
+            assert text.casefold().count(word) <= 1, text

@@ -31,6 +31,7 @@ def test_empty_database_migrates_to_head(tmp_path):
         assert diff == []
 
 
+@pytest.mark.sqlite_only  # the file's WAL and pragmas
 def test_open_is_idempotent_and_uses_wal(tmp_path):
     Database(tmp_path).close()
     db = Database(tmp_path)
@@ -42,7 +43,8 @@ def test_open_is_idempotent_and_uses_wal(tmp_path):
 
 
 def test_a_failed_transaction_leaves_nothing(demo_app):
-    before = len(repo.search_workers(demo_app.db.engine.connect()))
+    with demo_app.db.reading() as conn:
+        before = len(repo.search_workers(conn))
     with pytest.raises(RuntimeError), demo_app.db.transaction() as conn:
         w = repo.find_worker(conn, "#1")
         w.full_name = "Tên Đã Sửa"
@@ -79,6 +81,7 @@ def test_search_ignores_diacritics(demo_app):
         assert all(x.status == WorkerStatus.NEW for x in found)
 
 
+@pytest.mark.sqlite_only  # a damaged SQLite file
 def test_a_damaged_file_is_a_clear_error(tmp_path):
     (tmp_path / DB_FILE).write_bytes(b"this is not a database" * 100)
     from ibhxh_client.storage.db import DatabaseError

@@ -36,6 +36,7 @@ def test_log_file_never_holds_a_secret_or_a_personal_value(tmp_path):
     assert "password=***" in text
 
 
+@pytest.mark.sqlite_only  # backup and restore copy the SQLite file
 def test_backup_while_running_and_restore_on_a_new_pc(demo_app, tmp_path, memory_keyring):
     out = tmp_path / "Sao lưu tháng 11.ibhxh"
     with demo_app.db.reading() as conn:
@@ -70,6 +71,7 @@ def test_backup_while_running_and_restore_on_a_new_pc(demo_app, tmp_path, memory
     assert actions == ["restore"]  # the backup's own entry is written after its snapshot
 
 
+@pytest.mark.sqlite_only  # backup and restore copy the SQLite file
 @pytest.mark.parametrize("damage", ["passphrase", "flip", "truncate", "not_a_backup"])
 def test_bad_backup_is_refused_and_current_data_untouched(demo_app, data_dir, tmp_path,
                                                           damage):
@@ -95,6 +97,7 @@ def test_bad_backup_is_refused_and_current_data_untouched(demo_app, data_dir, tm
     assert not list(data_dir.glob("*.part")) and not list(data_dir.glob("*before-restore*"))
 
 
+@pytest.mark.sqlite_only  # backup and restore copy the SQLite file
 def test_restore_over_existing_data_keeps_the_old_file(demo_app, data_dir, tmp_path):
     out = tmp_path / "b.ibhxh"
     backup.backup(demo_app, out, PASS)
@@ -109,6 +112,7 @@ def test_restore_over_existing_data_keeps_the_old_file(demo_app, data_dir, tmp_p
     app.close()
 
 
+@pytest.mark.sqlite_only  # backup and restore copy the SQLite file
 def test_backup_and_restore_commands(cli, tmp_path, monkeypatch):
     assert cli("demo", "--workers", "3").code == 0
     monkeypatch.setenv("BK_PASS", PASS)
@@ -121,6 +125,7 @@ def test_backup_and_restore_commands(cli, tmp_path, monkeypatch):
     assert r.code == 0 and "Đã khôi phục 3" in r.out
 
 
+@pytest.mark.sqlite_only  # diagnose checks the SQLite file itself
 def test_diagnose_report_and_bundle(cli, tmp_path):
     assert cli("demo", "--workers", "3").code == 0
     logging.getLogger("ibhxh.test").warning("CCCD 079191001234 in a log line")
@@ -147,6 +152,7 @@ def test_diagnose_report_and_bundle(cli, tmp_path):
     assert "[data]" in text and "integrity: ok" in text
 
 
+@pytest.mark.sqlite_only  # diagnose checks the SQLite file itself
 def test_diagnose_works_when_the_database_does_not(cli, data_dir):
     data_dir.mkdir(parents=True)
     (data_dir / DB_FILE).write_bytes(b"garbage" * 1000)

@@ -3,6 +3,8 @@ open; a wrong passphrase refused with the data untouched; a good one restored.""
 
 from __future__ import annotations
 
+import pytest
+
 from ibhxh_client.storage.db import DB_FILE
 from tests import test_ui_fixtures as fx
 
@@ -10,6 +12,7 @@ ctx, prefs, window, demo_window = fx.ctx, fx.prefs, fx.window, fx.demo_window
 PASS = "sao lưu tháng 11"
 
 
+@pytest.mark.sqlite_only  # backup and restore copy the SQLite file
 def test_backup_then_restore_from_settings(demo_window, qtbot, tmp_path):
     screen = demo_window.go("settings")
     out = tmp_path / "sao-luu.ibhxh"

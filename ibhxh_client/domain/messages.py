@@ -146,6 +146,39 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "TỆP' hoặc 'ibhxh demo'.",
                     "en": "No unit is set up yet. Run 'ibhxh employer set --file FILE' or "
                           "'ibhxh demo'."},
+    # Several units in one database (issue 17)
+    "unit_unknown": {"vi": "Không có đơn vị mã '{unit}' trong dữ liệu này. Các đơn vị: {known}.",
+                     "en": "There is no unit with code '{unit}' in this database. Units: "
+                           "{known}."},
+    "unit_choose": {"vi": "Dữ liệu này có nhiều đơn vị ({known}): chọn một bằng --unit MÃ_ĐV "
+                          "hoặc 'ibhxh units use MÃ_ĐV'.",
+                    "en": "This database holds several units ({known}): choose one with "
+                          "--unit CODE or 'ibhxh units use CODE'."},
+    "unit_exists": {"vi": "Đã có đơn vị mã {unit} trong dữ liệu này: không tạo thêm, không ghi "
+                          "đè. Chọn đơn vị đó bằng --unit {unit} để sửa thông tin.",
+                    "en": "A unit with code {unit} already exists in this database: nothing "
+                          "was added or overwritten. Choose it with --unit {unit} to edit it."},
+    "unit_mismatch": {"vi": "Từ chối: {ids} thuộc đơn vị khác, không thể đưa vào hồ sơ của đơn "
+                            "vị đang làm việc. Không có gì bị thay đổi.",
+                      "en": "Refused: {ids} belong to another unit and cannot go into the "
+                            "chosen unit's data. Nothing was changed."},
+    "edit_conflict": {"vi": "Không lưu: hồ sơ #{id} đã được {who} thay đổi lúc {at} ({what}) "
+                            "sau khi anh/chị mở nó. Thay đổi của họ được giữ nguyên; hãy mở lại "
+                            "hồ sơ để xem và sửa tiếp.",
+                      "en": "Not saved: dossier #{id} was changed by {who} at {at} ({what}) "
+                            "after you opened it. Their change is kept; open the dossier again "
+                            "to see it and edit on."},
+    "unit_added": {"vi": "Đã thêm đơn vị {unit_code} và chọn làm đơn vị làm việc.",
+                   "en": "Unit {unit_code} added and chosen as the unit to work on."},
+    "unit_chosen": {"vi": "Đang làm việc với đơn vị {unit_code}.",
+                    "en": "Now working on unit {unit_code}."},
+    "units_not_filed": {"vi": "Tháng {period}: {count} đơn vị chưa nộp hồ sơ đóng BHXH.",
+                        "en": "{period}: {count} units have not filed their contributions."},
+    "unit_filed": {"vi": "đã nộp", "en": "filed"},
+    "unit_started": {"vi": "đang làm", "en": "in progress"},
+    "unit_missing": {"vi": "chưa lập hồ sơ", "en": "no dossier"},
+    "unit_counts": {"vi": "{workers} lao động, {dossiers} hồ sơ",
+                    "en": "{workers} workers, {dossiers} dossiers"},
     "data_dir_missing": {"vi": "Thư mục dữ liệu {path} không tồn tại. Kiểm tra lại đường dẫn, "
                                "hoặc tạo dữ liệu mới bằng 'ibhxh demo' hay 'ibhxh employer set "
                                "--file TỆP'.",
@@ -216,6 +249,52 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bad_count": {"vi": "Số lượng '{value}' không hợp lệ.", "en": "'{value}' is not a valid "
                                                                  "count."},
     "database": {"vi": "Lỗi cơ sở dữ liệu: {detail}", "en": "Database error: {detail}"},
+    # Where the database is (storage.location): a PostgreSQL server of a shared office
+    "database_url_bad": {"vi": "Địa chỉ cơ sở dữ liệu '{url}' không hợp lệ. Dùng dạng "
+                               "postgresql://NGƯỜI_DÙNG@MÁY_CHỦ:CỔNG/TÊN_CSDL.",
+                         "en": "The database address '{url}' is not valid. Use "
+                               "postgresql://USER@SERVER:PORT/DATABASE."},
+    "database_settings_bad": {"vi": "Tệp {path} bị hỏng. Chọn lại cơ sở dữ liệu bằng 'ibhxh "
+                                    "database use ĐỊA_CHỈ' hoặc 'ibhxh database local'.",
+                              "en": "The file {path} is damaged. Choose the database again "
+                                    "with 'ibhxh database use URL' or 'ibhxh database local'."},
+    "database_unreachable": {"vi": "Không kết nối được máy chủ cơ sở dữ liệu {url}: máy chủ "
+                                   "không trả lời. Kiểm tra mạng, địa chỉ và cổng, hoặc báo "
+                                   "người quản trị máy chủ.",
+                             "en": "Cannot reach the database server {url}: it does not "
+                                   "answer. Check the network, the address and the port, or "
+                                   "tell the server's administrator."},
+    "database_auth": {"vi": "Máy chủ cơ sở dữ liệu {url} từ chối đăng nhập của '{user}': sai "
+                            "mật khẩu hoặc không có quyền. Nhập lại bằng 'ibhxh database use "
+                            "ĐỊA_CHỈ_CÓ_MẬT_KHẨU'.",
+                      "en": "The database server {url} refused the login of '{user}': wrong "
+                            "password or no access. Enter it again with 'ibhxh database use "
+                            "URL_WITH_PASSWORD'."},
+    "database_missing": {"vi": "Máy chủ {url} không có cơ sở dữ liệu '{name}'. Người quản trị "
+                               "cần tạo nó trước (CREATE DATABASE).",
+                         "en": "The server {url} has no database '{name}'. Its administrator "
+                               "must create it first (CREATE DATABASE)."},
+    "database_no_keyring": {"vi": "Máy này không có kho khóa của hệ điều hành nên không lưu "
+                                  "được mật khẩu cơ sở dữ liệu ({detail}). Mật khẩu không bao "
+                                  "giờ được ghi vào tệp.",
+                            "en": "This computer has no OS keyring, so the database password "
+                                  "cannot be kept ({detail}). It is never written to a file."},
+    "database_shown": {"vi": "Cơ sở dữ liệu: {url} ({source}).",
+                       "en": "Database: {url} ({source})."},
+    "database_from_argument": {"vi": "theo tham số --database", "en": "from --database"},
+    "database_from_environment": {"vi": "theo biến môi trường IBHXH_DATABASE_URL",
+                                  "en": "from the IBHXH_DATABASE_URL variable"},
+    "database_from_file": {"vi": "đã chọn bằng 'ibhxh database use'",
+                           "en": "chosen with 'ibhxh database use'"},
+    "database_from_default": {"vi": "tệp của thư mục dữ liệu", "en": "the data folder's file"},
+    "database_chosen": {"vi": "Từ nay thư mục dữ liệu dùng cơ sở dữ liệu {url}; mật khẩu "
+                              "(nếu có) được giữ trong kho khóa của hệ điều hành.",
+                        "en": "From now on the data folder uses the database {url}; its "
+                              "password (if any) is kept in the OS keyring."},
+    "database_local": {"vi": "Từ nay thư mục dữ liệu dùng tệp cơ sở dữ liệu của máy này: "
+                             "{url}.",
+                       "en": "From now on the data folder uses this computer's database "
+                             "file: {url}."},
     "internal": {"vi": "Lỗi không mong đợi ({detail}). Chi tiết đã ghi vào nhật ký.",
                  "en": "Unexpected error ({detail}). Details were written to the log."},
     "rates_missing": {"vi": "Chưa có bảng tỷ lệ đóng cho kỳ {period}: {detail}",
@@ -502,6 +581,86 @@ MESSAGES: dict[str, dict[str, str]] = {
     # Where a problem is
     "at_row": {"vi": "{form} dòng {row}", "en": "{form} row {row}"},
     "at_header": {"vi": "{form}", "en": "{form}"},
+    # Officers of a shared database (services.officers, storage.officer_keys)
+    "officer_none": {"vi": "Dữ liệu này dùng chung cho nhiều cán bộ, và máy này chưa có cán bộ "
+                           "nào. Xin vào bằng 'ibhxh officers request TÊN_ĐĂNG_NHẬP --name "
+                           "\"Họ tên\"', rồi chờ một cán bộ có vai trò người ký cho vào.",
+                     "en": "This database is shared by several officers, and this computer has "
+                           "no officer yet. Ask to join with 'ibhxh officers request LOGIN "
+                           "--name \"Full name\"', then wait for an officer with the signer "
+                           "role to let you in."},
+    "officer_unknown": {"vi": "Không có cán bộ '{login}' trong dữ liệu dùng chung này. Xin vào "
+                              "bằng 'ibhxh officers request {login} --name \"Họ tên\"'.",
+                        "en": "There is no officer '{login}' in this shared database. Ask to "
+                              "join with 'ibhxh officers request {login} --name \"Full name\"'."},
+    "officer_waiting": {"vi": "Cán bộ '{login}' đã xin vào và đang chờ một cán bộ có vai trò "
+                              "người ký cho vào ('ibhxh officers add {login} --role …'). Đến "
+                              "lúc đó máy này chưa mở được dữ liệu cá nhân.",
+                        "en": "Officer '{login}' has asked to join and is waiting for an "
+                              "officer with the signer role to let you in ('ibhxh officers "
+                              "add {login} --role …'). Until then this computer cannot open "
+                              "personal data."},
+    "officer_removed": {"vi": "Cán bộ '{login}' đã bị rút khỏi dữ liệu dùng chung này: máy này "
+                              "không còn mở được dữ liệu cá nhân. Nếu cần làm tiếp, hãy xin vào "
+                              "lại và chờ người ký cho vào.",
+                        "en": "Officer '{login}' was removed from this shared database: this "
+                              "computer can no longer open personal data. To work on it again, "
+                              "ask to join again and wait for a signer to let you in."},
+    "officer_key_missing": {"vi": "Kho khóa của máy này không có khóa riêng của cán bộ "
+                                  "'{login}' (máy khác, hoặc kho khóa đã bị xoá). Nhờ người ký "
+                                  "rút cán bộ này ra, rồi xin vào lại từ máy này.",
+                            "en": "This computer's key store does not hold officer "
+                                  "'{login}''s own key (another computer, or the key store was "
+                                  "cleared). Ask a signer to remove this officer, then ask to "
+                                  "join again from this computer."},
+    "officer_key_wrong": {"vi": "Bản khóa dữ liệu dành cho cán bộ '{login}' đã bị sửa hoặc "
+                                "không phải của cán bộ này, nên không mở được. Nhờ người ký "
+                                "cấp lại.",
+                          "en": "The copy of the data key for officer '{login}' was changed or "
+                                "is not this officer's, so it does not open. Ask a signer for a "
+                                "new one."},
+    "officer_key_old": {"vi": "Bản khóa dữ liệu của cán bộ '{login}' là khóa cũ, không mở được "
+                              "dữ liệu hiện tại. Nhờ người ký cấp lại.",
+                        "en": "Officer '{login}''s copy of the data key is an old key that "
+                              "does not open the current data. Ask a signer for a new one."},
+    "officer_login_bad": {"vi": "Tên đăng nhập '{login}' không hợp lệ: dùng chữ không dấu, số "
+                                "và . _ @ - (tối đa 64 ký tự).",
+                          "en": "The login '{login}' is not valid: use letters without accents, "
+                                "digits and . _ @ - (at most 64 characters)."},
+    "officer_exists": {"vi": "Đã có cán bộ '{login}' (đang chờ hoặc đang làm).",
+                       "en": "There is already an officer '{login}' (waiting or active)."},
+    "officer_not_found": {"vi": "Không có cán bộ '{login}'.",
+                          "en": "There is no officer '{login}'."},
+    "officer_was_removed": {"vi": "Cán bộ '{login}' đã bị rút ra; cán bộ đó cần xin vào lại từ "
+                                  "máy của mình trước.",
+                            "en": "Officer '{login}' was removed; they must ask to join again "
+                                  "from their own computer first."},
+    "officer_last_signer": {"vi": "Không thể rút '{login}': đó là cán bộ có vai trò người ký "
+                                  "cuối cùng. Thêm một người ký khác trước.",
+                            "en": "Cannot remove '{login}': it is the last officer with the "
+                                  "signer role. Add another signer first."},
+    "officer_role_bad": {"vi": "Vai trò '{role}' không có; dùng: {known}.",
+                         "en": "There is no role '{role}'; use: {known}."},
+    "officer_fingerprint_differs": {"vi": "Dấu vân tay khóa của '{login}' là {have}, không "
+                                          "phải {given}: không cho vào. Hỏi lại cán bộ đó.",
+                                    "en": "The key fingerprint of '{login}' is {have}, not "
+                                          "{given}: not let in. Check with that officer."},
+    "officers_exist": {"vi": "Dữ liệu này đã dùng chung cho nhiều cán bộ; thêm cán bộ bằng "
+                             "'ibhxh officers request' và 'ibhxh officers add'. Nếu không còn "
+                             "người ký nào mở được dữ liệu: khôi phục khóa bằng 'ibhxh key "
+                             "restore TỆP_KHÔI_PHỤC' rồi chạy lại lệnh này.",
+                       "en": "This database is already shared by officers; add officers with "
+                             "'ibhxh officers request' and 'ibhxh officers add'. If no signer "
+                             "can open the data any more: restore the key with 'ibhxh key "
+                             "restore RECOVERY_FILE', then run this command again."},
+    "officers_not_shared": {"vi": "Dữ liệu này chưa dùng chung: trên máy đang mở được dữ liệu, "
+                                  "chạy 'ibhxh officers init TÊN_ĐĂNG_NHẬP --name \"Họ tên\"' "
+                                  "trước.",
+                            "en": "This database is not shared yet: on the computer that opens "
+                                  "the data, run 'ibhxh officers init LOGIN --name \"Full "
+                                  "name\"' first."},
+    "role_needed": {"vi": "Việc này cần vai trò {role}; cán bộ '{login}' không có vai trò đó.",
+                    "en": "This needs the {role} role; officer '{login}' does not have it."},
 }
 
 
@@ -574,6 +733,16 @@ ACTION_NAMES: dict[str, dict[str, str]] = {
     "key_recovery_file": {"vi": "tệp khôi phục khóa", "en": "key recovery file"},
     "key_rotate": {"vi": "đổi khóa dữ liệu", "en": "data key change"},
     "dossier": {"vi": "hồ sơ", "en": "dossier"},
+    "officer_init": {"vi": "bắt đầu dùng chung", "en": "sharing started"},
+    "officer_request": {"vi": "cán bộ xin vào", "en": "officer asked to join"},
+    "officer_add": {"vi": "cho cán bộ vào", "en": "officer let in"},
+    "officer_remove": {"vi": "rút cán bộ ra", "en": "officer removed"},
+}
+
+# The roles of an officer of a shared database (services.officers).
+ROLE_NAMES: dict[str, dict[str, str]] = {
+    "preparer": {"vi": "người lập hồ sơ", "en": "preparer"},
+    "signer": {"vi": "người ký", "en": "signer"},
 }
 
 

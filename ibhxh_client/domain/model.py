@@ -233,3 +233,6 @@ class Declaration:
     change: str = ""  # a procedure about the unit itself (604): what changes
     # A claim list (630a/b/c): the claims it carries, instead of lines (domain.claims)
     claims: list = field(default_factory=list)
+    # The stored version it was read at (0: not read from storage); a save made from an
+    # older version than the stored one is refused (another officer changed it).
+    version: int = 0

@@ -1,11 +1,8 @@
 """The gateway client: one requests Session that speaks ``protocol`` over verified TLS.
 
-- TLS is always verified, never switchable off: the system trust store through
-  truststore (Windows certificate store, macOS keychain, the distribution's bundle on
-  Linux), plus the CA certificates configured for this gateway (the sandbox's ``ca.pem``).
-  requests checks the host name.
-- The system's proxy settings apply (requests reads HTTPS_PROXY/NO_PROXY and, on
-  Windows, the Internet Options through urllib).
+- TLS is always verified, never switchable off, plain HTTP refused and no redirect
+  followed: the session of ``net.tls`` (system trust store plus the gateway's CA, the
+  system's proxies), shared with the remote signing client.
 - Every call has a (connect, read) timeout.
 - Retries, with exponential backoff and full jitter, on connection errors, timeouts, 5xx
   and 429 (waiting at least its Retry-After), only for requests that are safe to repeat:
@@ -28,18 +25,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
-import truststore
-from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
-from requests.adapters import HTTPAdapter
 
 from .. import __version__
+from ..net.tls import load_ca_pem, normalise_url, tls_context, verified_session
 from ..signing.signer import Signer
 from . import errors as E
 from . import protocol as P
+
+__all__ = ["GatewayClient", "RetryPolicy", "Timeouts", "load_ca_pem", "normalise_url",
+           "parse_retry_after", "tls_context"]
 
 log = logging.getLogger("ibhxh.gateway")
 
@@ -104,67 +101,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-# --------------------------------------------------------------------------- TLS
-
-def load_ca_pem(pem: str) -> list[x509.Certificate]:
-    """The certificates in a PEM text (ValueError when there is none)."""
-    certs = x509.load_pem_x509_certificates(pem.encode("ascii"))
-    if not certs:
-        raise ValueError("no certificate")
-    return certs
-
-
-def tls_context(ca_pem: str | None = None) -> ssl.SSLContext:
-    """The system trust store (truststore) plus the configured CA certificates."""
-    ctx = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    if ca_pem:
-        ctx.load_verify_locations(cadata=ca_pem)
-    return ctx
-
-
-class _TrustAdapter(HTTPAdapter):
-    """Every HTTPS connection (direct or through a proxy) uses our context, verified."""
-
-    def __init__(self, context: ssl.SSLContext, **kw: Any) -> None:
-        self._context = context
-        super().__init__(**kw)
-
-    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False,
-                         **kw: Any) -> None:
-        kw["ssl_context"] = self._context
-        super().init_poolmanager(connections, maxsize, block, **kw)
-
-    def proxy_manager_for(self, proxy: str, **kw: Any) -> Any:
-        kw["ssl_context"] = self._context
-        return super().proxy_manager_for(proxy, **kw)
-
-    def build_connection_pool_key_attributes(self, request: Any, verify: Any,
-                                             cert: Any = None) -> tuple[dict, dict]:
-        host, pool = super().build_connection_pool_key_attributes(request, True, cert)
-        pool.pop("ca_certs", None)
-        pool.pop("ca_cert_dir", None)
-        pool["ssl_context"] = self._context
-        pool["cert_reqs"] = "CERT_REQUIRED"
-        return host, pool
-
-    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
-        # Our context holds the trust; requests would add certifi's bundle to it.
-        conn.cert_reqs = "CERT_REQUIRED"
-        conn.ca_certs = None
-        conn.ca_cert_dir = None
-
-
 # --------------------------------------------------------------------------- client
-
-def normalise_url(url: str) -> str:
-    """``https://host[:port]`` without a trailing slash, or ValueError (only HTTPS)."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() != "https" or not parts.hostname or parts.query or \
-            parts.fragment or parts.username or parts.password:
-        raise ValueError(url)
-    return f"https://{parts.netloc}{parts.path.rstrip('/')}"
-
 
 class GatewayClient:
     """One gateway at ``url``; not shared between threads (one per worker)."""
@@ -178,10 +115,7 @@ class GatewayClient:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._rng = rng or random.Random()
-        self._session = requests.Session()  # trust_env: the system's proxies
-        self._session.verify = True
-        self._session.mount("https://", _TrustAdapter(tls_context(ca_pem)))
-        self._session.mount("http://", _RefuseAdapter())
+        self._session = verified_session(tls_context(ca_pem))
         self._session.headers.update({"User-Agent": f"ibhxh-client/{__version__}",
                                       "Accept": P.JSON_TYPE, P.VERSION_HEADER: P.VERSION})
         self._token: str | None = None
@@ -352,13 +286,6 @@ class GatewayClient:
             raise E.GatewayError(E.NETWORK, E.NETWORK_KIND, url=self.url,
                                  detail=_short(exc)) from None
         return _decode(resp, raw)
-
-
-class _RefuseAdapter(HTTPAdapter):
-    """Plain HTTP is never used: a gateway URL is HTTPS (normalise_url checks it too)."""
-
-    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        raise requests.exceptions.SSLError("plain HTTP refused")
 
 
 def _encode(body: dict[str, Any] | None) -> tuple[bytes | None, dict[str, str]]:

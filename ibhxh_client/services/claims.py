@@ -228,7 +228,8 @@ def _heads(conn: Connection) -> dict[int, tuple[str, DossierState]]:
     """Every dossier's procedure and state, by id (one query, no personal data)."""
     t = declarations_t
     return {r[0]: (r[1], DossierState(r[2]))
-            for r in conn.execute(select(t.c.id, t.c.procedure, t.c.state))}
+            for r in conn.execute(select(t.c.id, t.c.procedure, t.c.state)
+                                  .where(t.c.unit_id == repo.unit_of(conn)))}
 
 
 def _contribution_procedures(app: App) -> list[str]:

@@ -8,10 +8,11 @@ from pathlib import Path
 from sqlalchemy import text
 
 from ..paths import default_data_dir
-from ..storage import repo
+from ..storage import officer_keys, repo
 from ..storage.crypto import CryptoError, FieldCipher
 from ..storage.db import Database, read_meta
 from ..storage.keys import unwrap_key, wrap_key
+from . import officers
 from .app import App, UserError
 from .files import read_bytes, write_atomic
 
@@ -35,7 +36,7 @@ def status(app: App) -> dict[str, object]:
 
 def export_recovery(app: App, out: Path, passphrase: str) -> None:
     """Write the recovery file: the data key sealed under the officer's passphrase."""
-    key = app.db.keystore.get(app.db.db_id)
+    key = current_key(app)
     if key is None:
         raise UserError("key_missing", path=str(app.db.path))
     try:
@@ -48,6 +49,20 @@ def export_recovery(app: App, out: Path, passphrase: str) -> None:
     _set_meta(app, "recovery_saved_at", now)
     with app.db.transaction() as conn:
         repo.log_processing(conn, "key_recovery_file", out.name)
+
+
+def current_key(app: App) -> bytes | None:
+    """The data key: the key store's copy on a single PC; in a shared database, this PC's
+    officer's own wrapped copy (a signer's to export)."""
+    if officers.current(app) is None:
+        return app.db.keystore.get(app.db.db_id)
+    officers.require(app, officers.SIGNER)
+    with app.db.reading() as conn:
+        try:
+            return officer_keys.open_data_key(conn, app.db.keystore, app.db.db_id,
+                                              app.db.officer, app.db.cipher.check_value)
+        except CryptoError as exc:
+            raise UserError(exc.code, **exc.params) from None
 
 
 def restore(data_dir: Path | None, recovery_file: Path, passphrase: str) -> str:
@@ -73,7 +88,9 @@ def restore(data_dir: Path | None, recovery_file: Path, passphrase: str) -> str:
 
 
 def rotate(app: App) -> None:
-    """A new data key for everything (for example after a PC or a backup was lost)."""
+    """A new data key for everything (for example after a PC or a backup was lost); in a
+    shared database a signer's act, every officer's copy re-made in the same transaction."""
+    officers.require(app, officers.SIGNER)
     with app.db.reading() as conn:
         count = repo.count_workers(conn)
     app.db.rotate_key()

@@ -37,6 +37,7 @@ from ..dossier.envelope import read_envelope
 from ..dossier.safexml import UnsafeXmlError, parse
 from ..dossier.xmlform import FormReadError, form_from_element
 from ..storage import repo
+from . import officers
 from .app import App, UserError
 from .employer import get as get_employer
 from .files import read_bytes, write_atomic
@@ -197,6 +198,7 @@ def declare(app: App, procedure: str, period_text: str, requests: list[LineReque
     """Make a draft dossier from worker changes (or, for a procedure about the unit, from
     what changes: ``change``). Every check runs first; the draft is stored only when they
     all pass, so a rejected request leaves the database as it was."""
+    officers.require_preparer(app)
     proc = procedure_of(app, procedure)
     period = parse_period(period_text)
     if new_workers and not app.catalog.plans_of_kind(proc, "increase"):
@@ -248,6 +250,7 @@ EDITABLE = (DossierState.DRAFT, DossierState.VALIDATED)
 
 def new_draft(app: App, procedure: str, period_text: str) -> int:
     """An empty draft for a procedure and period, filled line by line in the window."""
+    officers.require_preparer(app)
     procedure_of(app, procedure, exit_code=1)
     period = parse_period(period_text)
     get_employer(app)  # a clear message when the unit is not set up yet
@@ -270,10 +273,18 @@ def save_lines(app: App, decl: Declaration) -> DossierState:
     """Store a draft's edited lines; an edited validated dossier goes back to draft."""
     assert decl.id is not None
     with app.db.transaction() as conn:
+        repo.lock_declaration(conn, decl.id)
         state = repo.load_declaration(conn, decl.id, lines=False).state
         if state not in EDITABLE:
             raise UserError("not_editable", value=decl.id, state=str(state))
-        repo.replace_lines(conn, decl)
+        try:
+            repo.replace_lines(conn, decl)
+        except repo.StaleEdit as exc:
+            raise UserError("edit_conflict", id=decl.id, who=exc.who,
+                            at=exc.at.strftime("%d/%m/%Y %H:%M") + " UTC",
+                            what=exc.what) from None
+        count = len(decl.lines) + len(decl.documents)
+        repo.note_change(conn, decl.id, f"sửa hồ sơ: {count} dòng")
         if state == DossierState.VALIDATED:
             repo.set_state(conn, decl.id, DossierState.DRAFT, detail="sửa dòng")
             state = DossierState.DRAFT
@@ -317,6 +328,7 @@ def state_of(app: App, decl_id: int) -> DossierState:
 
 def validate(app: App, decl_id: int) -> BuildResult:
     """Check a stored dossier; when it passes, keep its envelope and mark it validated."""
+    officers.require_preparer(app)
     decl, workers = load(app, decl_id)
     result = build_dossier(app.catalog, get_employer(app), workers, decl)
     if not result.ok:

@@ -79,14 +79,16 @@ def make_demo(app: App, workers: int = 25, period: Period | None = None, *,
         raise UserError("bad_count", exit_code=2, value=workers)
     period = period or Period.of(date.today())
     with app.db.transaction() as conn:
-        if repo.get_employer(conn) is not None or repo.count_workers(conn):
+        if repo.list_units(conn):
             raise UserError("demo_exists", path=str(app.data_dir))
-        repo.save_employer(conn, demo_employer())
+        unit = repo.save_employer(conn, demo_employer())
+        repo.work_on(conn, unit)
         people = list(demo_workers(workers, period))
         repo.add_workers_bulk(conn, people)
         stored = list(repo.load_workers(conn).values())
         if claims:
             repo.replace_stints(conn, demo_history(stored, period))
+    app.use_unit(unit)
     decl, _ = declare(app, "600", str(period), [], new_workers=True)
     for worker, values in (demo_claims(stored, period) if claims else []):
         add_claim(app, worker, values)

@@ -104,6 +104,14 @@ def _tokens(module_setting: str | None) -> Section:
 
 def _configured_gateway(data_dir: Path) -> tuple[str | None, str | None]:
     """The gateway and its CA as `ibhxh login` stored them (read-only, without a key)."""
+    from ..storage import location
+
+    try:
+        where = location.resolve(data_dir)
+    except location.LocationError:
+        return None, None
+    if not where.is_sqlite:
+        return _server_gateway(where)
     path = data_dir / DB_FILE
     if not path.exists():
         return None, None
@@ -115,6 +123,24 @@ def _configured_gateway(data_dir: Path) -> tuple[str | None, str | None]:
             con.close()
     except sqlite3.Error:
         return None, None
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _server_gateway(where: Any) -> tuple[str | None, str | None]:
+    """``_configured_gateway`` on a shared office's PostgreSQL server."""
+    from sqlalchemy import create_engine, text
+
+    from ..storage.db import CONNECT_TIMEOUT
+
+    engine = create_engine(where.url, connect_args={"connect_timeout": CONNECT_TIMEOUT})
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT url, ca_pem FROM gateway_settings WHERE id = 1")
+                               ).first()
+    except Exception:  # unreachable, refused, not set up: no gateway to check
+        return None, None
+    finally:
+        engine.dispose()
     return (row[0], row[1]) if row else (None, None)
 
 

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from ..domain.model import Employer
 from ..domain.text import clean_name, nfc
 from ..domain.values import parse_day
@@ -126,13 +128,22 @@ def from_values(values: dict[str, Any], base: Employer | None = None) -> Employe
     return Employer(**out)
 
 
-def save(app: App, e: Employer) -> Employer:
-    """Store the unit's profile; nothing is written unless every check passes."""
+def save(app: App, e: Employer, *, new_unit: bool = False) -> Employer:
+    """Store the chosen unit's profile (with none chosen, or ``new_unit``: add it as a
+    new unit and choose it); nothing is written unless every check passes."""
     problems = check_employer(app.catalog, e)
     if problems:
         raise UserError("invalid_data", problems=problems, count=len(problems))
-    with app.db.transaction() as conn:
-        repo.save_employer(conn, e)
+    try:
+        with app.db.transaction() as conn:
+            owner = {u["unit_code"]: u["id"] for u in repo.list_units(conn)}.get(e.unit_code)
+            if owner is not None and owner != (None if new_unit else app.unit):
+                raise UserError("unit_exists", unit=e.unit_code)
+            unit = repo.add_unit(conn, e) if new_unit else repo.save_employer(conn, e)
+    except IntegrityError:  # another officer added that code a moment ago
+        raise UserError("unit_exists", unit=e.unit_code) from None
+    if unit != app.unit:
+        app.use_unit(unit)
     return e
 
 

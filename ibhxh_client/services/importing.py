@@ -285,7 +285,8 @@ def _existing_keys(conn) -> list[tuple[int, str, str, str]]:
     """(id, bhxh hash, CCCD hash, CMND hash) of every stored worker: the keyed-hash index
     read once, so 50,000 rows are matched without 50,000 queries or decrypting anything."""
     t = workers_table
-    query = select(t.c.id, t.c.bhxh_hash, t.c.cccd_hash, t.c.cmnd_hash)
+    query = (select(t.c.id, t.c.bhxh_hash, t.c.cccd_hash, t.c.cmnd_hash)
+             .where(t.c.unit_id == repo.unit_of(conn)))
     return [tuple(r) for r in conn.execute(query).all()]
 
 

@@ -167,7 +167,9 @@ def retention_due(app: App, years: int | None = None, today: date | None = None)
                                    workers_t.c.left_period)
                             .where(workers_t.c.status == str(WorkerStatus.LEFT),
                                    workers_t.c.left_period.is_not(None),
-                                   workers_t.c.left_period < cutoff_text)).all()
+                                   workers_t.c.left_period < cutoff_text,
+                                   workers_t.c.unit_id == repo.unit_of(conn))
+                            .order_by(workers_t.c.id)).all()
     return [{"id": r[0], "full_name": r[1], "left": r[2]} for r in rows]
 
 
@@ -231,7 +233,7 @@ def export_processing_log(app: App, out: Path) -> int:
     else:
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=["id", "at", "user", "action", "target",
-                                                 "workers", "detail"])
+                                                 "workers", "detail"], extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
         data = buf.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 with a BOM correctly

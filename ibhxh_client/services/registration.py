@@ -144,19 +144,23 @@ def _stored(row: Any) -> Stored:
     values = dict(row)
     values["answer"] = json.loads(values["answer"]) if values["answer"] else None
     values.pop("updated_at", None)
+    values.pop("unit_id", None)
     return Stored(**values)
 
 
 def _all(app: App) -> list[Stored]:
     with app.db.reading() as conn:
-        rows = conn.execute(select(registrations).order_by(registrations.c.id)).mappings()
+        rows = conn.execute(select(registrations)
+                            .where(registrations.c.unit_id == repo.unit_of(conn))
+                            .order_by(registrations.c.id)).mappings()
         return [_stored(r) for r in rows]
 
 
 def _one(app: App, reg_id: int) -> Stored:
     with app.db.reading() as conn:
-        row = conn.execute(select(registrations).where(registrations.c.id == reg_id)
-                           ).mappings().first()
+        row = conn.execute(select(registrations).where(
+            registrations.c.id == reg_id, registrations.c.unit_id == repo.unit_of(conn))
+        ).mappings().first()
     if row is None:
         raise RegistrationError("no_pending_registration")
     return _stored(row)
@@ -164,8 +168,9 @@ def _one(app: App, reg_id: int) -> Stored:
 
 def _set(app: App, reg_id: int, **values: Any) -> None:
     with app.db.transaction() as conn:
-        conn.execute(update(registrations).where(registrations.c.id == reg_id)
-                     .values(updated_at=_now(), **values))
+        conn.execute(update(registrations).where(
+            registrations.c.id == reg_id, registrations.c.unit_id == repo.unit_of(conn))
+            .values(updated_at=_now(), **values))
 
 
 # --------------------------------------------------------------------------- state
@@ -429,7 +434,8 @@ def _store(app: App, kind: str, target: _Gateway, employer: Employer, content: b
     now = _now()
     with app.db.transaction() as conn:
         result = conn.execute(insert(registrations).values(
-            kind=kind, form=REGISTRATION_FORMS[kind], gateway_url=target.url,
+            unit_id=repo.unit_of(conn), kind=kind, form=REGISTRATION_FORMS[kind],
+            gateway_url=target.url,
             ca_pem=target.ca_pem, ca_path=target.ca_path, unit_code=employer.unit_code,
             tax_code=employer.tax_code, idempotency_key=secrets.token_hex(20), status=READY,
             signed_by=signed_by[:300], sha256=hashlib.sha256(content).hexdigest(),

@@ -32,8 +32,8 @@ from typing import Any
 
 from ..domain.messages import say
 from ..domain.model import DossierState
-from ..gateway.client import normalise_url
 from ..gateway.sandbox.remote_signing import load_credentials, provider_base_url, running_url
+from ..net.tls import normalise_url
 from ..signing import check_for_signing, describe, verify_dossier
 from ..signing import errors as E
 from ..signing.errors import SigningError
@@ -48,6 +48,7 @@ from ..signing.remote import (
 from ..signing.remote_steps import RemoteStep, advance, begin
 from ..storage import repo
 from ..storage.keys import SecretStoreError, keep_secret, read_secret
+from . import officers
 from .app import App, UserError
 from .declarations import state_of, validate, validated_envelope
 from .employer import get as get_employer
@@ -314,23 +315,46 @@ def _describe_request(app: App, decl_id: int, phase: str, files: int) -> str:
     return say(f"remote_desc_{phase}", app.lang, id=decl_id, procedure=procedure, files=files)
 
 
+def _claim(app: App, decl_id: int, values: dict[str, Any],
+           previous: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
+    """Store the request unless another process (the window and the CLI, two `ibhxh
+    sign`) got there first: the check and the insert are one transaction holding the
+    dossier's row (SQLite: the write lock taken at BEGIN; PostgreSQL: SELECT … FOR
+    UPDATE). Returns the request to follow and whether it is ours to send."""
+    with app.db.transaction() as conn:
+        repo.lock_declaration(conn, decl_id)
+        waiting = repo.remote_signatures_of(conn, decl_id, PENDING)
+        if previous is not None:
+            if all(r["id"] != previous["id"] for r in waiting):  # advanced by the other
+                return {**previous, "status": DONE}, False
+            repo.update_remote_signature(conn, previous["id"], status=DONE, last_error=None,
+                                         state=_ENDED)
+        else:
+            theirs = [r for r in waiting if r["provider"] == values["provider"]
+                      and r["basis"] == values["basis"]]
+            if theirs:
+                return theirs[-1], False
+        row_id = repo.add_remote_signature(conn, values)
+    return {**values, "id": row_id, "status": PENDING, "last_error": None}, True
+
+
 def _send(app: App, decl_id: int, found: Provider, client: RemoteClient, step: RemoteStep,
           basis: str, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """Store the request, then send it: a crash in between leaves a request that the
     next call polls rather than sends again. ``previous`` (the forms' request, signed)
-    is marked done in the same transaction, so no approval is lost in between."""
+    is marked done in the same transaction, so no approval is lost in between. When
+    another process stored the same request first, its request is followed instead."""
     values = {"declaration_id": decl_id, "provider": client.account.provider,
               "phase": step.phase, "transaction_id": uuid.uuid4().hex,
               "serial": client.account.serial, "basis": basis, "state": step.state,
               "doc_ids": json.dumps({doc: digest.hex() for doc, digest in step.digests}),
               "sent_at": None,
               "deadline": _now() + dt.timedelta(seconds=found.expiry_seconds)}
-    with app.db.transaction() as conn:
-        if previous is not None:
-            repo.update_remote_signature(conn, previous["id"], status=DONE, last_error=None,
-                                         state=_ENDED)
-        row_id = repo.add_remote_signature(conn, values)
-    row = {**values, "id": row_id, "status": PENDING, "last_error": None}
+    row, ours = _claim(app, decl_id, values, previous)
+    if not ours:
+        log.info("remote signing: dossier %s, %s request %s already made elsewhere; "
+                 "following it", decl_id, row["phase"], row["transaction_id"])
+        return _await_sent(app, row)
     description = _describe_request(app, decl_id, step.phase, len(step.digests))
     try:
         expires_in = client.start(row["transaction_id"], description, step.digests)
@@ -344,6 +368,29 @@ def _send(app: App, decl_id: int, found: Provider, client: RemoteClient, step: R
     _set(app, row, sent_at=sent, deadline=sent + dt.timedelta(seconds=seconds))
     log.info("remote signing: dossier %s, %s request %s sent (%d files)", decl_id,
              step.phase, row["transaction_id"], len(step.digests))
+    return row
+
+
+# How long a request stored by another process may stay unsent before it counts as cut
+# off: the other process is between storing it and the service's answer (connect + read).
+SENDING_GRACE = 40.0
+
+
+def _reread(app: App, row: dict[str, Any]) -> dict[str, Any]:
+    with app.db.reading() as conn:
+        rows = repo.remote_signatures_of(conn, row["declaration_id"])
+    return next((r for r in rows if r["id"] == row["id"]), {**row, "status": FAILED})
+
+
+def _await_sent(app: App, row: dict[str, Any], grace: float = SENDING_GRACE
+                ) -> dict[str, Any]:
+    """A request another process stored: wait until it has been sent (or ended), so it
+    is polled, never taken for one cut off while sending and never sent twice."""
+    stop_at = time.monotonic() + grace
+    while row["sent_at"] is None and row["status"] == PENDING \
+            and time.monotonic() < stop_at:
+        time.sleep(0.1)
+        row = _reread(app, row)
     return row
 
 
@@ -401,7 +448,12 @@ def _finish(app: App, decl_id: int, row: dict[str, Any], signed: bytes,
     info = verdict.envelope.certificate  # a CertInfo
     detail = f"{provider_name} · {info.common_name or info.subject} · {info.fingerprint[:16]}"
     with app.db.transaction() as conn:
-        if repo.dossier_basis(conn, decl_id) == row["basis"]:
+        repo.lock_declaration(conn, decl_id)
+        mine = [r for r in repo.remote_signatures_of(conn, decl_id, PENDING)
+                if r["id"] == row["id"]]
+        if not mine:  # another process finished (or ended) it first: nothing stored twice
+            changed = None
+        elif repo.dossier_basis(conn, decl_id) == row["basis"]:
             repo.put_artifact(conn, decl_id, "signed", signed)
             repo.set_state(conn, decl_id, DossierState.SIGNED, detail=detail)
             repo.update_remote_signature(conn, row["id"], status=DONE, last_error=None,
@@ -411,12 +463,44 @@ def _finish(app: App, decl_id: int, row: dict[str, Any], signed: bytes,
             repo.update_remote_signature(conn, row["id"], status=FAILED,
                                          last_error="remote_dossier_changed", state=_ENDED)
             changed = True
+    if changed is None:
+        outcome = _settled(app, decl_id, {**row, "status": DONE})
+        if isinstance(outcome, SignResult):
+            return outcome
+        raise _ended_elsewhere(decl_id, outcome)
     if changed:
         raise UserError("remote_dossier_changed", exit_code=TOKEN_EXIT, id=decl_id)
+    return _result(decl_id, row["provider"], info, signed)
+
+
+def _result(decl_id: int, provider_key: str, info: Any, signed: bytes) -> SignResult:
     return SignResult(decl_id, {"subject": info.subject, "fingerprint": info.fingerprint,
                                 "tax_code": info.tax_code,
                                 "not_after": info.not_after.isoformat(),
-                                "provider": row["provider"]}, [], len(signed))
+                                "provider": provider_key}, [], len(signed))
+
+
+def _settled(app: App, decl_id: int, row: dict[str, Any]) -> dict[str, Any] | SignResult:
+    """A request another process took further (the window and the CLI at once): its
+    next request to follow, the dossier it signed, or the row that ended it."""
+    with app.db.reading() as conn:
+        later = [r for r in repo.remote_signatures_of(conn, decl_id) if r["id"] > row["id"]]
+        signed = repo.get_artifact(conn, decl_id, "signed")
+    waiting = [r for r in later if r["status"] == PENDING]
+    if waiting:
+        return _await_sent(app, waiting[-1])
+    done = [r for r in [row, *later] if r["status"] == DONE and r["phase"] == ENVELOPE]
+    if done and signed is not None and state_of(app, decl_id) == DossierState.SIGNED:
+        verdict = verify_dossier(signed, **_places(app))
+        if verdict.valid:
+            return _result(decl_id, done[-1]["provider"], verdict.envelope.certificate,
+                           signed)
+    return later[-1] if later else row
+
+
+def _ended_elsewhere(decl_id: int, row: dict[str, Any]) -> UserError:
+    return UserError("remote_ended_elsewhere", exit_code=TOKEN_EXIT, id=decl_id,
+                     code=row.get("last_error") or "-")
 
 
 def _advance(app: App, decl_id: int, found: Provider, client: RemoteClient,
@@ -424,6 +508,9 @@ def _advance(app: App, decl_id: int, found: Provider, client: RemoteClient,
              ) -> dict[str, Any] | SignResult:
     """The signature values of a request, put in place: the next request (the envelope),
     or the signed dossier stored. A dossier edited meanwhile goes no further."""
+    fresh = _reread(app, row)
+    if fresh["status"] != PENDING:  # another process took it further
+        return _settled(app, decl_id, fresh)
     if _basis(app, decl_id) != row["basis"]:
         _fail(app, row, "remote_dossier_changed")
         raise UserError("remote_dossier_changed", exit_code=TOKEN_EXIT, id=decl_id)
@@ -447,6 +534,14 @@ def _follow(app: App, decl_id: int, found: Provider, client: RemoteClient,
     passed (then it stays pending)."""
     stop_at = time.monotonic() + max(0.0, wait)
     while True:
+        if row["status"] != PENDING:  # followed from another process, which ended it
+            outcome = _settled(app, decl_id, row)
+            if isinstance(outcome, SignResult):
+                return outcome
+            if outcome["status"] != PENDING:
+                raise _ended_elsewhere(decl_id, outcome)
+            row = outcome
+            continue
         try:
             status = client.status(row["transaction_id"])
         except SigningError as exc:
@@ -513,6 +608,7 @@ def sign_remote(app: App, decl_id: int, provider_key: str, *, wait: float,
     is stopped, UserError("remote_pending") is raised and the request stays pending for
     the next call. Rejected, expired or refused: a UserError and the dossier unchanged.
     """
+    officers.require(app, officers.SIGNER)
     return _sign(app, decl_id, provider_key, wait=wait, on_tick=on_tick, now=now,
                  start=True)
 

@@ -29,6 +29,7 @@ from ..signing import (
 )
 from ..signing.certs import describe
 from ..storage import repo
+from . import officers
 from .app import App, UserError
 from .declarations import state_of, validate, validated_envelope
 from .employer import get as get_employer
@@ -79,7 +80,11 @@ def token_report(module_setting: str | None = None, lang: str = "vi") -> list[di
 
 
 def demo_signer_path(app: App) -> Path:
-    return app.data_dir / DEMO_P12
+    """The demo certificate of the chosen unit (the first unit keeps the file name it had
+    when a data folder held one unit)."""
+    if app.unit in (None, 1):
+        return app.data_dir / DEMO_P12
+    return app.data_dir / DEMO_P12.with_stem(f"{DEMO_P12.stem}-{app.unit}")
 
 
 def ensure_demo_certificate(app: App) -> Path:
@@ -133,6 +138,7 @@ def sign(app: App, decl_id: int, signer: Signer,
          now: dt.datetime | None = None) -> SignResult:
     """Validate, sign both levels, check our own signature, then store the signed dossier
     and move it to `signed`, in one transaction."""
+    officers.require(app, officers.SIGNER)
     state = state_of(app, decl_id)
     if state not in SIGNABLE:
         raise UserError("not_signable", value=decl_id, state=str(state))

@@ -48,11 +48,19 @@ from ..storage.schema import (
     gateway_settings,
     outbox,
 )
+from . import officers
 from .app import App, UserError
 
 QUEUED, SENDING, POLLING, DONE, REFUSED = "queued", "sending", "polling", "done", "refused"
 POLL_EVERY = dt.timedelta(seconds=30)  # when a background worker asks again (sync, GUI)
 MAX_BACKOFF = dt.timedelta(hours=1)
+# Several machines (or a window and a command) may sync one shared database at once: the
+# one that takes a dossier to send records itself in ``claimed_by`` in the same
+# transaction that marks it sending, and the others leave it. A claim is taken over only
+# when its process is known to be gone (same machine) or after this lease (another
+# machine that may have crashed); the idempotency key makes the gateway answer such a
+# retry with its first receipt.
+CLAIM_LEASE = dt.timedelta(minutes=15)
 MAX_REASONS_IN_HISTORY = 20
 
 # Refusals that are about the dossier itself: sending it again unchanged cannot help.
@@ -128,8 +136,8 @@ def keyring_user(url: str, unit_code: str) -> str:
 def settings(app: App) -> GatewaySettings | None:
     """The configured gateway, or None before ``login``."""
     with app.db.reading() as conn:
-        row = conn.execute(select(gateway_settings).where(gateway_settings.c.id == 1)
-                           ).mappings().first()
+        row = conn.execute(select(gateway_settings).where(
+            gateway_settings.c.unit_id == repo.unit_of(conn))).mappings().first()
     if row is None:
         return None
     return GatewaySettings(url=row["url"], unit_code=row["unit_code"], login=row["login"],
@@ -224,11 +232,12 @@ def remember(app: App, url: str, unit_code: str, method: str, ca_pem: str | None
     values = {"url": url, "unit_code": unit_code, "login": method, "ca_pem": ca_pem,
               "ca_path": ca_path, "updated_at": _now()}
     with app.db.transaction() as conn:
-        if conn.execute(select(gateway_settings.c.id)).first():
-            conn.execute(update(gateway_settings).where(gateway_settings.c.id == 1)
-                         .values(**values))
+        mine = gateway_settings.c.unit_id == repo.unit_of(conn)
+        if conn.execute(select(gateway_settings.c.id).where(mine)).first():
+            conn.execute(update(gateway_settings).where(mine).values(**values))
         else:
-            conn.execute(insert(gateway_settings).values(id=1, **values))
+            conn.execute(insert(gateway_settings).values(unit_id=repo.unit_of(conn),
+                                                         **values))
 
 
 def connect(app: App, *, signer: Signer | None = None, timeouts: Timeouts | None = None,
@@ -271,9 +280,10 @@ def store_signed(app: App, decl_id: int, signed: bytes, detail: str = "") -> Non
         repo.put_artifact(conn, decl_id, "signed", signed)
 
 
-def _row(conn: Connection, decl_id: int) -> dict[str, Any] | None:
-    row = conn.execute(select(outbox).where(outbox.c.declaration_id == decl_id)
-                       ).mappings().first()
+def _row(conn: Connection, decl_id: int, lock: bool = False) -> dict[str, Any] | None:
+    """The dossier's outbox entry (``lock``: held until the transaction ends)."""
+    query = select(outbox).where(outbox.c.declaration_id == decl_id)
+    row = conn.execute(query.with_for_update() if lock else query).mappings().first()
     return dict(row) if row else None
 
 
@@ -283,8 +293,8 @@ def _set(conn: Connection, decl_id: int, **values: Any) -> None:
 
 
 def _state(conn: Connection, decl_id: int) -> str:
-    row = conn.execute(select(declarations.c.state).where(declarations.c.id == decl_id)
-                       ).first()
+    row = conn.execute(select(declarations.c.state).where(
+        declarations.c.id == decl_id, declarations.c.unit_id == repo.unit_of(conn))).first()
     if row is None:
         raise UserError("no_dossier", value=decl_id)
     return row[0]
@@ -365,16 +375,77 @@ def _workers(conn: Connection, decl_id: int) -> int:
                for t in (declaration_lines, claims))
 
 
+def sender_id() -> str:
+    """Who takes a dossier to send: "user@machine/process/thread" (a window's background
+    sync and its Send button are two threads of one process)."""
+    import getpass
+    import os
+    import socket
+    import threading
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name on some service accounts
+        user = "?"
+    return f"{user}@{socket.gethostname()}/{os.getpid()}/{threading.get_ident()}"[-100:]
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of this machine still runs."""
+    import os
+    import sys
+
+    if sys.platform == "win32":  # os.kill(pid, 0) would terminate it there
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # query limited
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        ctypes.windll.kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        ctypes.windll.kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, as another user's
+        return True
+    return True
+
+
+def _free_to_take(row: dict[str, Any], me: str) -> bool:
+    """A sending claim this process may take over: its own, none, a process of this
+    machine that is gone, or one older than the lease."""
+    holder = row.get("claimed_by")
+    if row["status"] == QUEUED or not holder or holder == me:
+        return True
+    expired = row.get("claimed_at") is None or row["claimed_at"] < _now() - CLAIM_LEASE
+    host, _, rest = holder.partition("/")
+    pid = rest.partition("/")[0]
+    my_host, _, my_rest = me.partition("/")
+    if host != my_host or not pid.isdigit():
+        return expired  # another machine: only it knows, unless it went silent
+    if pid == my_rest.partition("/")[0]:
+        return expired  # another thread of this process is sending it now
+    return not _alive(int(pid)) or expired
+
+
 def _send(app: App, client: GatewayClient, conf: GatewaySettings, decl_id: int) -> None:
-    """Hand the signed envelope in and keep the verified receipt."""
+    """Hand the signed envelope in and keep the verified receipt (unless another machine
+    is sending it right now: then it is left to that one)."""
+    me = sender_id()
     with app.db.transaction() as conn:
-        row = _row(conn, decl_id)
+        row = _row(conn, decl_id, lock=True)
         signed = repo.get_artifact(conn, decl_id, "signed")
         if row is None or signed is None:
             raise SubmissionError("not_queued", exit_code=1, id=decl_id)
+        if row["status"] not in (QUEUED, SENDING) or not _free_to_take(row, me):
+            return  # sent already, or being sent by another machine
         sha256 = hashlib.sha256(signed).hexdigest()
         _set(conn, decl_id, status=SENDING, attempts=row["attempts"] + 1,
-             envelope_sha256=sha256, gateway_url=conf.url, unit_code=conf.unit_code)
+             envelope_sha256=sha256, gateway_url=conf.url, unit_code=conf.unit_code,
+             claimed_by=me, claimed_at=_now())
     try:
         answer = client.submit(signed, row["idempotency_key"], sha256)
         try:
@@ -480,6 +551,13 @@ def _step(app: App, client: GatewayClient, conf: GatewaySettings, decl_id: int) 
 
 # --------------------------------------------------------------------------- use cases
 
+def enqueue(app: App, decl_id: int) -> dict[str, Any]:
+    """Put a signed dossier in the outbox without sending it now: the next ``sync`` (of
+    any machine on a shared database) sends it."""
+    officers.require(app, officers.SIGNER)
+    return _enqueue(app, _configured(app), decl_id)
+
+
 def submit(app: App, decl_id: int, *, signer: Signer | None = None,
            client: GatewayClient | None = None) -> dict[str, Any]:
     """Send a signed dossier now (queuing it first) and keep its verified receipt.
@@ -488,6 +566,7 @@ def submit(app: App, decl_id: int, *, signer: Signer | None = None,
     network or gateway failure the dossier stays queued and a SubmissionError with exit
     code 4 and ``offer_paper`` says so. Returns ``tracking(app, decl_id)``.
     """
+    officers.require(app, officers.SIGNER)
     conf = _configured(app)
     row = _enqueue(app, conf, decl_id)
     if row["status"] in (POLLING, DONE):
@@ -525,6 +604,7 @@ def pending(app: App, due_only: bool = False) -> list[int]:
     if due_only:
         query = query.where((outbox.c.next_try_at.is_(None)) | (outbox.c.next_try_at <= _now()))
     with app.db.reading() as conn:
+        query = query.where(repo.of_unit(conn, outbox.c.declaration_id))
         return [r[0] for r in conn.execute(query.order_by(outbox.c.created_at,
                                                           outbox.c.declaration_id))]
 
@@ -538,6 +618,7 @@ def sync(app: App, *, signer: Signer | None = None, client: GatewayClient | None
     that dossier. Returns every dossier's tracking (a failed one with ``error``), counts
     by outcome, and ``exit_code``: 0, or the first failure's (4 for the network).
     """
+    officers.require(app, officers.SIGNER)
     ids = pending(app, due_only)
     conf = _configured(app) if ids else None
     deadline = time.monotonic() + wait
@@ -579,12 +660,13 @@ def sync(app: App, *, signer: Signer | None = None, client: GatewayClient | None
     return {"dossiers": out, **counts, "exit_code": exit_code}
 
 
-def queue(app: App) -> dict[int, dict[str, Any]]:
-    """Every dossier that went to the outbox, by id: its outbox status, dossier number
-    and last error code (for the dossier list)."""
-    with app.db.reading() as conn:
+def queue(app: App, unit: int | None = None) -> dict[int, dict[str, Any]]:
+    """Every dossier of the unit (``unit``: of that one) that went to the outbox, by id:
+    its outbox status, dossier number and last error code (for the dossier list)."""
+    with app.db.reading(unit=unit) as conn:
         rows = conn.execute(select(outbox.c.declaration_id, outbox.c.status,
-                                   outbox.c.dossier_number, outbox.c.last_error)).all()
+                                   outbox.c.dossier_number, outbox.c.last_error)
+                            .where(repo.of_unit(conn, outbox.c.declaration_id))).all()
     return {r[0]: {"outbox": r[1], "dossier_number": r[2], "last_error": r[3]} for r in rows}
 
 

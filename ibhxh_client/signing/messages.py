@@ -227,25 +227,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No secure connection to the remote-signing service {host}: the server's "
               "certificate is not trusted or does not match its name. Nothing was sent."},
     "remote_credentials": {
-        "vi": "Dịch vụ ký từ xa {provider} từ chối thông tin đăng nhập (mã tích hợp, mật "
-              "khẩu tích hợp hoặc mã người dùng). Hãy kiểm tra lại trong Cài đặt.",
-        "en": "The remote-signing service {provider} refused the credentials (integration "
-              "id, integration password or user id). Check them in Settings."},
+        "vi": "{provider} từ chối thông tin đăng nhập (mã tích hợp, mật khẩu tích hợp hoặc "
+              "mã người dùng). Hãy kiểm tra lại trong Cài đặt.",
+        "en": "{provider} refused the credentials (integration id, integration password "
+              "or user id). Check them in Settings."},
     "remote_unknown_account": {
-        "vi": "Dịch vụ ký từ xa {provider} không có chứng thư số nào cho người dùng "
-              "{user_id}.",
-        "en": "The remote-signing service {provider} holds no certificate for user "
-              "{user_id}."},
+        "vi": "{provider} không có chứng thư số nào cho người dùng {user_id}.",
+        "en": "{provider} holds no certificate for user {user_id}."},
     "remote_unknown_serial": {
-        "vi": "Dịch vụ ký từ xa {provider} không có chứng thư số sê-ri {serial} cho người "
-              "dùng {user_id}. Chứng thư có: {found}.",
-        "en": "The remote-signing service {provider} has no certificate with serial "
-              "{serial} for user {user_id}. Certificates found: {found}."},
+        "vi": "{provider} không có chứng thư số sê-ri {serial} cho người dùng {user_id}. "
+              "Chứng thư có: {found}.",
+        "en": "{provider} has no certificate with serial {serial} for user {user_id}. "
+              "Certificates found: {found}."},
     "remote_certificate": {
-        "vi": "Dịch vụ ký từ xa {provider} báo chứng thư số đã hết hạn, bị thu hồi hoặc "
-              "tạm dừng. Hãy liên hệ nhà cung cấp chữ ký số.",
-        "en": "The remote-signing service {provider} reports the certificate as expired, "
-              "revoked or suspended. Contact your digital-signature provider."},
+        "vi": "{provider} báo chứng thư số đã hết hạn, bị thu hồi hoặc tạm dừng. Hãy liên "
+              "hệ nhà cung cấp chữ ký số.",
+        "en": "{provider} reports the certificate as expired, revoked or suspended. "
+              "Contact your digital-signature provider."},
     "remote_bad_answer": {
         "vi": "Dịch vụ ký từ xa {host} trả lời không đúng định dạng ({problem}); câu trả "
               "lời không được dùng.",
@@ -280,15 +278,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The remote-signing service {host} reported an error (code {status}). Try "
               "again in a few minutes."},
     "remote_quota": {
-        "vi": "Gói dịch vụ ký từ xa {provider} đã hết lượt ký hoặc không còn hiệu lực. Hãy "
-              "gia hạn với nhà cung cấp.",
+        "vi": "Gói ký số của {provider} đã hết lượt ký hoặc không còn hiệu lực. Hãy gia "
+              "hạn với nhà cung cấp.",
         "en": "The signing plan of {provider} is used up or no longer valid. Renew it with "
               "the provider."},
     "remote_unsupported": {
-        "vi": "Phần mềm chưa hỗ trợ dịch vụ ký từ xa {provider}.",
-        "en": "The remote-signing service {provider} is not supported yet."},
+        "vi": "Phần mềm chưa hỗ trợ {provider}.",
+        "en": "{provider} is not supported yet."},
     "remote_too_many": {
-        "vi": "Dịch vụ {provider} nhận tối đa {limit} tệp mỗi lần ký; hồ sơ có {count} tệp.",
+        "vi": "{provider} nhận tối đa {limit} tệp mỗi lần ký; hồ sơ có {count} tệp.",
         "en": "{provider} takes at most {limit} files per request; the dossier has "
               "{count}."},
     "remote_state": {
@@ -343,12 +341,36 @@ class Msg:
         return hash(self.key)
 
 
+class Named:
+    """A name given in each language (a remote-signing provider's display name), used as
+    a message parameter so each language shows its own wording."""
+
+    __slots__ = ("en", "vi")
+
+    def __init__(self, vi: str, en: str) -> None:
+        self.vi, self.en = vi, en
+
+    def text(self, lang: str = "vi") -> str:
+        """The name in ``lang``."""
+        return self.en if lang == "en" else self.vi
+
+    def __repr__(self) -> str:
+        return f"Named({self.vi!r}, {self.en!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Named) and (self.vi, self.en) == (other.vi, other.en)
+
+    def __hash__(self) -> int:
+        return hash((self.vi, self.en))
+
+
 def say(key: str, lang: str = "vi", /, **params: object) -> str:
     """The sentence ``key`` in ``lang`` ("vi" or "en"), with its placeholders filled.
 
-    A parameter that is a ``Msg`` is worded in the same language first.
+    A parameter that is a ``Msg`` is worded in the same language first, and a ``Named``
+    gives its name in that language.
     """
     texts = MESSAGES[key]
     template = texts.get(lang) or texts["vi"]
-    filled = {k: (v.text(lang) if isinstance(v, Msg) else v) for k, v in params.items()}
+    filled = {k: (v.text(lang) if isinstance(v, Msg | Named) else v) for k, v in params.items()}
     return template.format(**filled)

@@ -41,9 +41,9 @@ from urllib.parse import quote, urlsplit
 import requests
 from cryptography import x509
 
-from ibhxh_client.gateway.client import _TrustAdapter, tls_context
+from ibhxh_client.net.tls import tls_context, verified_session
 from ibhxh_client.signing import errors as E
-from ibhxh_client.signing.messages import Msg
+from ibhxh_client.signing.messages import Msg, Named
 
 log = logging.getLogger("ibhxh.remote")
 
@@ -99,6 +99,11 @@ class Provider:
     def name(self, lang: str = "vi") -> str:
         """The provider's name in ``lang``."""
         return self.name_en if lang == "en" else self.name_vi
+
+    @property
+    def named(self) -> Named:
+        """The display name in each language, as a message parameter."""
+        return Named(self.name_vi, self.name_en)
 
     def encode_digest(self, digest: bytes) -> str:
         """The 32 digest bytes as this service wants them (lowercase hex or base64)."""
@@ -309,7 +314,7 @@ class RemoteClient:
     def __init__(self, provider: Provider, account: RemoteAccount, *,
                  timeouts: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)) -> None:
         if not provider.supported:
-            raise E.RemoteSigningError(E.REMOTE_UNSUPPORTED, provider=provider.key)
+            raise E.RemoteSigningError(E.REMOTE_UNSUPPORTED, provider=provider.named)
         parts = urlsplit(account.base_url.strip())
         if parts.scheme != "https" or not parts.hostname or "{" in account.base_url:
             raise E.RemoteSigningError(E.REMOTE_TLS, host=account.base_url,
@@ -323,9 +328,7 @@ class RemoteClient:
         except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
             raise E.RemoteSigningError(E.REMOTE_TLS, host=self.host,
                                        detail=f"ca_file: {type(exc).__name__}") from None
-        self._session = requests.Session()
-        self._session.mount("https://", _TrustAdapter(context))
-        self._session.mount("http://", _RefuseHttp())
+        self._session = verified_session(context)
 
     def close(self) -> None:
         """Close the connections."""
@@ -343,7 +346,7 @@ class RemoteClient:
         if not isinstance(items, list):
             raise self._bad("user_certificates")
         if not items:
-            raise E.RemoteSigningError(E.REMOTE_UNKNOWN_ACCOUNT, provider=self.provider.key,
+            raise E.RemoteSigningError(E.REMOTE_UNKNOWN_ACCOUNT, provider=self.provider.named,
                                        user_id=self.account.user_id)
         return [self._certificate(item) for item in items]
 
@@ -356,7 +359,7 @@ class RemoteClient:
         if len(chosen) != 1:
             raise E.RemoteSigningError(
                 E.REMOTE_UNKNOWN_ACCOUNT, key="remote_unknown_serial",
-                provider=self.provider.key, serial=self.account.serial or "-",
+                provider=self.provider.named, serial=self.account.serial or "-",
                 user_id=self.account.user_id, found=", ".join(c.serial for c in found))
         return chosen[0]
 
@@ -368,7 +371,7 @@ class RemoteClient:
         limit = self.provider.max_files_per_request
         if limit and len(digests) > limit:
             raise E.RemoteSigningError(E.REMOTE_FAILED, key="remote_too_many",
-                                       provider=self.provider.key, limit=limit,
+                                       provider=self.provider.named, limit=limit,
                                        count=len(digests))
         if any(len(d) != 32 for _, d in digests) or \
                 len({doc_id for doc_id, _ in digests}) != len(digests):
@@ -482,7 +485,7 @@ class RemoteClient:
 
     def _outcome(self, meaning: str, status: object,
                  transaction_id: str | None = None) -> E.RemoteSigningError:
-        name = self.provider.key
+        name = self.provider.named
         if meaning == "account_invalid":
             return E.RemoteSigningError(E.REMOTE_CREDENTIALS, provider=name)
         if meaning == "certificate_invalid":
@@ -564,13 +567,6 @@ class RemoteClient:
         if not isinstance(answer, dict):
             raise self._bad("JSON")
         return answer
-
-
-class _RefuseHttp(requests.adapters.HTTPAdapter):
-    """Plain HTTP is never used (RemoteClient checks the URL too)."""
-
-    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        raise requests.exceptions.SSLError("plain HTTP refused")
 
 
 def _int(value: Any) -> int:

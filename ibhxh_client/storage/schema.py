@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -36,6 +37,8 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
+# The units of the database (migration 0009: several): each row is one employer, and its
+# id is the ``unit_id`` of every row that belongs to it (storage.repo keeps them apart).
 employer = Table(
     "employer", metadata,
     Column("id", Integer, primary_key=True),
@@ -58,11 +61,13 @@ employer = Table(
     Column("contact_name", String(100), nullable=False, default=""),
     Column("reduced_accident_rate", Boolean, nullable=False, default=False),
     Column("registered", Boolean, nullable=False, default=True),
+    Index("ix_employer_unit_code", "unit_code", unique=True),
 )
 
 workers = Table(
     "workers", metadata,
     Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, nullable=False),
     Column("full_name", String(100), nullable=False),
     Column("name_key", String(100), nullable=False),  # diacritics folded, for search
     Column("gender", String(1), nullable=False),
@@ -93,6 +98,7 @@ workers = Table(
     Index("ix_workers_bhxh_hash", "bhxh_hash"),
     Index("ix_workers_cccd_hash", "cccd_hash"),
     Index("ix_workers_cmnd_hash", "cmnd_hash"),
+    Index("ix_workers_unit", "unit_id"),
 )
 
 # hash column → (the encrypted column it indexes, the identifier kind)
@@ -102,6 +108,7 @@ HASHED = {"bhxh_hash": ("bhxh_number", "bhxh"), "cccd_hash": ("cccd", "cccd"),
 declarations = Table(
     "declarations", metadata,
     Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, nullable=False),
     Column("procedure", String(10), nullable=False),
     Column("period", String(7), nullable=False),  # YYYY-MM, sorts by time
     Column("first_registration", Boolean, nullable=False, default=False),
@@ -109,7 +116,11 @@ declarations = Table(
     Column("created", String(10), nullable=False),  # the form date (NgayLap)
     Column("updated_at", DateTime, nullable=False),
     _enc("declarations", "change", nullable=True),  # 604: what changes (migration 0006)
+    # Each save adds one; a save made from an older version is refused (migration 0009).
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("updated_by", String(100), nullable=False, server_default=""),
     Index("ix_declarations_period", "period"),
+    Index("ix_declarations_unit", "unit_id"),
 )
 
 declaration_lines = Table(
@@ -186,6 +197,7 @@ history = Table(
 processing_log = Table(
     "processing_log", metadata,
     Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, nullable=True),  # NULL: the database as a whole
     Column("at", DateTime, nullable=False),
     Column("user", String(100), nullable=False),
     Column("action", String(30), nullable=False),  # export, print, backup, import, erase …
@@ -193,6 +205,7 @@ processing_log = Table(
     Column("workers", Integer, nullable=False, default=0),  # how many workers it concerned
     Column("detail", Text, nullable=False, default=""),  # never a personal value
     Index("ix_processing_log_at", "at"),
+    Index("ix_processing_log_unit", "unit_id"),
 )
 
 
@@ -209,12 +222,14 @@ def encrypted_columns() -> list[tuple[Table, Column]]:
 gateway_settings = Table(
     "gateway_settings", metadata,
     Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, nullable=False),
     Column("url", String(300), nullable=False),
     Column("unit_code", String(10), nullable=False),
     Column("login", String(12), nullable=False),  # password | certificate
     Column("ca_pem", Text, nullable=True),  # the CA certificates configured (public data)
     Column("ca_path", String(500), nullable=False, default=""),  # where they were read from
     Column("updated_at", DateTime, nullable=False),
+    Index("ix_gateway_settings_unit", "unit_id", unique=True),
 )
 
 # Dossiers waiting to be sent or followed: survives a restart. No personal data: ids,
@@ -234,6 +249,9 @@ outbox = Table(
     Column("envelope_sha256", String(64), nullable=True),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    # which machine took it to send, and when (a claim older than the lease is taken over)
+    Column("claimed_by", String(100), nullable=True),
+    Column("claimed_at", DateTime, nullable=True),
     Index("ix_outbox_idempotency_key", "idempotency_key", unique=True),
     Index("ix_outbox_status", "status", "next_try_at"),
 )
@@ -249,6 +267,7 @@ outbox = Table(
 registrations = Table(
     "registrations", metadata,
     Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, nullable=False),
     Column("kind", String(10), nullable=False),  # register | change | stop
     Column("form", String(20), nullable=False),  # 04_DK-IVAN | 05_SD-IVAN | 06_NG-IVAN
     Column("gateway_url", String(300), nullable=False),
@@ -268,6 +287,7 @@ registrations = Table(
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Index("ix_registrations_idempotency_key", "idempotency_key", unique=True),
+    Index("ix_registrations_unit", "unit_id"),
 )
 
 
@@ -283,6 +303,7 @@ registrations = Table(
 claims = Table(
     "claims", metadata,
     Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, nullable=False),
     Column("worker_id", Integer, ForeignKey("workers.id", ondelete="CASCADE"), nullable=False),
     Column("kind", String(20), nullable=False),
     Column("from_date", String(10), nullable=False),  # YYYY-MM-DD
@@ -324,6 +345,7 @@ claims = Table(
     Index("ix_claims_worker", "worker_id"),
     Index("ix_claims_declaration", "declaration_id", "seq"),
     Index("ix_claims_from_date", "from_date"),
+    Index("ix_claims_unit", "unit_id"),
 )
 
 # Months a worker contributed, and on what salary, as HR's own records say (imported from
@@ -351,6 +373,7 @@ contribution_stints = Table(
 remote_accounts = Table(
     "remote_accounts", metadata,
     Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, nullable=False),
     Column("provider", String(40), nullable=False),  # a key of providers.toml
     Column("base_url", String(300), nullable=False),
     _enc("remote_accounts", "user_id", nullable=False),
@@ -359,7 +382,8 @@ remote_accounts = Table(
     Column("ca_pem", Text, nullable=True),  # a CA for the service's TLS (public data)
     Column("ca_path", String(500), nullable=False, default=""),
     Column("updated_at", DateTime, nullable=False),
-    Index("ix_remote_accounts_provider", "provider", unique=True),
+    Index("ix_remote_accounts_provider", "unit_id", "provider", unique=True),
+    Index("ix_remote_accounts_unit", "unit_id"),
 )
 
 # Each signing request sent to a remote service (one per phase: the forms, then the
@@ -388,4 +412,29 @@ remote_signatures = Table(
     Column("updated_at", DateTime, nullable=False),
     Index("ix_remote_signatures_transaction_id", "transaction_id", unique=True),
     Index("ix_remote_signatures_declaration", "declaration_id", "status"),
+)
+
+
+# -- several officers (migration 0009) ------------------------------------------------------
+
+# Who works on this database. ``roles``: "preparer", "signer" or both, comma-separated.
+# ``status``: requested (asked to join from their PC, not yet let in), active, removed.
+# ``public_key``: the officer's own X25519 public key (its private half is in that
+# officer's OS keyring); ``wrapped_key``: the data key sealed for that public key, and
+# ``key_check`` the check value of the data key it wraps (storage.officer_keys). The data
+# key itself is never stored here.
+officers = Table(
+    "officers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("login", String(100), nullable=False),
+    Column("name", String(100), nullable=False, server_default=""),
+    Column("roles", String(40), nullable=False, server_default=""),
+    Column("status", String(10), nullable=False),
+    Column("public_key", Text, nullable=False),
+    Column("wrapped_key", LargeBinary, nullable=True),
+    Column("key_check", String(64), nullable=True),
+    Column("added_by", String(100), nullable=False, server_default=""),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_officers_login", "login", unique=True),
 )

@@ -24,7 +24,7 @@ from ..services import declarations as decls
 from ..services import employer as employer_svc
 from ..services import importing as import_svc
 from ..services import workers as workers_svc
-from ..services.app import App
+from ..services.app import App, UserError
 from ..storage import repo
 
 
@@ -49,6 +49,12 @@ EDITABLE = decls.EDITABLE
 def save_employer(app: App, values: dict[str, Any]) -> Employer:
     """Store the unit's profile when every check passes (as ``employer set`` does)."""
     return employer_svc.set_values(app, values)
+
+
+def add_unit(app: App, values: dict[str, Any]) -> Employer:
+    """Add another unit from a form's values and choose it (as ``units add`` does); a
+    unit code already in the database is refused, nothing overwritten."""
+    return employer_svc.save(app, employer_svc.from_values(values), new_unit=True)
 
 
 # -- workers ----------------------------------------------------------------------------
@@ -137,7 +143,13 @@ def line_for(app: App, decl: Declaration, worker: Worker) -> DeclarationLine:
 
 
 def save_lines(app: App, decl: Declaration) -> DossierState:
-    return decls.save_lines(app, decl)
+    """Store a draft's lines; a worker of another unit in them is refused, as the command
+    line refuses it, and nothing is written."""
+    try:
+        return decls.save_lines(app, decl)
+    except repo.UnitMismatch as exc:
+        raise UserError("unit_mismatch", kind=exc.kind,
+                        ids=", ".join(f"#{i}" for i in exc.ids[:10])) from None
 
 
 def new_worker_ids(app: App) -> list[int]:

@@ -49,9 +49,32 @@ def make_qapp(argv: list[str] | None = None) -> Any:
 
 
 def open_data(data_dir: str | None, lang: str) -> Any:
-    from ..services.app import open_app
+    """The data folder opened on its unit: the last one used on this PC, else the only
+    one; with several and none remembered (a new PC), the officer chooses."""
+    from ..services.app import UserError, open_app
 
-    return open_app(data_dir or None, lang=lang)
+    try:
+        return open_app(data_dir or None, lang=lang)
+    except UserError as exc:
+        if exc.code != "unit_choose":
+            raise
+        code = ask_unit(str(exc.params.get("known", "")).split(", "))
+        if code is None:
+            raise
+        return open_app(data_dir or None, lang=lang, unit=code)
+
+
+def ask_unit(codes: list[str]) -> str | None:
+    """Which unit to work on, of ``codes`` (None: the officer cancelled)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from . import i18n
+
+    code, ok = QInputDialog.getItem(
+        None, i18n.translate("Startup", "Choose the unit"),
+        i18n.translate("Startup", "This data holds several units. The unit to work on (it "
+                       "can be changed in the status bar):"), codes, 0, False)
+    return code if ok and code in codes else None
 
 
 def open_window(app: Any, prefs: Any, *, watch_tokens: bool = True, first_run: bool = True
@@ -121,13 +144,17 @@ def main(argv: list[str] | None = None) -> int:
         app = open_data(args.data_dir or prefs.data_dir, language)
     except Exception as exc:  # a missing key or a damaged file: say so, never a traceback
         log.exception("cannot open the data folder")
+        from ..services.app import UserError
         from ..storage.crypto import CryptoError
+        from ..storage.db import ServerError
 
         text = str(exc)
-        if isinstance(exc, CryptoError):
+        if isinstance(exc, CryptoError | ServerError):  # ServerError: the database's server
             from ..domain.messages import say
 
             text = say(exc.code, language, **exc.params)
+        elif isinstance(exc, UserError):
+            text = exc.message(language)
         show_error(None, i18n.translate("Startup", "The data cannot be opened"), text)
         return 1
     window = open_window(app, prefs, watch_tokens=not args.no_token_watch)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..domain.messages import say
 from ..services.app import UserError
 from ..services.checks import EMPLOYER_REQUIRED, fields_of
 from ..services.employer import OWN_FIELDS
 from . import adapters
+from .i18n import lang
 from .widgets import (
     Debounce,
     FieldDef,
@@ -55,6 +56,25 @@ def employer_values(e: Any) -> dict[str, Any]:
     return out
 
 
+def show_failure(panel: FieldPanel, exc: UserError, only: set[str] | None) -> None:
+    """A profile the service refused, shown by its fields (``only``: those the officer
+    has been to; None: all)."""
+    problems = list(exc.problems)
+    if exc.code == "missing_fields":
+        problems = _missing(exc)
+    elif exc.code == "field_type" and exc.params.get("field") in panel.inputs:
+        panel.set_error(str(exc.params["field"]), exc.message(lang()))
+        problems = []
+    panel.show_problems(problems, only)
+
+
+def _missing(exc: UserError) -> list:
+    from ..domain.validation import Problem
+
+    names = [n.strip() for n in str(exc.params.get("fields", "")).split(",")]
+    return [Problem("TK3-TS", None, n, "required") for n in names if n]
+
+
 class CompanyScreen(QWidget):
     """The unit's profile. Each field is checked when the officer leaves it; the profile
     is stored as soon as it passes every check, and what does not pass yet is kept as a
@@ -65,7 +85,16 @@ class CompanyScreen(QWidget):
         self.ctx = ctx
         self.setObjectName("screen_company")
         outer = QVBoxLayout(self)
-        outer.addWidget(title(self.tr("Company"), self))
+        top = QHBoxLayout()
+        top.addWidget(title(self.tr("Company"), self))
+        top.addStretch(1)
+        self.add_unit_button = QPushButton(self.tr("A&dd a unit…"), self)
+        self.add_unit_button.setObjectName("add_unit")
+        self.add_unit_button.setToolTip(self.tr(
+            "Keep another employer in the same data (an accounting office, a branch)"))
+        self.add_unit_button.clicked.connect(self.add_unit)
+        top.addWidget(self.add_unit_button)
+        outer.addLayout(top)
         outer.addWidget(hint(self.tr(
             "The unit's profile as it appears on every form (TK3-TS). Changes are saved "
             "as you type; fields marked * are required."), self))
@@ -77,6 +106,7 @@ class CompanyScreen(QWidget):
         self.status.setWordWrap(True)
         outer.addWidget(self.status)
         self.touched: set[str] = set()
+        self.add_dialog: QDialog | None = None
         self.draft_saver = Debounce(300, self._save_draft, self)
         self.panel.typed.connect(self.draft_saver.poke)
         self.panel.edited.connect(self._edited)
@@ -106,13 +136,7 @@ class CompanyScreen(QWidget):
         try:
             adapters.save_employer(self.ctx.app, self.panel.values())
         except UserError as exc:
-            problems = list(exc.problems)
-            if exc.code == "missing_fields":
-                problems = self._missing(exc)
-            elif exc.code == "field_type" and exc.params.get("field") in self.panel.inputs:
-                self.panel.set_error(str(exc.params["field"]), exc.message(self.ctx.lang()))
-                problems = []
-            self.panel.show_problems(problems, only)
+            show_failure(self.panel, exc, only)
             self.status.setProperty("role", "error")
             self.status.setText(self.tr(
                 "Not saved yet: fix the fields marked in red. What you typed is kept."))
@@ -126,12 +150,21 @@ class CompanyScreen(QWidget):
         self.ctx.employer_changed()
         return True
 
-    def _missing(self, exc: UserError) -> list:
-        from ..domain.validation import Problem
+    def add_unit(self) -> None:
+        """The empty profile of a new unit; once added, the window works on it."""
+        from .units import AddUnitDialog
 
-        names = [n.strip() for n in str(exc.params.get("fields", "")).split(",")]
-        return [Problem("TK3-TS", None, n, "required") for n in names if n]
+        self.flush()
+        self.add_dialog = dialog = AddUnitDialog(self.ctx, self)
+        ctx = self.ctx
 
+        def ended(code: int) -> None:
+            dialog.deleteLater()
+            if code == QDialog.DialogCode.Accepted:
+                ctx.unit_changed()
+
+        dialog.finished.connect(ended)
+        dialog.open()
 
     def flush(self) -> None:
         self.draft_saver.flush()

@@ -548,6 +548,11 @@ class Editor(QWidget):
         if not wanted:
             return 0
         found = adapters.workers_by_id(self.ctx.app, wanted)
+        strangers = [i for i in wanted if i not in found]
+        if strangers:  # a list read before a switch of unit: none of it goes in
+            self._refuse(UserError("unit_mismatch", kind="workers",
+                                   ids=", ".join(f"#{i}" for i in strangers[:10])))
+            return 0
         self.workers.update(found)
         new = [adapters.line_for(self.ctx.app, self.decl, found[i]) for i in wanted
                if i in found]
@@ -556,6 +561,11 @@ class Editor(QWidget):
         if first is not None:
             self.table.setCurrentIndex(self.model.index(self.model.rowCount() - 1, first))
         return len(new)
+
+    def _refuse(self, exc: UserError) -> None:
+        self.check_status.setProperty("role", "error")
+        self.check_status.setText(exc.message(lang()))
+        restyle(self.check_status)
 
     def add_new_workers(self) -> None:
         if not self.add_workers(adapters.new_worker_ids(self.ctx.app)):

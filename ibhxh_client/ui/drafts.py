@@ -15,11 +15,20 @@ FOLDER = "drafts"
 
 
 class Drafts:
-    """Drafts of one data folder, by name ("worker-new", "worker-12", "employer" …)."""
+    """Drafts of one data folder, by name ("worker-new", "worker-12", "employer" …), each
+    unit's apart: a draft typed for one unit never shows in another's screens.
+
+    The first unit (id 1, the single unit of a data folder before several were possible)
+    keeps the folder's own drafts; another unit has a folder of its own inside."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.folder = Path(app.data_dir) / FOLDER
+        self.root = Path(app.data_dir) / FOLDER
+
+    @property
+    def folder(self) -> Path:
+        unit = self.app.unit
+        return self.root if unit in (None, 1) else self.root / f"unit-{unit}"
 
     def _path(self, name: str) -> Path:
         return self.folder / (re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ".sealed")

@@ -21,6 +21,9 @@ from ..paths import resources_dir
 from . import i18n, tasks
 from .drafts import Drafts
 from .tokens import TokenState, TokenWatcher
+from .units import UnitsDialog, UnitSwitcher, unit_text
+
+SWITCH_WAIT_MS = 3000  # how long a switch of unit waits for background work to end
 
 NAV_MIN, NAV_MAX, NAV_PADDING = 110, 190, 40  # pixels; padding: the item's 12 px each side
 SCREENS = ("company", "workers", "declarations", "claims", "send", "tracking", "settings")
@@ -71,6 +74,12 @@ class Context:
     def employer_changed(self) -> None:
         if self.window:
             self.window.update_status()
+            self.window.show_unit()
+
+    def unit_changed(self) -> None:
+        """Another unit is worked on now (one was added and chosen)."""
+        if self.window:
+            self.window.unit_changed()
 
     def workers_changed(self) -> None:
         if self.window and "declarations" in self.window.screens:
@@ -118,6 +127,11 @@ class MainWindow(QMainWindow):
         self.token_label.setObjectName("token_status")
         self.gateway_label = QLabel(self)
         self.gateway_label.setObjectName("gateway_status")
+        self.unit_switcher = UnitSwitcher(self)
+        self.unit_switcher.chosen.connect(self.switch_unit)
+        self.unit_switcher.overview.connect(self.show_units)
+        self.units_dialog: UnitsDialog | None = None
+        self.statusBar().addPermanentWidget(self.unit_switcher)
         self.statusBar().addPermanentWidget(self.gateway_label)
         self.statusBar().addPermanentWidget(self.token_label)
         self.watcher = TokenWatcher(self._watch_settings, self)
@@ -164,7 +178,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(screen)
         self.nav.blockSignals(False)
         self._fit_nav(list(names.values()))
-        self.setWindowTitle(self.tr("iBHXH – social insurance declarations"))
+        self.show_unit()
         if current < 0:
             current = SCREENS.index("declarations" if self._has_employer() else "company")
         self.nav.setCurrentRow(current)
@@ -238,6 +252,63 @@ class MainWindow(QMainWindow):
         else:
             self.gateway_label.setText(self.tr("Gateway: {url}").format(
                 url=self.ctx.prefs.gateway_url or "—"))
+
+    # -- the unit worked on ------------------------------------------------------------------
+
+    def show_unit(self) -> None:
+        """The unit in the title and the status bar (and the others to switch to)."""
+        from ..services import units
+
+        listed = units.listing(self.ctx.app)
+        self.unit_switcher.show_units(listed, self.ctx.app.unit)
+        here = next((u for u in listed if u["current"]), None)
+        if here is None:
+            self.setWindowTitle(self.tr("iBHXH – social insurance declarations"))
+        else:
+            self.setWindowTitle(self.tr("iBHXH – {unit}").format(
+                unit=f"{here['unit_code']} {here['name']}"))
+
+    def leave_unit(self) -> str | None:
+        """Ready to work on another unit: every draft written, no background work of this
+        unit running. None when ready, else the sentence that says why not."""
+        self.flush()
+        if tasks.settle(SWITCH_WAIT_MS):
+            return None
+        return self.tr("Work of this unit is still running in the background (a check, "
+                       "an import, a signing or a sending). Wait for it to end, then "
+                       "choose the other unit again.")
+
+    def switch_unit(self, unit_id: int) -> str | None:
+        """Work on ``unit_id`` (remembered on this PC): nothing of the unit before stays
+        on screen. None when done, else why it was refused (also shown in the status
+        bar, the unit before still chosen)."""
+        if unit_id == self.ctx.app.unit:
+            return None
+        refused = self.leave_unit()
+        if refused:
+            self.unit_switcher.revert()
+            self.statusBar().showMessage(refused, 15_000)
+            return refused
+        self.ctx.app.use_unit(unit_id)
+        self.unit_changed()
+        return None
+
+    def unit_changed(self) -> None:
+        """Every screen made again for the unit now chosen."""
+        from ..domain.messages import say
+
+        self.build()
+        here = next((u for u in self.unit_switcher.units if u["id"] == self.ctx.app.unit),
+                    None)
+        if here is not None:
+            self.statusBar().showMessage(say("unit_chosen", i18n.lang(),
+                                             unit_code=unit_text(here)), 10_000)
+
+    def show_units(self) -> None:
+        """The view of all units (opened from the status bar)."""
+        self.units_dialog = dialog = UnitsDialog(self.ctx, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     # -- closing ---------------------------------------------------------------------------
 

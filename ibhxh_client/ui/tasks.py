@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+    Slot,
+)
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +176,25 @@ def _deliver(callback: Callable[[Any], None], value: Any) -> None:
         if "already deleted" not in str(exc):
             raise
         log.debug("result for a closed screen dropped: %s", exc)
+
+
+def settle(timeout_ms: int = 3000) -> bool:
+    """Wait for every job started through ``run`` and deliver its result (and any job its
+    callbacks start) on this thread; True when none is left. The officer's clicks wait:
+    only the jobs' own signals are delivered meanwhile.
+
+    Before the program works on another unit: a job still running would read or write
+    through the database's chosen unit, which would then be the new one."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while _running:
+        for task in list(_running):
+            left = deadline - time.monotonic()
+            if left <= 0 or not task.done.wait(left):
+                return False
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        if _running and time.monotonic() >= deadline:
+            return False
+    return True
 
 
 def wait_all(timeout_ms: int = 10_000) -> bool:

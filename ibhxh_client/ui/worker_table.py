@@ -21,6 +21,7 @@ from sqlalchemy import LargeBinary, or_, select, type_coerce
 from ..domain.messages import state_name
 from ..domain.model import PartialDate
 from ..domain.text import fold, name_sort_key, vnd
+from ..storage.repo import unit_of
 from ..storage.schema import workers as W
 from .i18n import lang, translate
 
@@ -64,7 +65,7 @@ def load_index(db: Any) -> WorkerIndex:
     cols = [W.c.id, W.c.full_name, W.c.name_key, W.c.gender, W.c.position, W.c.status,
             *(type_coerce(W.c[name], LargeBinary).label(name) for name in SEALED)]
     with db.reading() as conn:
-        rows = conn.execute(select(*cols)).all()
+        rows = conn.execute(select(*cols).where(W.c.unit_id == unit_of(conn))).all()
     sort_keys = [_flat_sort_key(r[1]) for r in rows]
     order = sorted(range(len(rows)), key=sort_keys.__getitem__)
     idx = WorkerIndex()
@@ -80,7 +81,8 @@ def ids_by_number(db: Any, text: str) -> set[int]:
     cipher = db.cipher
     cond = or_(*[W.c[col] == cipher.index(kind, text) for col, kind in HASHES])
     with db.reading() as conn:
-        return {r[0] for r in conn.execute(select(W.c.id).where(cond))}
+        return {r[0] for r in conn.execute(select(W.c.id).where(cond,
+                                                                 W.c.unit_id == unit_of(conn)))}
 
 
 def matching(idx: WorkerIndex, text: str, db: Any = None,

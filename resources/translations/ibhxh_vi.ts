@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
 <context>
+    <name>AddUnitDialog</name>
+    <message>
+        <source>Add a unit</source>
+        <translation>Thêm đơn vị</translation>
+    </message>
+    <message>
+        <source>Another employer kept in the same data: its own profile, workers, dossiers and gateway account. Fields marked * are required; the unit code cannot be one already in the data.</source>
+        <translation>Một đơn vị sử dụng lao động khác trong cùng dữ liệu: có thông tin, người lao động, hồ sơ và tài khoản cổng riêng. Các ô có dấu * là bắt buộc; mã đơn vị không được trùng với đơn vị đã có.</translation>
+    </message>
+    <message>
+        <source>&amp;Add the unit</source>
+        <translation>&amp;Thêm đơn vị</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Not added: fix the fields marked in red.</source>
+        <translation>Chưa thêm: hãy sửa các ô được đánh dấu đỏ.</translation>
+    </message>
+</context>
+<context>
     <name>ApprovedDialog</name>
     <message>
         <source>Amount approved</source>
@@ -314,6 +337,14 @@
     <message>
         <source>Company</source>
         <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>A&amp;dd a unit…</source>
+        <translation>Thêm &amp;đơn vị…</translation>
+    </message>
+    <message>
+        <source>Keep another employer in the same data (an accounting office, a branch)</source>
+        <translation>Quản lý thêm một đơn vị trong cùng dữ liệu (văn phòng dịch vụ kế toán, chi nhánh)</translation>
     </message>
     <message>
         <source>The unit&apos;s profile as it appears on every form (TK3-TS). Changes are saved as you type; fields marked * are required.</source>
@@ -955,6 +986,14 @@
     <message>
         <source>iBHXH – social insurance declarations</source>
         <translation>iBHXH – Kê khai BHXH, BHYT, BHTN điện tử</translation>
+    </message>
+    <message>
+        <source>iBHXH – {unit}</source>
+        <translation>iBHXH – {unit}</translation>
+    </message>
+    <message>
+        <source>Work of this unit is still running in the background (a check, an import, a signing or a sending). Wait for it to end, then choose the other unit again.</source>
+        <translation>Công việc của đơn vị này vẫn đang chạy nền (kiểm tra, nhập tệp, ký hoặc gửi). Hãy chờ xong rồi chọn lại đơn vị kia.</translation>
     </message>
     <message>
         <source>No token plugged in</source>
@@ -2050,6 +2089,14 @@
 <context>
     <name>Startup</name>
     <message>
+        <source>Choose the unit</source>
+        <translation>Chọn đơn vị</translation>
+    </message>
+    <message>
+        <source>This data holds several units. The unit to work on (it can be changed in the status bar):</source>
+        <translation>Dữ liệu này có nhiều đơn vị. Đơn vị làm việc (có thể đổi ở thanh trạng thái):</translation>
+    </message>
+    <message>
         <source>The data cannot be opened</source>
         <translation>Không mở được dữ liệu</translation>
     </message>
@@ -2162,6 +2209,123 @@
     <message>
         <source>Accepted {a}, rejected {r}, waiting {w}, failed {f}.</source>
         <translation>Được chấp nhận {a}, bị từ chối {r}, đang chờ {w}, lỗi {f}.</translation>
+    </message>
+</context>
+<context>
+    <name>UnitSwitcher</name>
+    <message>
+        <source>&amp;Unit ({count}):</source>
+        <translation>Đơn &amp;vị ({count}):</translation>
+    </message>
+    <message>
+        <source>Unit: {unit}</source>
+        <translation>Đơn vị: {unit}</translation>
+    </message>
+    <message>
+        <source>No unit set up yet</source>
+        <translation>Chưa có đơn vị nào</translation>
+    </message>
+    <message>
+        <source>Unit to work on</source>
+        <translation>Đơn vị làm việc</translation>
+    </message>
+    <message>
+        <source>All units…</source>
+        <translation>Tất cả đơn vị…</translation>
+    </message>
+    <message>
+        <source>Each unit&apos;s filing this month, and a search for a person in every unit</source>
+        <translation>Tình hình nộp hồ sơ tháng này của từng đơn vị, và tìm một người trong mọi đơn vị</translation>
+    </message>
+</context>
+<context>
+    <name>Units</name>
+    <message>
+        <source>Unit code</source>
+        <translation>Mã đơn vị</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Tên đơn vị</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>Người lao động</translation>
+    </message>
+    <message>
+        <source>Dossiers</source>
+        <translation>Hồ sơ</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Tháng này</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>BHXH number</source>
+        <translation>Mã số BHXH</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Ngày sinh</translation>
+    </message>
+</context>
+<context>
+    <name>UnitsDialog</name>
+    <message>
+        <source>All units</source>
+        <translation>Tất cả đơn vị</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>Các đơn vị</translation>
+    </message>
+    <message>
+        <source>A double click on a unit works on it.</source>
+        <translation>Nhấp đúp vào một đơn vị để làm việc với đơn vị đó.</translation>
+    </message>
+    <message>
+        <source>A name, or a full BHXH / CCCD number</source>
+        <translation>Họ tên, hoặc số BHXH / CCCD đầy đủ</translation>
+    </message>
+    <message>
+        <source>Search a person in every unit</source>
+        <translation>Tìm một người trong mọi đơn vị</translation>
+    </message>
+    <message>
+        <source>&amp;Person:</source>
+        <translation>&amp;Người:</translation>
+    </message>
+    <message>
+        <source>&amp;Search every unit</source>
+        <translation>&amp;Tìm trong mọi đơn vị</translation>
+    </message>
+    <message>
+        <source>People found</source>
+        <translation>Những người tìm thấy</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Searching every unit…</source>
+        <translation>Đang tìm trong mọi đơn vị…</translation>
+    </message>
+    <message>
+        <source>The first {count} people found: type more of the name to narrow the list.</source>
+        <translation>{count} người tìm thấy đầu tiên: gõ thêm họ tên để thu hẹp danh sách.</translation>
+    </message>
+    <message>
+        <source>{count} people found in {units} unit(s). A double click works on that unit and opens the person.</source>
+        <translation>Tìm thấy {count} người ở {units} đơn vị. Nhấp đúp để làm việc với đơn vị đó và mở người này.</translation>
+    </message>
+    <message>
+        <source>Nobody found in any unit.</source>
+        <translation>Không tìm thấy ai trong các đơn vị.</translation>
     </message>
 </context>
 <context>

@@ -68,7 +68,10 @@ def upgrade() -> None:
             for column in columns:
                 if table == "artifacts":
                     continue  # already binary
-                batch.alter_column(column, type_=sa.LargeBinary)
+                # PostgreSQL changes a column's type in place and needs the conversion;
+                # SQLite's batch mode copies the table and ignores it.
+                batch.alter_column(column, type_=sa.LargeBinary,
+                                   postgresql_using=f"convert_to({column}::text, 'UTF8')")
 
     for table, (pk, columns) in SEALED.items():
         for row in plain[table]:

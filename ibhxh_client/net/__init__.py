@@ -1,0 +1,1 @@
+"""Network plumbing shared by the gateway client and the remote signing client."""
