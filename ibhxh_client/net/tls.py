@@ -48,6 +48,10 @@ def normalise_url(url: str) -> str:
     return f"https://{parts.netloc}{parts.path.rstrip('/')}"
 
 
+# Given to every request: a redirect is answered, never followed.
+NO_REDIRECTS = {"allow_redirects": False}
+
+
 class TrustAdapter(HTTPAdapter):
     """Every HTTPS connection (direct or through a proxy) uses our context, verified."""
 
@@ -88,11 +92,11 @@ class RefuseHttp(HTTPAdapter):
 
 
 def verified_session(context: ssl.SSLContext) -> requests.Session:
-    """A Session whose HTTPS goes through ``context`` (always verified), that refuses
-    plain HTTP and follows no redirect. ``trust_env`` stays on: the system's proxies."""
+    """A Session whose HTTPS goes through ``context`` (always verified) and that refuses
+    plain HTTP. ``trust_env`` stays on: the system's proxies. Each call passes
+    ``allow_redirects=False`` (``NO_REDIRECTS``) and treats a 3xx as an error."""
     session = requests.Session()
     session.verify = True
-    session.max_redirects = 0
     session.mount("https://", TrustAdapter(context))
     session.mount("http://", RefuseHttp())
     return session

@@ -41,7 +41,7 @@ from urllib.parse import quote, urlsplit
 import requests
 from cryptography import x509
 
-from ibhxh_client.net.tls import tls_context, verified_session
+from ibhxh_client.net.tls import NO_REDIRECTS, tls_context, verified_session
 from ibhxh_client.signing import errors as E
 from ibhxh_client.signing.messages import Msg, Named
 
@@ -512,7 +512,7 @@ class RemoteClient:
         try:
             resp = self._session.post(url, data=payload, timeout=self.timeouts,
                                       headers={"Content-Type": "application/json"},
-                                      stream=True, allow_redirects=False)
+                                      stream=True, **NO_REDIRECTS)
             try:
                 raw = self._read(resp)
             finally:
