@@ -135,6 +135,22 @@ TEXT = {
                        "en": "Backed up {workers} workers to {out} ({bytes} bytes)."},
     "restored": {"vi": "Đã khôi phục {workers} người lao động. Bản dữ liệu cũ được giữ ở {kept}.",
                  "en": "Restored {workers} workers. The previous data is kept at {kept}."},
+    "restored_server": {"vi": "Đã khôi phục {workers} người lao động vào cơ sở dữ liệu {url}.",
+                        "en": "Restored {workers} workers into the database {url}."},
+    "move_progress": {"vi": "  bảng {table}/{tables}: đã chép {done}/{total} dòng",
+                      "en": "  table {table}/{tables}: copied {done}/{total} rows"},
+    "move_done": {"vi": "Đã chuyển và kiểm tra {rows} dòng của {tables} bảng sang {to} "
+                        "({seconds} giây). Từ nay thư mục dữ liệu dùng cơ sở dữ liệu này; "
+                        "cơ sở dữ liệu cũ vẫn còn nguyên ở {old}.",
+                  "en": "Moved and verified {rows} rows of {tables} tables to {to} ({seconds} "
+                        "s). The data folder uses that database from now on; the old one is "
+                        "left as it was at {old}."},
+    "move_set_aside": {"vi": "Tệp cơ sở dữ liệu cũ của máy này được cất sang {path}.",
+                       "en": "This computer's earlier database file was put aside as {path}."},
+    "move_environment": {"vi": "Lưu ý: biến môi trường IBHXH_DATABASE_URL vẫn chọn một cơ sở "
+                               "dữ liệu khác; bỏ biến này đi để dùng cơ sở dữ liệu mới.",
+                         "en": "Note: the IBHXH_DATABASE_URL variable still chooses another "
+                               "database; unset it to use the new one."},
     "bundle_written": {"vi": "Đã ghi gói chẩn đoán {out}.",
                        "en": "Wrote the diagnostics bundle {out}."},
     "signed": {"vi": "Đã ký hồ sơ {id} bằng chứng thư {subject}.",
@@ -787,10 +803,37 @@ def cmd_backup(app: App, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_move(app: App, args: argparse.Namespace, out: Output) -> int:
+    """Copy the database in use into another (services.move), verified, then use it."""
+    from .services import move as move_service
+
+    tables = iter(range(1, len(move_service.TABLES) + 1))
+
+    def progress(done: int, total: int) -> None:  # called once per table copied
+        if not out.json:
+            print(t("move_progress", out.lang, table=next(tables, 0),
+                    tables=len(move_service.TABLES), done=done, total=total), file=sys.stderr)
+
+    info = move_service.move(app, args.to, progress)
+    human = t("move_done", out.lang, rows=info["rows"], tables=info["tables"], to=info["to"],
+              seconds=info["seconds"], old=info["from"])
+    if info["set_aside"]:
+        human += "\n" + t("move_set_aside", out.lang, path=info["set_aside"])
+    if info["environment_overrides"]:
+        human += "\n" + t("move_environment", out.lang)
+    out.result(info, human)
+    return 0
+
+
 def _restore_backup(args: argparse.Namespace, out: Output) -> int:
     """Runs without opening the current database: it is what gets replaced."""
     info = backup_service.restore(args.data_dir, Path(args.file),
-                                  _passphrase(args.passphrase_env))
+                                  _passphrase(args.passphrase_env), database=args.database,
+                                  replace=args.replace)
+    if info.get("url"):
+        out.result(info, t("restored_server", out.lang, workers=info["workers"],
+                           url=info["url"]))
+        return 0
     out.result(info, t("restored", out.lang, workers=info["workers"], kept=info["kept"] or "-"))
     return 0
 
@@ -1169,14 +1212,19 @@ def _print_tracking(item: dict[str, Any], lang: str) -> None:
 def cmd_sync(app: App, args: argparse.Namespace, out: Output) -> int:
     signer = _gateway_signer(app, args, out)
     try:
-        summary = submission.sync(app, signer=signer, wait=args.wait)
+        if args.all_units:
+            summary = units_service.sync_all(app, signer=signer, wait=args.wait)
+        else:
+            summary = submission.sync(app, signer=signer, wait=args.wait)
     finally:
         if signer is not None:
             signer.close()
 
     def human() -> None:
         for item in summary["dossiers"]:
-            print(f"#{item['dossier_id']:<5} {state_name(item.get('state', ''), out.lang) or '-'}")
+            unit = f"{item['unit_code']:10} " if "unit_code" in item else ""
+            print(f"{unit}#{item['dossier_id']:<5} "
+                  f"{state_name(item.get('state', ''), out.lang) or '-'}")
             if "outbox" in item:
                 _print_tracking(item, out.lang)
             if "error" in item:
@@ -1886,6 +1934,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("sync", cmd_sync, "gửi hàng đợi, cập nhật trạng thái / send and refresh")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="chờ kết quả tối đa / wait for results up to")
+    p.add_argument("--all-units", action="store_true",
+                   help="hàng đợi của mọi đơn vị / every unit's queue")
     signer_options(p)
 
     from .gateway.sandbox import cli as sandbox_cli
@@ -1904,6 +1954,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("restore", _restore_backup, "khôi phục / restore a backup")
     p.add_argument("file")
     p.add_argument("--passphrase-env", help="biến môi trường chứa cụm mật khẩu")
+    p.add_argument("--replace", action="store_true",
+                   help="thay dữ liệu đang có trên máy chủ / replace the server's data")
+
+    p = command("move", cmd_move, "chuyển cơ sở dữ liệu / move the database to another")
+    p.add_argument("--to", required=True, metavar="URL",
+                   help="postgresql://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ:CỔNG/TÊN hoặc sqlite")
 
     p = command("diagnose", _diagnose, "chẩn đoán / diagnostics for support staff")
     p.add_argument("--bundle", help="OUT.zip: báo cáo và nhật ký / report and logs")

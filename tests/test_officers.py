@@ -596,3 +596,19 @@ def test_when_no_signer_opens_the_data_the_recovery_file_makes_one_again(
     assert first_worker(cli) == worker
     as_officer(monkeypatch, "binh")
     assert first_worker(cli) == worker
+
+
+def test_a_signer_backs_up_a_shared_database_and_a_preparer_cannot(cli, data_dir,
+                                                                   monkeypatch, tmp_path):
+    """The backup carries the data key: in a shared database only a signer takes one,
+    from their own wrapped copy (the key is in no keyring in clear)."""
+    share(cli, monkeypatch, ("binh", ["preparer"]))
+    monkeypatch.setenv("PASS", "cụm mật khẩu dài")
+    out = tmp_path / "office.ibhxh-backup"
+    as_officer(monkeypatch, "binh")
+    r = cli("backup", "--out", out, "--passphrase-env", "PASS")
+    assert r.code == 1 and "người ký" in r.err and not out.exists()
+    as_officer(monkeypatch, "an")
+    r = cli("backup", "--out", out, "--passphrase-env", "PASS")
+    assert r.code == 0, r.err
+    assert out.exists() and out.stat().st_size > 0

@@ -395,7 +395,8 @@ def test_resume_pending_follows_each_waiting_request_and_the_countdown_can_stop(
         assert envelope["phase"] == "envelope"
         sandbox.remote.decide(envelope["transaction_id"], True)
         assert remote_signing.resume_pending(app) == [
-            {"dossier_id": 1, "provider": PROVIDER, "outcome": "signed", "message": ""}]
+            {"dossier_id": 1, "provider": PROVIDER, "outcome": "signed", "message": "",
+             "unit_code": "TZH490L"}]
         assert remote_signing.pending(app) == [] and remote_signing.resume_pending(app) == []
     finally:
         app.close()
@@ -552,3 +553,123 @@ def test_a_new_process_follows_the_stored_request_after_a_crash(sandbox, tmp_pat
     assert sandbox.requests["remote sign"] == 2
     code, out, err = _done(_run(data, "--json", "status", "1"))
     assert json.loads(out)["state"] == "signed"
+
+
+def test_two_signers_at_once_send_one_request_and_both_end_signed(account, data_dir,
+                                                                  monkeypatch, cli):
+    """The window and the CLI (here two threads, each with its own connection) sign the
+    same dossier at once: both have looked for a pending request and found none before
+    either stores one. Only one request per phase reaches the service; the other signer
+    follows it and ends with the same signed dossier."""
+    from ibhxh_client.services import remote_signing
+    from ibhxh_client.services.app import open_app
+    from ibhxh_client.signing.remote import RemoteClient
+
+    sandbox = account
+    both_looked = threading.Barrier(2, timeout=30)
+    real_certificate = RemoteClient.certificate
+
+    def certificate_then_meet(self):  # called after the check for a pending request
+        found = real_certificate(self)
+        both_looked.wait()
+        return found
+
+    monkeypatch.setattr(RemoteClient, "certificate", certificate_then_meet)
+    results: dict[int, object] = {}
+
+    def sign(n: int) -> None:
+        app = open_app(data_dir)
+        try:
+            results[n] = remote_signing.sign_remote(app, 1, PROVIDER, wait=90)
+        except Exception as exc:  # the assertion below shows it
+            results[n] = exc
+        finally:
+            app.close()
+
+    with Phone(sandbox) as phone:
+        threads = [threading.Thread(target=sign, args=(n,)) for n in (1, 2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+    assert sorted(results) == [1, 2]
+    for outcome in results.values():
+        assert isinstance(outcome, remote_signing.SignResult), outcome
+    assert results[1].certificate["fingerprint"] == results[2].certificate["fingerprint"]
+    assert sandbox.requests["remote sign"] == 2  # the forms once, the envelope once
+    assert [len(tx["doc_ids"]) > 0 for tx in phone.seen] == [True, True]
+    assert [(p, s) for p, s, _, _ in requests_of(data_dir)] == [("forms", "done"),
+                                                                ("envelope", "done")]
+    assert state(cli) == "signed"
+
+
+def test_printing_abandons_the_pending_request_and_says_so(cli, account, data_dir,
+                                                           unsigned, tmp_path):
+    """Paper while the phone has not answered: the officer is told the request is
+    abandoned, it is marked so, an approval that comes later is never applied to the
+    printed dossier, and the dossier's data is intact."""
+    from ibhxh_client.services import remote_signing
+    from ibhxh_client.services.app import open_app
+
+    sandbox = account
+    before = tmp_path / "before.xml"
+    assert cli("export", 1, "--out", before).code == 0
+    r = cli("--json", "sign", 1, "--remote", PROVIDER, "--wait", "1")
+    assert r.code == 3 and r.json["error"] == "remote_pending"
+    ((_, _, _, tid),) = requests_of(data_dir)
+    r = cli("print", 1, "--out", tmp_path / "paper.pdf", "--reason", "Chờ ký quá lâu")
+    assert r.code == 0, r.err
+    assert "đã bị hủy vì hồ sơ 1 được in ra giấy" in r.out and tid in r.out
+    assert "sandbox" not in r.out
+    assert [(s, e) for _, s, e, _ in requests_of(data_dir)] == [("failed", "remote_printed")]
+    # The director approves afterwards: nothing follows it, the dossier stays printed.
+    assert cli("sandbox", "approve", tid, "--state-dir", sandbox.state_dir).code == 0
+    app = open_app(data_dir)
+    try:
+        assert remote_signing.pending(app) == [] and remote_signing.resume_pending(app) == []
+    finally:
+        app.close()
+    assert state(cli) == "printed" and unsigned()
+    after = tmp_path / "after.xml"
+    assert cli("export", 1, "--out", after).code == 0
+    assert after.read_bytes() == before.read_bytes()
+
+
+def test_the_abandoned_request_is_said_in_english_too(cli, account, data_dir, tmp_path):
+    assert cli("sign", 1, "--remote", PROVIDER, "--wait", "1").code == 3
+    ((_, _, _, tid),) = requests_of(data_dir)
+    r = cli("--lang", "en", "print", 1, "--out", tmp_path / "p.pdf", "--reason", "paper")
+    assert r.code == 0, r.err
+    assert f"request {tid} waiting on the phone was abandoned because dossier 1 was " \
+           "printed on paper" in r.out
+    r = cli("--json", "print", 1, "--out", tmp_path / "p2.pdf", "--reason", "again")
+    assert r.code == 0 and r.json["abandoned_remote_requests"] == []
+
+
+def test_a_request_abandoned_while_followed_is_not_applied_when_approved(
+        cli, account, data_dir, unsigned):
+    """The officer gives up the request in the waiting list while a signer (the Send
+    wizard, the CLI) still follows it: the approval that arrives is not used."""
+    from ibhxh_client.services import remote_signing
+    from ibhxh_client.services.app import UserError, open_app
+
+    sandbox = account
+    app, other = open_app(data_dir), open_app(data_dir)
+    given_up: list[str] = []
+
+    def abandon_then_approve(_seconds: int, _phase: str) -> None:
+        if not given_up:
+            given_up.extend(remote_signing.abandon(other, 1))
+            sandbox.remote.decide(given_up[0], True)
+
+    try:
+        with pytest.raises(UserError) as ended:
+            remote_signing.sign_remote(app, 1, PROVIDER, wait=60,
+                                       on_tick=abandon_then_approve)
+    finally:
+        app.close()
+        other.close()
+    assert ended.value.code == "remote_abandoned" and given_up[0] in ended.value.message("vi")
+    assert sandbox.requests["remote sign"] == 1 and unsigned()
+    assert [(s, e) for _, s, e, _ in requests_of(data_dir)] == [("failed",
+                                                                 "remote_abandoned")]

@@ -125,7 +125,6 @@ def test_backup_and_restore_commands(cli, tmp_path, monkeypatch):
     assert r.code == 0 and "Đã khôi phục 3" in r.out
 
 
-@pytest.mark.sqlite_only  # diagnose checks the SQLite file itself
 def test_diagnose_report_and_bundle(cli, tmp_path):
     assert cli("demo", "--workers", "3").code == 0
     logging.getLogger("ibhxh.test").warning("CCCD 079191001234 in a log line")
@@ -152,7 +151,7 @@ def test_diagnose_report_and_bundle(cli, tmp_path):
     assert "[data]" in text and "integrity: ok" in text
 
 
-@pytest.mark.sqlite_only  # diagnose checks the SQLite file itself
+@pytest.mark.sqlite_only  # a damaged SQLite file
 def test_diagnose_works_when_the_database_does_not(cli, data_dir):
     data_dir.mkdir(parents=True)
     (data_dir / DB_FILE).write_bytes(b"garbage" * 1000)

@@ -179,6 +179,7 @@ def test_the_countdown_shows_the_phase_and_the_time_left(qtbot, ctx):
     dialog.cancelled.connect(lambda: seen.append(True))
     dialog.tick(125, "forms")
     assert dialog.instruction.text() == CONFIRM
+    assert dialog.provider_label.text() == "Ký qua Dịch vụ ký số thử nghiệm"
     assert dialog.time_label.text() == "Còn lại: 2:05"
     assert dialog.phase_label.text().startswith("Bước 1/2")
     dialog.tick(61, "envelope")
@@ -305,3 +306,87 @@ def test_a_request_left_waiting_is_followed_at_the_next_start(demo_window, qtbot
     assert remote_signing.pending(app) == []
     # one request per phase reached the service: the forms were not sent again
     assert len(service.transactions()) == 2
+
+
+def test_settings_take_the_services_address_and_ca_file_as_the_cli_does(
+        demo_window, qtbot, running):
+    """The fields `ibhxh remote set --url --ca` has: typed in, kept, shown back."""
+    from ibhxh_client.gateway.sandbox.remote_signing import load_credentials, provider_base_url
+    from ibhxh_client.services import remote_signing
+    from ibhxh_client.services.demo import demo_employer
+
+    app = demo_window.ctx.app
+    demo_window.ctx.sandbox = None  # the address is the officer's, not the window's sandbox
+    box = demo_window.go("settings").remote
+    box.provider.setCurrentIndex(box.provider.findData("sandbox"))
+    assert box.base_url.accessibleName() == "Địa chỉ dịch vụ"
+    assert box.ca_file.accessibleName() == "Tệp CA của dịch vụ"
+    url = provider_base_url(running.server.url)
+    sp_id, sp_password = load_credentials(running.server.state_dir)
+    box.base_url.setText(url + "/")
+    box.ca_file.setText(str(running.server.ca_file))
+    box.user_id.setText(demo_employer().tax_code)
+    box.sp_id.setText(sp_id)
+    box.password.setText(sp_password)
+    box.save()
+    qtbot.waitUntil(lambda: box.result.text() == "Đã lưu tài khoản.", timeout=10_000)
+    account = remote_signing.show_account(app, "sandbox")
+    assert account["base_url"] == url and account["ca_file"] == str(running.server.ca_file)
+    box.base_url.clear()
+    box.ca_file.clear()
+    box.load()
+    assert box.base_url.text() == url and box.ca_file.text() == str(running.server.ca_file)
+    # the CA file is checked as on the command line: a file that is no certificate
+    bad = running.server.state_dir / "not-a-ca.pem"
+    bad.write_text("không phải chứng thư", "utf-8")
+    box.ca_file.setText(str(bad))
+    box.save()
+    qtbot.waitUntil(lambda: box.result.text() not in ("", "Đã lưu tài khoản."),
+                    timeout=10_000)
+    assert remote_signing.show_account(app, "sandbox")["ca_file"] == str(
+        running.server.ca_file)
+
+
+def test_the_requests_waiting_on_the_phone_are_listed_polled_and_abandoned(
+        demo_window, qtbot, running):
+    from ibhxh_client.services import remote_signing
+    from ibhxh_client.services.app import UserError
+    from ibhxh_client.ui.remote import training_account
+
+    app = demo_window.ctx.app
+    decl_id = app.demo_id
+    training_account(app, running.server)
+    assert not demo_window.remote_button.isVisible()
+    with pytest.raises(UserError):  # the officer stopped waiting: the request stays
+        remote_signing.sign_remote(app, decl_id, "sandbox", wait=60,
+                                   on_tick=lambda _s, _p: False)
+    demo_window.show_remote_count()
+    assert demo_window.remote_button.text() == "Chờ ký trên điện thoại: 1"
+    assert not demo_window.remote_button.isHidden()
+    qtbot.mouseClick(demo_window.remote_button, Qt.MouseButton.LeftButton)
+    dialog = demo_window.remote_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    table = dialog.table
+    assert table.rowCount() == 1
+    cells = [table.item(0, j).text() for j in range(4)]
+    assert cells[0] == str(decl_id) and cells[1] == "Dịch vụ ký từ xa tập luyện (hộp cát)"
+    assert cells[2] == "Bước 1/2: các tờ khai" and cells[3].startswith("4:")
+    # Poll now: still waiting, then approved on the phone: the envelope is asked for.
+    dialog.poll()
+    qtbot.waitUntil(lambda: dialog.task is None and "vẫn đang chờ" in dialog.note.text(),
+                    timeout=15_000)
+    (forms,) = remote_signing.pending(app)
+    running.server.remote.decide(forms["transaction_id"], approve=True)
+    dialog.poll()
+    qtbot.waitUntil(lambda: dialog.task is None and table.rowCount() == 1 and
+                    table.item(0, 2).text() == "Bước 2/2: tệp hồ sơ gửi đi", timeout=15_000)
+    # Abandon: the list empties, and an approval that comes later is not applied.
+    (envelope,) = remote_signing.pending(app)
+    qtbot.mouseClick(dialog.abandon_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.task is None and table.rowCount() == 0, timeout=15_000)
+    assert "đã bị hủy" in dialog.note.text()
+    running.server.remote.decide(envelope["transaction_id"], approve=True)
+    assert remote_signing.resume_pending(app) == []
+    assert state_of(app) != "signed"
+    dialog.accept()
+    qtbot.waitUntil(lambda: demo_window.remote_button.isHidden(), timeout=5_000)

@@ -15,6 +15,9 @@ from ibhxh_client.domain.model import Declaration, DeclarationLine, Period
 from ibhxh_client.services import declarations
 from ibhxh_client.services.app import open_app
 from ibhxh_client.storage import repo
+from tests.test_gateway_support import make_sandbox, sandbox, sandbox_pki
+
+__all__ = ["make_sandbox", "sandbox", "sandbox_pki"]  # fixtures
 from ibhxh_client.storage.db import DB_FILE, Database, upgrade
 
 SECOND = {"unit_code": "HS00123", "name": "Công ty Cổ phần Hoa Sen",
@@ -268,3 +271,41 @@ def test_the_default_path_with_two_units_twice(tmp_path, profile):
     # --unit works on the unit named, which becomes the one used next time.
     assert len(json.loads(run("--json", "--unit", "TZH490L", "workers", "list").stdout)) == 3
     assert len(json.loads(run("--json", "workers", "list").stdout)) == 3
+
+
+def test_sync_all_units_sends_each_units_queue_with_its_own_account(two_units, data_dir,
+                                                                    sandbox, monkeypatch):
+    """Each unit logs in to the gateway as itself; one `sync --all-units` sends both
+    units' queued dossiers, each under its unit."""
+    from tests.test_gateway_support import TRIAL_PASSWORD
+
+    cli = two_units
+    r = cli("--json", "--unit", "HS00123", "declare", "--procedure", "600", "--period",
+            "12/2026", "--line", "001090012345:TM")
+    assert r.code == 0, r.err
+    hs_dossier = r.json["dossier_id"]
+    for code, dossier in (("TZH490L", 1), ("HS00123", hs_dossier)):
+        assert cli("--unit", code, "sign", dossier, "--demo-cert").code == 0
+    monkeypatch.setenv("IBHXH_TEST_TRIAL", TRIAL_PASSWORD)
+    for code in ("TZH490L", "HS00123"):
+        r = cli("--unit", code, "login", "--gateway", sandbox.url, "--ca", sandbox.ca_file,
+                "--password-env", "IBHXH_TEST_TRIAL")
+        assert r.code == 0, r.err
+    app = open_app(data_dir, unit="TZH490L")
+    try:
+        from ibhxh_client.services import submission
+
+        submission.enqueue(app, 1)
+        app.use_unit(2, remember=False)
+        submission.enqueue(app, hs_dossier)
+    finally:
+        app.close()
+    r = cli("--json", "--unit", "TZH490L", "sync", "--all-units", "--wait", "10")
+    assert r.code == 0, r.err
+    done = r.json
+    assert sorted(done["units"]) == ["HS00123", "TZH490L"]
+    assert sorted((d["unit_code"], d["state"]) for d in done["dossiers"]) == [
+        ("HS00123", "accepted"), ("TZH490L", "accepted")]
+    assert sandbox.store.count() == 2
+    # The unit chosen is still the one it was.
+    assert cli("--json", "employer", "show").json["unit_code"] == "TZH490L"

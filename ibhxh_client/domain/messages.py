@@ -295,6 +295,50 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "{url}.",
                        "en": "From now on the data folder uses this computer's database "
                              "file: {url}."},
+    # Moving the database (services.move) and restoring a backup into a server
+    "move_target_not_empty": {"vi": "Cơ sở dữ liệu đích {url} đã có dữ liệu nên không chép "
+                                    "vào được. Hãy dùng một cơ sở dữ liệu trống. Không có gì "
+                                    "bị thay đổi.",
+                              "en": "The target database {url} already holds data, so nothing "
+                                    "was copied into it. Use an empty database. Nothing was "
+                                    "changed."},
+    "move_target_schema": {"vi": "Cơ sở dữ liệu đích {url} ở phiên bản cấu trúc {revision}, "
+                                 "khác phiên bản của chương trình ({head}). Hãy dùng một cơ sở "
+                                 "dữ liệu trống. Không có gì bị thay đổi.",
+                           "en": "The target database {url} is at schema version {revision}, "
+                                 "not this program's ({head}). Use an empty database. Nothing "
+                                 "was changed."},
+    "move_source_schema": {"vi": "Cơ sở dữ liệu đang dùng chưa ở phiên bản cấu trúc mới nhất: "
+                                 "mở chương trình một lần rồi chuyển lại.",
+                           "en": "The database in use is not at the newest schema: open the "
+                                 "program once, then move again."},
+    "move_verify_failed": {"vi": "Bản chép không khớp với dữ liệu gốc (bảng: {tables}) nên "
+                                 "đã bị huỷ. Thư mục dữ liệu vẫn dùng cơ sở dữ liệu cũ, không "
+                                 "mất gì.",
+                           "en": "The copy does not match the original (tables: {tables}), so "
+                                 "it was discarded. The data folder still uses the old "
+                                 "database; nothing is lost."},
+    "move_copy_failed": {"vi": "Cơ sở dữ liệu đích từ chối các dòng của bảng {table} (chi "
+                               "tiết trong nhật ký) nên không chép gì cả. Thư mục dữ liệu vẫn "
+                               "dùng cơ sở dữ liệu cũ, không mất gì.",
+                         "en": "The target database refused the rows of the table {table} "
+                               "(details in the log), so nothing was copied. The data folder "
+                               "still uses the old database; nothing is lost."},
+    "restore_target_not_empty": {"vi": "Cơ sở dữ liệu {url} đã có dữ liệu nên chưa khôi phục. "
+                                       "Khôi phục vào một cơ sở dữ liệu trống, hoặc thêm "
+                                       "--replace để thay toàn bộ dữ liệu đang có (trong một "
+                                       "giao dịch). Không có gì bị thay đổi.",
+                                 "en": "The database {url} already holds data, so nothing was "
+                                       "restored. Restore into an empty database, or add "
+                                       "--replace to replace all of its data (in one "
+                                       "transaction). Nothing was changed."},
+    "move_sqlite_path": {"vi": "Tệp cơ sở dữ liệu của máy này luôn là {path}: chuyển về bằng "
+                               "'ibhxh move --to sqlite'.",
+                         "en": "This computer's database file is always {path}: move back "
+                               "with 'ibhxh move --to sqlite'."},
+    "move_same": {"vi": "Thư mục dữ liệu đang dùng chính cơ sở dữ liệu {url}: không có gì để "
+                        "chuyển.",
+                  "en": "The data folder already uses the database {url}: nothing to move."},
     "internal": {"vi": "Lỗi không mong đợi ({detail}). Chi tiết đã ghi vào nhật ký.",
                  "en": "Unexpected error ({detail}). Details were written to the log."},
     "rates_missing": {"vi": "Chưa có bảng tỷ lệ đóng cho kỳ {period}: {detail}",
@@ -444,6 +488,31 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "Dossier {id}, procedure {procedure}: sign {files} forms"},
     "remote_desc_envelope": {"vi": "Hồ sơ {id}, thủ tục {procedure}: ký tệp hồ sơ gửi đi",
                              "en": "Dossier {id}, procedure {procedure}: sign the envelope"},
+    "remote_ended_elsewhere": {"vi": "Yêu cầu ký từ xa của hồ sơ {id} đã được kết thúc ở "
+                                     "cửa sổ hoặc máy khác (mã {code}). Hồ sơ không thay "
+                                     "đổi; có thể ký lại.",
+                               "en": "The remote signing request of dossier {id} was ended "
+                                     "in another window or on another computer (code "
+                                     "{code}). The dossier is unchanged; it can be signed "
+                                     "again."},
+    "remote_abandoned": {"vi": "Yêu cầu ký từ xa {transaction} của hồ sơ {id} đã được hủy "
+                               "trong danh sách yêu cầu đang chờ: xác nhận sau đó trên "
+                               "điện thoại không được dùng. Hồ sơ không thay đổi; có thể "
+                               "ký lại.",
+                         "en": "Remote signing request {transaction} of dossier {id} was "
+                               "abandoned in the list of waiting requests: a later "
+                               "confirmation on the phone is not used. The dossier is "
+                               "unchanged; it can be signed again."},
+    "remote_abandoned_printed": {"vi": "Yêu cầu ký từ xa {transaction} đang chờ xác nhận "
+                                       "trên điện thoại đã bị hủy vì hồ sơ {id} được in ra "
+                                       "giấy: nếu người ký vẫn xác nhận, chữ ký đó không "
+                                       "được dùng cho hồ sơ đã in. Dữ liệu hồ sơ giữ "
+                                       "nguyên.",
+                                 "en": "The remote signing request {transaction} waiting "
+                                       "on the phone was abandoned because dossier {id} was "
+                                       "printed on paper: if the signer still confirms it, "
+                                       "that signature is not used for the printed dossier. "
+                                       "The dossier's data is unchanged."},
     "remote_phase_forms": {"vi": "các tờ khai", "en": "the forms"},
     "remote_phase_envelope": {"vi": "tệp hồ sơ gửi đi", "en": "the envelope"},
     # Benefit claims (services.claims, `ibhxh claims …`)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..catalog import Catalog, load_catalog
@@ -68,6 +69,14 @@ class App:
             local = _read_local(self.data_dir)
             local.setdefault("last_unit", {})[self.db.db_id] = code
             _write_local(self.data_dir, local)
+
+    def for_unit(self, unit_id: int) -> App:
+        """The same open data working on another unit, this one's choice unchanged: for
+        views across units and for background work that must stay on its own unit (the
+        copy shares the connections; close only the original)."""
+        db = copy.copy(self.db)
+        db.unit_id = unit_id
+        return replace(self, db=db)
 
     def close(self) -> None:
         self.db.close()

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from .. import __version__
 from ..paths import default_data_dir
-from ..storage import repo
+from ..storage import location, repo
 from ..storage.crypto import FieldCipher
 from ..storage.db import DB_FILE, Database
 from ..storage.keys import KeyStore
@@ -55,14 +55,27 @@ def _snapshot(db_path: Path) -> bytes:
         return copy.read_bytes()
 
 
+def _snapshot_of(app: App) -> bytes:
+    """The database in use as one SQLite file, whatever the engine: a server's database is
+    copied table by table into a new file (services.move), so a backup has one format."""
+    if app.db.is_sqlite:
+        return _snapshot(app.db.path)
+    from .move import snapshot_sqlite
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return snapshot_sqlite(app, Path(tmp)).read_bytes()
+
+
 def backup(app: App, out: Path, passphrase: str) -> dict[str, object]:
     """Write the sealed backup file; returns what it holds (sizes, counts)."""
     if len(passphrase) < 8:
         raise UserError("passphrase_short")
-    key = app.db.keystore.get(app.db.db_id)
+    from .datakey import current_key
+
+    key = current_key(app)  # a shared database: a signer's own wrapped copy, opened
     if key is None:
-        raise UserError("key_missing", path=str(app.db.path))
-    data = _snapshot(app.db.path)
+        raise UserError("key_missing", path=app.db.where)
+    data = _snapshot_of(app)
     payload = io.BytesIO()
     with zipfile.ZipFile(payload, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(DB_FILE, data)
@@ -120,28 +133,24 @@ def open_backup(path: Path, passphrase: str) -> Opened:
 
 
 def restore(data_dir: Path | None, path: Path, passphrase: str,
-            keystore: KeyStore | None = None) -> dict[str, object]:
-    """Replace the data folder's database with the backup's, after checking that the copy
-    is sound and that its key opens it. The current file is kept beside it, renamed."""
+            keystore: KeyStore | None = None, database: str | None = None,
+            replace: bool = False) -> dict[str, object]:
+    """Restore the backup into the data folder's database (``database``: this URL
+    instead): the SQLite file is replaced, the current one kept beside it, renamed; a
+    PostgreSQL database must be empty, or ``replace`` (its rows replaced in one
+    transaction). Only after checking that the copy is sound and that its key opens it."""
     opened = open_backup(path, passphrase)
     folder = Path(data_dir) if data_dir else default_data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    staged = folder / (DB_FILE + ".restore.part")
-    staged.write_bytes(opened.database)
     try:
-        check = sqlite3.connect(staged)
-        try:
-            ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            meta = dict(check.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            check.close()
-        if not ok or meta.get("db_id") != opened.db_id or \
-                FieldCipher(opened.key).check_value != meta.get("key_check"):
-            raise UserError("backup_damaged", path=str(path))
-    except (sqlite3.DatabaseError, UserError):
-        staged.unlink(missing_ok=True)
-        raise UserError("backup_damaged", path=str(path)) from None
+        where = location.resolve(folder, database)
+    except location.LocationError as exc:
+        raise UserError(exc.code, exit_code=2, **exc.params) from None
+    folder.mkdir(parents=True, exist_ok=True)
     keystore = keystore or KeyStore()
+    if not where.is_sqlite:
+        return _restore_server(folder, where, path, opened, keystore, replace)
+    staged = folder / (DB_FILE + ".restore.part")
+    _stage(staged, opened, path)
     keystore.put(opened.db_id, opened.key)
     current = folder / DB_FILE
     kept = None
@@ -166,3 +175,45 @@ def restore(data_dir: Path | None, path: Path, passphrase: str,
     finally:
         db.close()
     return {"workers": workers, "kept": str(kept) if kept else None}
+
+
+def _stage(staged: Path, opened: Opened, path: Path) -> None:
+    """Write the backup's database file and check it: sound, and opened by its key."""
+    staged.write_bytes(opened.database)
+    try:
+        check = sqlite3.connect(staged)
+        try:
+            ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            meta = dict(check.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            check.close()
+        if not ok or meta.get("db_id") != opened.db_id or \
+                FieldCipher(opened.key).check_value != meta.get("key_check"):
+            raise UserError("backup_damaged", path=str(path))
+    except (sqlite3.DatabaseError, UserError):
+        staged.unlink(missing_ok=True)
+        raise UserError("backup_damaged", path=str(path)) from None
+
+
+def _restore_server(folder: Path, where: location.Location, path: Path, opened: Opened,
+                    keystore: KeyStore, replace: bool) -> dict[str, object]:
+    """The backup's SQLite file, brought to the newest schema in a temporary folder, then
+    copied into the server's database in one verified transaction (services.move)."""
+    from .move import restore_into_server
+
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = Path(tmp) / DB_FILE
+        _stage(staged, opened, path)
+        keystore.put(opened.db_id, opened.key)
+        # an older backup is migrated first: the server takes only the newest schema
+        Database(Path(tmp), keystore=keystore, url=location.sqlite_location(Path(tmp))).close()
+        restore_into_server(staged, where, replace=replace)
+    db = Database(folder, keystore=keystore, url=where)
+    try:
+        with db.transaction() as conn:
+            workers = repo.count_workers(conn)
+            repo.log_processing(conn, "restore", path.name, workers=workers,
+                                detail=f"backup of {opened.header.get('created', '?')}")
+    finally:
+        db.close()
+    return {"workers": workers, "kept": None, "url": where.shown}

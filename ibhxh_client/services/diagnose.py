@@ -48,6 +48,14 @@ def _versions() -> Section:
 
 
 def _data(data_dir: Path) -> Section:
+    from ..storage import location
+
+    try:
+        where = location.resolve(data_dir)
+    except location.LocationError as exc:
+        return {"folder": str(data_dir), "integrity": f"ERROR {exc.code}"}
+    if not where.is_sqlite:
+        return _server_data(data_dir, where)
     path = data_dir / DB_FILE
     out: Section = {"folder": str(data_dir), "database": str(path), "exists": path.exists()}
     if not path.exists():
@@ -65,6 +73,37 @@ def _data(data_dir: Path) -> Section:
             con.close()
     except sqlite3.Error as exc:
         out["integrity"] = f"ERROR {exc}"
+    return out
+
+
+def _server_data(data_dir: Path, where: Any) -> Section:
+    """``_data`` for a shared office's PostgreSQL database. The server has no check of its
+    own like SQLite's integrity_check without an extension: every table is read through,
+    and a damaged page fails that read."""
+    from sqlalchemy import create_engine, inspect, text
+
+    from ..storage.db import APPLICATION_NAME, CONNECT_TIMEOUT
+
+    out: Section = {"folder": str(data_dir), "database": where.shown, "engine": where.engine}
+    engine = create_engine(where.url, connect_args={"connect_timeout": CONNECT_TIMEOUT,
+                                                    "application_name": APPLICATION_NAME})
+    try:
+        with engine.connect() as conn:
+            out["server"] = conn.exec_driver_sql("SHOW server_version").scalar()
+            tables = inspect(conn).get_table_names()
+            out["exists"] = "alembic_version" in tables
+            if not out["exists"]:
+                return out
+            rows = {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar()
+                    for t in tables}
+            out["integrity"] = "ok"
+            out["schema"] = conn.execute(text("SELECT version_num FROM alembic_version")
+                                         ).scalar()
+            out["workers"], out["dossiers"] = rows.get("workers"), rows.get("declarations")
+    except Exception as exc:  # unreachable, refused, damaged: the finding itself
+        out["integrity"] = f"ERROR {type(exc).__name__}"
+    finally:
+        engine.dispose()
     return out
 
 

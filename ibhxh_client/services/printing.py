@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import Catalog
+from ..domain.messages import say as say_message
 from ..domain.model import Declaration, DossierState, Employer, Worker
 from ..dossier.build import BuildResult, build_dossier
 from ..dossier.reading import envelope_forms
 from ..printing.texts import say
 from ..storage import repo
-from . import declarations
+from . import declarations, remote_signing
 from .app import App, UserError
 from .employer import get as get_employer
 from .files import atomic_path
@@ -155,18 +156,26 @@ class PrintResult:
     out: Path | None = None
     printer: str | None = None  # its name
     documents: list[dict[str, Any]] = field(default_factory=list)  # form, title, count, pages
+    # remote signing requests that were waiting on the phone, abandoned by the printing
+    abandoned: list[str] = field(default_factory=list)
 
     def message(self, lang: str = "vi") -> str:
         if self.out is not None:
-            return say("printed_pdf", lang, id=self.dossier_id, out=self.out, pages=self.pages)
-        return say("printed_printer", lang, id=self.dossier_id, printer=self.printer,
-                   pages=self.pages)
+            text = say("printed_pdf", lang, id=self.dossier_id, out=self.out, pages=self.pages)
+        else:
+            text = say("printed_printer", lang, id=self.dossier_id, printer=self.printer,
+                       pages=self.pages)
+        if self.abandoned:
+            text += " " + say_message("remote_abandoned_printed", lang,
+                                      id=self.dossier_id,
+                                      transaction=", ".join(self.abandoned))
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         return {"dossier_id": self.dossier_id, "pages": self.pages, "workers": self.workers,
                 "sha256": self.sha256, "reason": self.reason, "state": self.state,
                 "out": str(self.out) if self.out else None, "printer": self.printer,
-                "documents": self.documents}
+                "documents": self.documents, "abandoned_remote_requests": self.abandoned}
 
 
 @dataclass
@@ -342,6 +351,8 @@ def print_dossier(app: App, decl_id: int, *, reason: str, out: Path | None = Non
     sha256 = paper.sha256
     where = "PDF" if out is not None else f"máy in {printer_name}"
     with app.db.transaction() as conn:
+        # a signing request still waiting on the phone must not sign the printed dossier
+        abandoned = remote_signing.abandon_for_paper(conn, decl_id)
         repo.set_state(conn, decl_id, DossierState.PRINTED,
                        detail=f"{reason} ({where}, {rendered.pages} trang, "
                               f"SHA-256 {sha256[:16]})")
@@ -352,7 +363,7 @@ def print_dossier(app: App, decl_id: int, *, reason: str, out: Path | None = Non
         dossier_id=decl_id, pages=rendered.pages, workers=paper.workers, sha256=sha256,
         reason=reason, state=str(DossierState.PRINTED), out=out, printer=printer_name,
         documents=[{"form": d.form, "title": d.title, "count": d.count, "pages": d.pages}
-                   for d in rendered.documents])
+                   for d in rendered.documents], abandoned=abandoned)
 
 
 def _render(paper: PaperDossier, out: Path | None, device: Any, printer: str | None):

@@ -59,6 +59,8 @@ from .submission import read_ca_file
 log = logging.getLogger(__name__)
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
+PRINTED = "remote_printed"  # last_error of a request abandoned when the dossier was printed
+ABANDONED = "remote_abandoned"  # last_error of a request the officer gave up
 FORMS, ENVELOPE = "forms", "envelope"
 NETWORK_EXIT = 4
 CA_FOLDER = Path("remote-signing")
@@ -323,38 +325,52 @@ def _claim(app: App, decl_id: int, values: dict[str, Any],
     UPDATE). Returns the request to follow and whether it is ours to send."""
     with app.db.transaction() as conn:
         repo.lock_declaration(conn, decl_id)
-        waiting = repo.remote_signatures_of(conn, decl_id, PENDING)
+        rows = repo.remote_signatures_of(conn, decl_id)
+        waiting = [r for r in rows if r["status"] == PENDING]
         if previous is not None:
-            if all(r["id"] != previous["id"] for r in waiting):  # advanced by the other
-                return {**previous, "status": DONE}, False
+            if all(r["id"] != previous["id"] for r in waiting):  # advanced or ended
+                return next(r for r in rows if r["id"] == previous["id"]), False
             repo.update_remote_signature(conn, previous["id"], status=DONE, last_error=None,
                                          state=_ENDED)
         else:
-            theirs = [r for r in waiting if r["provider"] == values["provider"]
-                      and r["basis"] == values["basis"]]
+            theirs = [r for r in waiting if r["provider"] == values["provider"]]
             if theirs:
                 return theirs[-1], False
         row_id = repo.add_remote_signature(conn, values)
     return {**values, "id": row_id, "status": PENDING, "last_error": None}, True
 
 
+def _values(app: App, decl_id: int, found: Provider, client: RemoteClient,
+            step: RemoteStep | None, basis: str) -> dict[str, Any]:
+    """A request's row; without ``step`` a placeholder that claims the dossier while the
+    forms are prepared (filled in before anything is sent)."""
+    return {"declaration_id": decl_id, "provider": client.account.provider,
+            "phase": step.phase if step else FORMS, "transaction_id": uuid.uuid4().hex,
+            "serial": client.account.serial, "basis": basis,
+            "state": step.state if step else _ENDED,
+            "doc_ids": json.dumps({d: h.hex() for d, h in step.digests} if step else {}),
+            "sent_at": None,
+            "deadline": _now() + dt.timedelta(seconds=found.expiry_seconds)}
+
+
 def _send(app: App, decl_id: int, found: Provider, client: RemoteClient, step: RemoteStep,
-          basis: str, previous: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Store the request, then send it: a crash in between leaves a request that the
-    next call polls rather than sends again. ``previous`` (the forms' request, signed)
-    is marked done in the same transaction, so no approval is lost in between. When
-    another process stored the same request first, its request is followed instead."""
-    values = {"declaration_id": decl_id, "provider": client.account.provider,
-              "phase": step.phase, "transaction_id": uuid.uuid4().hex,
-              "serial": client.account.serial, "basis": basis, "state": step.state,
-              "doc_ids": json.dumps({doc: digest.hex() for doc, digest in step.digests}),
-              "sent_at": None,
-              "deadline": _now() + dt.timedelta(seconds=found.expiry_seconds)}
-    row, ours = _claim(app, decl_id, values, previous)
+          basis: str, previous: dict[str, Any]) -> dict[str, Any]:
+    """The envelope's request: stored, then sent; ``previous`` (the forms' request,
+    signed) is marked done in the same transaction, so no approval is lost in between.
+    When another process took the forms' request further first, that is followed."""
+    row, ours = _claim(app, decl_id, _values(app, decl_id, found, client, step, basis),
+                       previous)
     if not ours:
-        log.info("remote signing: dossier %s, %s request %s already made elsewhere; "
-                 "following it", decl_id, row["phase"], row["transaction_id"])
+        log.info("remote signing: dossier %s, %s request %s made elsewhere; following it",
+                 decl_id, row["phase"], row["transaction_id"])
         return _await_sent(app, row)
+    return _transmit(app, decl_id, found, client, row, step)
+
+
+def _transmit(app: App, decl_id: int, found: Provider, client: RemoteClient,
+              row: dict[str, Any], step: RemoteStep) -> dict[str, Any]:
+    """Send a stored request: a crash in between leaves a request that the next call
+    polls rather than sends again."""
     description = _describe_request(app, decl_id, step.phase, len(step.digests))
     try:
         expires_in = client.start(row["transaction_id"], description, step.digests)
@@ -382,6 +398,14 @@ def _reread(app: App, row: dict[str, Any]) -> dict[str, Any]:
     return next((r for r in rows if r["id"] == row["id"]), {**row, "status": FAILED})
 
 
+def _being_sent(row: dict[str, Any]) -> bool:
+    """Stored moments ago and not yet answered, without an error: another process is
+    sending it (one cut off while sending is older, or carries its error)."""
+    created = row.get("created_at")
+    return row["sent_at"] is None and row["last_error"] is None and created is not None \
+        and (_now() - created).total_seconds() < SENDING_GRACE
+
+
 def _await_sent(app: App, row: dict[str, Any], grace: float = SENDING_GRACE
                 ) -> dict[str, Any]:
     """A request another process stored: wait until it has been sent (or ended), so it
@@ -407,13 +431,25 @@ def _begin(app: App, decl_id: int, found: Provider, client: RemoteClient,
     if info.tax_code and info.tax_code != unit:  # as ``signing.sign`` holds a token's
         raise UserError("cert_other_unit", exit_code=TOKEN_EXIT, cert=info.tax_code,
                         unit=unit)
-    envelope = validated_envelope(app, decl_id) or validate(app, decl_id).envelope
+    # The dossier is claimed before it is validated and prepared: validating again
+    # changes what the request is checked against, so a second signer must wait here.
+    row, ours = _claim(app, decl_id, _values(app, decl_id, found, client, None, ""), None)
+    if not ours:
+        log.info("remote signing: dossier %s, request %s made elsewhere; following it",
+                 decl_id, row["transaction_id"])
+        return _await_sent(app, row), [w.message(app.lang) for w in warnings]
     try:
+        envelope = validated_envelope(app, decl_id) or validate(app, decl_id).envelope
         step = begin(envelope, remote.certificate, remote.chain, signing_time=now,
                      **_places(app))
-    except SigningError as exc:
-        raise _user(exc) from None
-    row = _send(app, decl_id, found, client, step, _basis(app, decl_id))
+        _set(app, row, basis=_basis(app, decl_id), state=step.state,
+             doc_ids=json.dumps({d: h.hex() for d, h in step.digests}))
+    except BaseException as exc:  # nothing was sent: the claim must not hold others
+        _fail(app, row, getattr(exc, "code", "remote_not_sent"))
+        if isinstance(exc, SigningError):
+            raise _user(exc) from None
+        raise
+    row = _transmit(app, decl_id, found, client, row, step)
     return row, [w.message(app.lang) for w in warnings]
 
 
@@ -427,7 +463,7 @@ def _open_request(app: App, decl_id: int, provider_key: str) -> dict[str, Any] |
     for row in rows:
         if row["provider"] != provider_key:
             _fail(app, row, "remote_other_provider")
-        elif row["basis"] != basis:
+        elif row["basis"] != basis and not _being_sent(row):
             _fail(app, row, "remote_dossier_changed")
         else:
             if keep is not None:
@@ -464,7 +500,7 @@ def _finish(app: App, decl_id: int, row: dict[str, Any], signed: bytes,
                                          last_error="remote_dossier_changed", state=_ENDED)
             changed = True
     if changed is None:
-        outcome = _settled(app, decl_id, {**row, "status": DONE})
+        outcome = _settled(app, decl_id, _reread(app, row))
         if isinstance(outcome, SignResult):
             return outcome
         raise _ended_elsewhere(decl_id, outcome)
@@ -499,8 +535,28 @@ def _settled(app: App, decl_id: int, row: dict[str, Any]) -> dict[str, Any] | Si
 
 
 def _ended_elsewhere(decl_id: int, row: dict[str, Any]) -> UserError:
+    if row.get("last_error") in (PRINTED, ABANDONED):
+        key = "remote_abandoned_printed" if row["last_error"] == PRINTED else \
+            "remote_abandoned"
+        return UserError(key, exit_code=TOKEN_EXIT, id=decl_id,
+                         transaction=row["transaction_id"])
     return UserError("remote_ended_elsewhere", exit_code=TOKEN_EXIT, id=decl_id,
                      code=row.get("last_error") or "-")
+
+
+def abandon_for_paper(conn: Any, decl_id: int) -> list[str]:
+    """Inside the transaction that records the dossier as printed: every signing request
+    still waiting on the phone is ended (``remote_printed``), so an approval that comes
+    later is never applied to the printed dossier. The transaction ids ended."""
+    ended = []
+    for row in repo.remote_signatures_of(conn, decl_id, PENDING):
+        repo.update_remote_signature(conn, row["id"], status=FAILED, last_error=PRINTED,
+                                     state=_ENDED)
+        ended.append(row["transaction_id"])
+    if ended:
+        log.info("remote signing: dossier %s printed; request(s) %s abandoned", decl_id,
+                 ", ".join(ended))
+    return ended
 
 
 def _advance(app: App, decl_id: int, found: Provider, client: RemoteClient,
@@ -625,7 +681,9 @@ def _sign(app: App, decl_id: int, provider_key: str, *, wait: float, on_tick: Ti
             raise UserError("remote_no_serial", exit_code=2, provider=provider_key)
         warnings: list[str] = []
         row = _open_request(app, decl_id, provider_key)
-        if row is not None and row["sent_at"] is None:
+        if row is not None and _being_sent(row):  # by another process, right now
+            row = _await_sent(app, row)
+        if row is not None and row["sent_at"] is None and row["status"] == PENDING:
             row = _check_unsent(app, client, row)
         if row is None:
             if not start:
@@ -676,23 +734,49 @@ def pending(app: App, decl_id: int | None = None) -> list[dict[str, Any]]:
              "last_error": r["last_error"]} for r in rows]
 
 
-def resume_pending(app: App) -> list[dict[str, Any]]:
-    """Poll every pending request once (at start-up): each dossier's outcome is
+def poll(app: App, decl_id: int, provider_key: str) -> dict[str, Any]:
+    """Poll the dossier's waiting request once (the window's "Poll now"): its outcome
     ``signed``, ``pending`` or the error code that ended it, with its sentence."""
+    entry: dict[str, Any] = {"dossier_id": decl_id, "provider": provider_key}
+    try:
+        _sign(app, decl_id, provider_key, wait=0, on_tick=None, now=None, start=False)
+        entry.update(outcome="signed", message="")
+    except UserError as exc:
+        entry.update(outcome="pending" if exc.code == "remote_pending" else exc.code,
+                     message=exc.message(app.lang))
+    return entry
+
+
+def abandon(app: App, decl_id: int) -> list[str]:
+    """Give up the dossier's requests still waiting on the phone: an approval that comes
+    later is never applied. The dossier is unchanged (still signable, or printable). The
+    transaction ids given up."""
+    with app.db.transaction() as conn:
+        repo.lock_declaration(conn, decl_id)
+        rows = repo.remote_signatures_of(conn, decl_id, PENDING)
+        for row in rows:
+            repo.update_remote_signature(conn, row["id"], status=FAILED,
+                                         last_error=ABANDONED, state=_ENDED)
+    if rows:
+        log.info("remote signing: dossier %s, request(s) %s given up", decl_id,
+                 ", ".join(r["transaction_id"] for r in rows))
+    return [r["transaction_id"] for r in rows]
+
+
+def resume_pending(app: App) -> list[dict[str, Any]]:
+    """Poll every pending request of every unit once (at start-up): each dossier's
+    outcome is ``signed``, ``pending`` or the error code that ended it, with its
+    sentence (and its unit)."""
     out = []
-    seen: set[int] = set()
-    for item in pending(app):
-        decl_id = item["dossier_id"]
-        if decl_id in seen:
-            continue
-        seen.add(decl_id)
-        entry: dict[str, Any] = {"dossier_id": decl_id, "provider": item["provider"]}
-        try:
-            _sign(app, decl_id, item["provider"], wait=0, on_tick=None, now=None,
-                  start=False)
-            entry.update(outcome="signed", message="")
-        except UserError as exc:
-            entry.update(outcome="pending" if exc.code == "remote_pending" else exc.code,
-                         message=exc.message(app.lang))
-        out.append(entry)
+    with app.db.reading() as conn:
+        units = repo.list_units(conn)
+    for unit in units or [{"id": app.unit, "unit_code": ""}]:
+        own = app.for_unit(unit["id"])
+        seen: set[int] = set()
+        for item in pending(own):
+            decl_id = item["dossier_id"]
+            if decl_id in seen:
+                continue
+            seen.add(decl_id)
+            out.append({**poll(own, decl_id, item["provider"]), "unit_code": unit["unit_code"]})
     return out

@@ -618,7 +618,9 @@ def sync(app: App, *, signer: Signer | None = None, client: GatewayClient | None
     that dossier. Returns every dossier's tracking (a failed one with ``error``), counts
     by outcome, and ``exit_code``: 0, or the first failure's (4 for the network).
     """
-    officers.require(app, officers.SIGNER)
+    # Any active officer: the queue holds only what a signer signed and queued, and the
+    # window of every officer polls results in the background.
+    officers.current(app)
     ids = pending(app, due_only)
     conf = _configured(app) if ids else None
     deadline = time.monotonic() + wait

@@ -101,7 +101,7 @@ def search_workers(app: App, text: str, limit: int | None = None) -> list[dict[s
     with app.db.reading() as conn:
         units = repo.list_units(conn)
     for u in units:
-        with app.db.reading(unit=u["id"]) as conn:
+        with app.for_unit(u["id"]).db.reading() as conn:
             found += [(u["unit_code"], w) for w in repo.search_workers(conn, text)]
     found.sort(key=lambda item: (name_sort_key(item[1].full_name), item[0]))
     if limit:
@@ -125,3 +125,30 @@ def dossiers(app: App) -> list[dict[str, Any]]:
     for item in items:
         item.update(sent.get(item["id"], {}))
     return items
+
+
+def sync_all(app: App, **options: Any) -> dict[str, Any]:
+    """``submission.sync`` for every unit that has dossiers waiting in the outbox, each
+    with its own gateway account; the unit chosen stays chosen. Returns the summaries
+    merged: every dossier with its ``unit_code``, the counts added up, and the first
+    failure's exit code."""
+    from ..storage.schema import outbox
+    from . import submission
+
+    with app.db.reading() as conn:
+        units = {u["id"]: u["unit_code"] for u in repo.list_units(conn)}
+        waiting = sorted(set(conn.execute(
+            select(declarations.c.unit_id)
+            .join(outbox, outbox.c.declaration_id == declarations.c.id)
+            .where(outbox.c.status.in_(("queued", "sending", "polling")))).scalars()))
+    merged: dict[str, Any] = {"dossiers": [], "accepted": 0, "rejected": 0, "waiting": 0,
+                              "failed": 0, "exit_code": 0, "units": []}
+    for unit_id in waiting:
+        summary = submission.sync(app.for_unit(unit_id), **options)
+        merged["units"].append(units.get(unit_id, "?"))
+        merged["dossiers"] += [{**d, "unit_code": units.get(unit_id, "?")}
+                               for d in summary["dossiers"]]
+        for key in ("accepted", "rejected", "waiting", "failed"):
+            merged[key] += summary[key]
+        merged["exit_code"] = merged["exit_code"] or summary["exit_code"]
+    return merged

@@ -45,9 +45,13 @@ def fallback_get(name: str) -> str | None:
 
 def fallback_put(name: str, text: str) -> None:
     """Keep a secret in the per-user fallback folder, readable by the user only."""
+    import threading
+
     path = _fallback_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part")
+    # A temporary file of this writer's own: two background jobs keeping the same secret
+    # at once (the window's first run) must not take each other's file away.
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)

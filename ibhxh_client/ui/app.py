@@ -85,8 +85,10 @@ def open_window(app: Any, prefs: Any, *, watch_tokens: bool = True, first_run: b
     ctx = Context(app, prefs)
     if first_run:
         from .firstrun import needs_setup, run_setup
+        from .office import officer_state
 
-        if needs_setup(ctx) and not run_setup(ctx):
+        # a PC not let in into a shared office reads no profile: its window says why
+        if not officer_state(app)[1] and needs_setup(ctx) and not run_setup(ctx):
             return None
     from . import sandbox
 

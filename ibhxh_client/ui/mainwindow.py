@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -92,6 +94,7 @@ class Context:
             screen = self.window.screens.get(self.window.current_name())
             if screen is not None and hasattr(screen, "dossiers_changed"):
                 screen.dossiers_changed()
+            self.window.show_remote_count()
 
 
 class MainWindow(QMainWindow):
@@ -117,7 +120,16 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        # a PC of a shared office not let in (or removed) says so above every screen
+        from .office import OfficeBanner
+
+        self.office_banner = OfficeBanner(central)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.office_banner)
+        right.addWidget(self.stack, 1)
+        row.addLayout(right, 1)
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._nav_changed)
         for i in range(len(SCREENS)):
@@ -127,16 +139,30 @@ class MainWindow(QMainWindow):
         self.token_label.setObjectName("token_status")
         self.gateway_label = QLabel(self)
         self.gateway_label.setObjectName("gateway_status")
+        self.officer_label = QLabel(self)
+        self.officer_label.setObjectName("officer_status")
         self.unit_switcher = UnitSwitcher(self)
         self.unit_switcher.chosen.connect(self.switch_unit)
         self.unit_switcher.overview.connect(self.show_units)
         self.units_dialog: UnitsDialog | None = None
+        self.statusBar().addPermanentWidget(self.officer_label)
         self.statusBar().addPermanentWidget(self.unit_switcher)
         self.statusBar().addPermanentWidget(self.gateway_label)
         self.statusBar().addPermanentWidget(self.token_label)
+        # signing requests still waiting on the phone: shown when there are any
+        self.remote_button = QPushButton(self)
+        self.remote_button.setObjectName("remote_pending")
+        self.remote_button.setFlat(True)
+        self.remote_button.clicked.connect(self.show_remote_pending)
+        self.statusBar().addPermanentWidget(self.remote_button)
+        self.remote_timer = QTimer(self)
+        self.remote_timer.setInterval(10_000)
+        self.remote_timer.timeout.connect(self.show_remote_count)
+        self.remote_timer.start()
         self.watcher = TokenWatcher(self._watch_settings, self)
         self.watcher.changed.connect(self.show_tokens)
         self.build()
+        self.show_remote_count()
         if watch_tokens:
             self.watcher.start()
 
@@ -167,6 +193,12 @@ class MainWindow(QMainWindow):
                  "declarations": DeclarationsScreen, "claims": ClaimsScreen,
                  "send": SendScreen,
                  "tracking": TrackingScreen, "settings": SettingsScreen}
+        # a PC of a shared office not let in yet: only Settings, where it asks to join
+        from .office import LockedScreen, LockedSettings
+
+        self.locked = self.show_officer()
+        if self.locked:
+            kinds.update({n: LockedScreen for n in SCREENS}, settings=LockedSettings)
         for i, name in enumerate(SCREENS):
             item = QListWidgetItem(f"{names[name]}")
             item.setToolTip(f"Ctrl+{i + 1}")
@@ -180,7 +212,8 @@ class MainWindow(QMainWindow):
         self._fit_nav(list(names.values()))
         self.show_unit()
         if current < 0:
-            current = SCREENS.index("declarations" if self._has_employer() else "company")
+            current = SCREENS.index("settings" if self.locked else "declarations"
+                                    if self._has_employer() else "company")
         self.nav.setCurrentRow(current)
         self.stack.setCurrentIndex(current)
         self.update_status()
@@ -219,7 +252,8 @@ class MainWindow(QMainWindow):
     def _watch_settings(self) -> tuple[str, str | None, str]:
         from .adapters import get_employer
 
-        e = get_employer(self.ctx.app)
+        # a PC not let in into a shared office cannot read the unit's sealed profile
+        e = None if getattr(self, "locked", False) else get_employer(self.ctx.app)
         return self.ctx.prefs.module, e.tax_code if e else None, i18n.lang()
 
     def show_tokens(self, state: tuple[TokenState, ...]) -> None:
@@ -304,6 +338,42 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(say("unit_chosen", i18n.lang(),
                                              unit_code=unit_text(here)), 10_000)
 
+    def show_officer(self) -> bool:
+        """This PC's officer of a shared database in the status bar, or the banner that
+        says why this PC cannot open its personal data (True: it cannot). A PC let in,
+        or shut out, since the screens were made gets them made again."""
+        from .office import officer_status
+
+        officer, locked = self.office_banner.show_state(self.ctx.app)
+        self.officer_label.setText(officer_status(officer))
+        self.officer_label.setVisible(officer is not None)
+        if self.screens and locked != getattr(self, "locked", locked):
+            QTimer.singleShot(0, self.build)
+        return locked
+
+    def show_remote_count(self) -> None:
+        """How many dossiers wait for an approval on the phone (hidden when none)."""
+        from ..services import remote_signing
+
+        try:
+            count = len({r["dossier_id"] for r in remote_signing.pending(self.ctx.app)})
+        except Exception:  # the database is being switched or closed: shown next time
+            return
+        self.remote_button.setText(self.tr("Waiting on the phone: {count}").format(
+            count=count))
+        self.remote_button.setVisible(count > 0)
+
+    def show_remote_pending(self) -> Any:
+        """The list of signing requests waiting on the phone (poll now, abandon)."""
+        from .remote import PendingDialog
+
+        self.remote_dialog = dialog = PendingDialog(self.ctx, self)
+        dialog.changed.connect(self.ctx.dossiers_changed)
+        dialog.changed.connect(self.show_remote_count)
+        dialog.finished.connect(lambda _r: self.show_remote_count())
+        dialog.open()
+        return dialog
+
     def show_units(self) -> None:
         """The view of all units (opened from the status bar)."""
         self.units_dialog = dialog = UnitsDialog(self.ctx, self)
@@ -319,6 +389,7 @@ class MainWindow(QMainWindow):
                 screen.flush()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.remote_timer.stop()
         self.flush()
         self.watcher.stop()
         tasks.wait_all(5000)

@@ -15,15 +15,19 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -81,8 +85,9 @@ class CountdownDialog(QDialog):
         self.instruction.setProperty("role", "title")
         self.instruction.setWordWrap(True)
         col.addWidget(self.instruction)
-        self.provider_label = QLabel(self.tr("Service: {name}").format(name=provider_name),
-                                     self)
+        # the name already says "Dịch vụ ký từ xa …": not "Service: Service …"
+        self.provider_label = QLabel(
+            self.tr("Signing through {name}").format(name=provider_name), self)
         col.addWidget(self.provider_label)
         self.phase_label = QLabel(self.tr("Sending the request…"), self)
         self.phase_label.setObjectName("remote_phase")
@@ -302,12 +307,28 @@ class RemoteAccountBox(QGroupBox):
         self.password = QLineEdit(self)
         self.password.setObjectName("remote_password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        # the service's address and CA file, as `ibhxh remote set --url --ca` takes them
+        self.base_url = QLineEdit(self)
+        self.base_url.setObjectName("remote_base_url")
+        self.base_url.setPlaceholderText("https://…")
+        self.ca_file = QLineEdit(self)
+        self.ca_file.setObjectName("remote_ca_file")
+        self.ca_browse = QPushButton(self.tr("Choose…"), self)
+        self.ca_browse.setObjectName("remote_ca_browse")
+        self.ca_browse.clicked.connect(self._browse_ca)
+        ca_row = QWidget(self)
+        ca_line = QHBoxLayout(ca_row)
+        ca_line.setContentsMargins(0, 0, 0, 0)
+        ca_line.addWidget(self.ca_file, 1)
+        ca_line.addWidget(self.ca_browse)
         for label, widget in ((self.tr("Service:"), self.provider),
+                              (self.tr("Service address:"), self.base_url),
+                              (self.tr("Service CA file:"), self.ca_file),
                               (self.tr("User id:"), self.user_id),
                               (self.tr("Certificate serial:"), self.serial),
                               (self.tr("Integrator id (sp_id):"), self.sp_id),
                               (self.tr("Integrator password:"), self.password)):
-            form.addRow(label, widget)
+            form.addRow(label, ca_row if widget is self.ca_file else widget)
             widget.setAccessibleName(label.rstrip(":"))
         row = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save the account"), self)
@@ -353,9 +374,18 @@ class RemoteAccountBox(QGroupBox):
         self.user_id.setText(account["user_id"] if account else "")
         self.serial.setText(account["serial"] if account else "")
         self.sp_id.setText(account["sp_id"] if account else "")
+        self.base_url.setText(account["base_url"] if account else "")
+        self.ca_file.setText((account["ca_file"] or "") if account else "")
         self.password.setPlaceholderText(
             self.tr("kept; type to change") if account and account["password_kept"] else "")
         self.result.setText("")
+
+    def _browse_ca(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("CA certificate of the service"), str(Path.home()),
+            self.tr("Certificates (*.pem *.crt *.cer)"))
+        if path:
+            self.ca_file.setText(path)
 
     def open_phone(self) -> PhoneDialog | None:
         """The training phone of the sandbox this window runs (requests made from the
@@ -376,7 +406,9 @@ class RemoteAccountBox(QGroupBox):
             return None
         app, password = self.ctx.app, self.password.text() or None
         values = {"user_id": self.user_id.text(), "serial": self.serial.text(),
-                  "sp_id": self.sp_id.text(), "sp_password": password}
+                  "sp_id": self.sp_id.text(), "sp_password": password,
+                  "base_url": self.base_url.text().strip() or None,
+                  "ca_file": self.ca_file.text().strip() or None}
         running = getattr(self.ctx, "sandbox", None)
         if key == TRAINING and running is not None and running.server is not None:
             # the training service of the sandbox this window runs: its address and CA
@@ -423,3 +455,138 @@ class RemoteAccountBox(QGroupBox):
     def _choose(self, item: QListWidgetItem) -> None:
         self.serial.setText(item.data(Qt.ItemDataRole.UserRole))
         self.save()
+
+
+class PendingDialog(QDialog):
+    """The signing requests still waiting on the phone (opened from the status bar):
+    dossier, service, step and time left, each one polled now or given up. The work is
+    ``services.remote_signing`` (pending, poll, abandon) in a worker."""
+
+    changed = Signal()  # a dossier was signed, or a request given up
+
+    COLUMNS = 4
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("remote_pending_dialog")
+        self.setWindowTitle(self.tr("Signing requests waiting on the phone"))
+        box = QVBoxLayout(self)
+        self.table = QTableWidget(0, self.COLUMNS, self)
+        self.table.setObjectName("remote_pending_table")
+        self.table.setAccessibleName(self.tr("Signing requests waiting on the phone"))
+        self.table.setHorizontalHeaderLabels([self.tr("Dossier"), self.tr("Service"),
+                                              self.tr("Step"), self.tr("Time left")])
+        self.table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        box.addWidget(self.table, 1)
+        self.note = QLabel(self)
+        self.note.setObjectName("remote_pending_note")
+        self.note.setWordWrap(True)
+        box.addWidget(self.note)
+        row = QHBoxLayout()
+        self.poll_button = QPushButton(self.tr("&Poll now"), self)
+        self.poll_button.setObjectName("remote_poll")
+        self.abandon_button = QPushButton(self.tr("&Abandon the request"), self)
+        self.abandon_button.setObjectName("remote_abandon")
+        self.close_button = QPushButton(self.tr("Close"), self)
+        for button in (self.poll_button, self.abandon_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(self.close_button)
+        box.addLayout(row)
+        self.poll_button.clicked.connect(self.poll)
+        self.abandon_button.clicked.connect(self.abandon)
+        self.close_button.clicked.connect(self.accept)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.rows: list[dict[str, Any]] = []
+        self.task: tasks.Task | None = None
+        self.resize(620, 300)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """The waiting requests, read again (one row per dossier)."""
+        from ..services import remote_signing as remote_svc
+
+        try:
+            names = {k: p.name(lang()) for k, p in remote_svc.providers().items()}
+        except Exception:  # a damaged providers.toml: the key is still shown
+            names = {}
+        by_dossier = {r["dossier_id"]: r for r in remote_svc.pending(self.ctx.app)}
+        self.rows = list(by_dossier.values())
+        self.table.setRowCount(len(self.rows))
+        steps = {"forms": self.tr("Step 1/2: the forms"),
+                 "envelope": self.tr("Step 2/2: the envelope")}
+        for i, r in enumerate(self.rows):
+            cells = (str(r["dossier_id"]), names.get(r["provider"], r["provider"]),
+                     steps.get(r["phase"], r["phase"]), clock(r["seconds_left"]))
+            for j, text in enumerate(cells):
+                self.table.setItem(i, j, QTableWidgetItem(text))
+        if self.rows and not self.table.selectedItems():
+            self.table.selectRow(0)
+        if not self.rows:
+            self.note.setText(self.tr("No signing request is waiting."))
+        self._selected()
+
+    def current(self) -> dict[str, Any] | None:
+        i = self.table.currentRow()
+        return self.rows[i] if 0 <= i < len(self.rows) else None
+
+    def _selected(self) -> None:
+        idle = self.task is None
+        self.poll_button.setEnabled(idle and self.current() is not None)
+        self.abandon_button.setEnabled(idle and self.current() is not None)
+
+    def poll(self) -> tasks.Task | None:
+        from ..services import remote_signing as remote_svc
+
+        row, app = self.current(), self.ctx.app
+        if row is None:
+            return None
+        self.note.setText(self.tr("Asking the service…"))
+        return self._run(lambda _p: remote_svc.poll(app, row["dossier_id"], row["provider"]),
+                         self._polled)
+
+    def _polled(self, outcome: dict[str, Any]) -> None:
+        if outcome["outcome"] == "signed":
+            self.note.setText(self.tr("Dossier {id} is signed.").format(
+                id=outcome["dossier_id"]))
+            self.changed.emit()
+        else:
+            self.note.setText(outcome["message"])
+            if outcome["outcome"] != "pending":
+                self.changed.emit()
+
+    def abandon(self) -> tasks.Task | None:
+        from ..services import remote_signing as remote_svc
+
+        row, app = self.current(), self.ctx.app
+        if row is None:
+            return None
+        return self._run(lambda _p: remote_svc.abandon(app, row["dossier_id"]),
+                         lambda _ids: self._abandoned(row["dossier_id"]))
+
+    def _abandoned(self, decl_id: int) -> None:
+        self.note.setText(self.tr("The request of dossier {id} is abandoned: a later "
+                                  "approval on the phone will not be used. The dossier "
+                                  "is unchanged.").format(id=decl_id))
+        self.changed.emit()
+
+    def _run(self, job: Any, done: Any) -> tasks.Task:
+        def finished(result: Any) -> None:
+            self.task = None
+            self.refresh()
+            done(result)
+
+        def failed(exc: BaseException) -> None:
+            self.task = None
+            self.refresh()
+            self.note.setText(error_message(exc))
+
+        self.task = tasks.run(job, finished, failed)
+        self._selected()
+        return self.task

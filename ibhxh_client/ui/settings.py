@@ -22,14 +22,13 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from . import adapters, i18n, tasks
 from .i18n import lang
-from .widgets import error_message, fit_screen, hint, title
+from .widgets import error_message, fit_screen, hint, scrolled_screen
 
 
 class SettingsScreen(QWidget):
@@ -37,14 +36,7 @@ class SettingsScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("screen_settings")
-        outer = QVBoxLayout(self)
-        outer.addWidget(title(self.tr("Settings"), self))
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        inner = QWidget()
-        col = QVBoxLayout(inner)
-        scroll.setWidget(inner)
-        outer.addWidget(scroll, 1)
+        inner, col = scrolled_screen(self, self.tr("Settings"))
 
         # language
         box = QGroupBox(self.tr("Language"), inner)
@@ -90,6 +82,16 @@ class SettingsScreen(QWidget):
         self.backup_result.setObjectName("backup_result")
         form.addRow(self.backup_result)
         col.addWidget(box)
+
+        # the database: this PC's file or a shared office's server, and its officers
+        from .office import DatabaseBox, OfficersBox
+
+        self.database = DatabaseBox(ctx, inner)
+        col.addWidget(self.database)
+        self.officers = OfficersBox(ctx, inner)
+        col.addWidget(self.officers)
+        if ctx.window is not None:
+            self.officers.changed.connect(ctx.window.show_officer)
 
         # token
         box = QGroupBox(self.tr("USB token"), inner)

@@ -138,10 +138,15 @@ class TrackingScreen(QWidget):
         self.details.setObjectName("tracking_details")
         self.details.setAccessibleName(self.tr("Receipt, result and history"))
         split = QSplitter(Qt.Orientation.Vertical, self)
+        # a shared office: the validated dossiers waiting for the signer, first
+        from .office import ToSignBox
+
+        self.to_sign = ToSignBox(ctx, split)
+        split.addWidget(self.to_sign)
         split.addWidget(self.table)
         split.addWidget(self.details)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        for index in range(3):
+            split.setStretchFactor(index, 1)
         outer.addWidget(split, 1)
         self.sync_button.clicked.connect(lambda: self.sync(due_only=False))
         self.resend_button.clicked.connect(self.resend)
@@ -161,6 +166,7 @@ class TrackingScreen(QWidget):
 
     def refresh(self, select: int | None = None) -> None:
         current = select if select is not None else (self.current() or {}).get("id")
+        self.to_sign.refresh()
         self.model.set_rows(load_rows(self.ctx.app))
         row = next((i for i, r in enumerate(self.model.rows) if r["id"] == current), 0)
         if self.model.rowCount():

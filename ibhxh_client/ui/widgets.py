@@ -462,6 +462,20 @@ def title(text: str, parent: QWidget | None = None) -> QLabel:
     return label
 
 
+def scrolled_screen(screen: QWidget, heading: str) -> tuple[QWidget, QVBoxLayout]:
+    """A screen of groups under its title, scrolled as a whole: the widget to put them in
+    and its column."""
+    outer = QVBoxLayout(screen)
+    outer.addWidget(title(heading, screen))
+    scroll = QScrollArea(screen)
+    scroll.setWidgetResizable(True)
+    inner = QWidget()
+    col = QVBoxLayout(inner)
+    scroll.setWidget(inner)
+    outer.addWidget(scroll, 1)
+    return inner, col
+
+
 def counted_title(text: str, layout: QVBoxLayout, parent: QWidget, name: str) -> QLabel:
     """A list screen's first line: its title, and at the right the label that counts its
     rows (named ``name``), returned."""

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
 <context>
+    <name>AddDialog</name>
+    <message>
+        <source>Let an officer in</source>
+        <translation>Cho cán bộ vào</translation>
+    </message>
+    <message>
+        <source>{login} ({name}) asked to join with the key fingerprint:</source>
+        <translation>{login} ({name}) đã xin vào với dấu vân tay khóa:</translation>
+    </message>
+    <message>
+        <source>Let in only if it is the same as on their computer (Settings → Officers), read out by the officer.</source>
+        <translation>Chỉ cho vào khi dấu vân tay này giống hệt dấu vân tay trên máy của cán bộ đó (Cài đặt → Cán bộ), do chính cán bộ đọc cho.</translation>
+    </message>
+    <message>
+        <source>Let in</source>
+        <translation>Cho vào</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+</context>
+<context>
     <name>AddUnitDialog</name>
     <message>
         <source>Add a unit</source>
@@ -449,8 +472,8 @@
         <translation>Mở ứng dụng trên điện thoại để xác nhận</translation>
     </message>
     <message>
-        <source>Service: {name}</source>
-        <translation>Dịch vụ: {name}</translation>
+        <source>Signing through {name}</source>
+        <translation>Ký qua {name}</translation>
     </message>
     <message>
         <source>Sending the request…</source>
@@ -479,6 +502,97 @@
     <message>
         <source>Stopping…</source>
         <translation>Đang dừng…</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseBox</name>
+    <message>
+        <source>Database</source>
+        <translation>Cơ sở dữ liệu</translation>
+    </message>
+    <message>
+        <source>In use:</source>
+        <translation>Đang dùng:</translation>
+    </message>
+    <message>
+        <source>A shared office keeps its data on a PostgreSQL server; every officer&apos;s computer works on it. The password is kept in the Windows Credential Manager.</source>
+        <translation>Văn phòng dùng chung giữ dữ liệu trên một máy chủ PostgreSQL; máy của mọi cán bộ cùng làm việc trên đó. Mật khẩu được giữ trong Trình quản lý thông tin đăng nhập của Windows.</translation>
+    </message>
+    <message>
+        <source>Server (name or address)</source>
+        <translation>Máy chủ (tên hoặc địa chỉ)</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Cổng</translation>
+    </message>
+    <message>
+        <source>Database name</source>
+        <translation>Tên cơ sở dữ liệu</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Người dùng</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mật khẩu</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Cổng:</translation>
+    </message>
+    <message>
+        <source>Ser&amp;ver:</source>
+        <translation>&amp;Máy chủ:</translation>
+    </message>
+    <message>
+        <source>Database na&amp;me:</source>
+        <translation>&amp;Tên cơ sở dữ liệu:</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>Mật &amp;khẩu:</translation>
+    </message>
+    <message>
+        <source>U&amp;ser:</source>
+        <translation>&amp;Người dùng:</translation>
+    </message>
+    <message>
+        <source>&amp;Test the connection</source>
+        <translation>Kiểm tra kết nố&amp;i</translation>
+    </message>
+    <message>
+        <source>Use this ser&amp;ver</source>
+        <translation>&amp;Dùng máy chủ này</translation>
+    </message>
+    <message>
+        <source>Back to the data on this &amp;computer</source>
+        <translation>&amp;Quay về dữ liệu trên máy này</translation>
+    </message>
+    <message>
+        <source>the file on this computer: {url}</source>
+        <translation>tệp trên máy này: {url}</translation>
+    </message>
+    <message>
+        <source>the shared server: {url}</source>
+        <translation>máy chủ dùng chung: {url}</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Đang kết nối…</translation>
+    </message>
+    <message>
+        <source>The server answers: {url}.</source>
+        <translation>Máy chủ trả lời: {url}.</translation>
+    </message>
+    <message>
+        <source>{url} is chosen, but its data did not open here; start the program again to work on it.</source>
+        <translation>Đã chọn {url}, nhưng dữ liệu ở đó chưa mở được trong cửa sổ này; hãy mở lại chương trình để làm việc trên đó.</translation>
+    </message>
+    <message>
+        <source>Now working on {url}.</source>
+        <translation>Từ nay làm việc trên {url}.</translation>
     </message>
 </context>
 <context>
@@ -950,6 +1064,24 @@
     </message>
 </context>
 <context>
+    <name>LockedScreen</name>
+    <message>
+        <source>This computer cannot open the shared data yet. Ask to join in Settings → Officers; a signer lets you in, then choose Refresh there.</source>
+        <translation>Máy này chưa mở được dữ liệu dùng chung. Hãy xin tham gia ở Cài đặt → Cán bộ; khi người ký đã cho vào, bấm Làm mới ở đó.</translation>
+    </message>
+    <message>
+        <source>Open &amp;Settings</source>
+        <translation>Mở &amp;Cài đặt</translation>
+    </message>
+</context>
+<context>
+    <name>LockedSettings</name>
+    <message>
+        <source>Settings</source>
+        <translation>Cài đặt</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Navigation</source>
@@ -994,6 +1126,10 @@
     <message>
         <source>Work of this unit is still running in the background (a check, an import, a signing or a sending). Wait for it to end, then choose the other unit again.</source>
         <translation>Công việc của đơn vị này vẫn đang chạy nền (kiểm tra, nhập tệp, ký hoặc gửi). Hãy chờ xong rồi chọn lại đơn vị kia.</translation>
+    </message>
+    <message>
+        <source>Waiting on the phone: {count}</source>
+        <translation>Chờ ký trên điện thoại: {count}</translation>
     </message>
     <message>
         <source>No token plugged in</source>
@@ -1134,6 +1270,143 @@
     </message>
 </context>
 <context>
+    <name>Office</name>
+    <message>
+        <source>Officer: {login} ({roles})</source>
+        <translation>Cán bộ: {login} ({roles})</translation>
+    </message>
+    <message>
+        <source>waiting to be let in</source>
+        <translation>đang chờ cho vào</translation>
+    </message>
+    <message>
+        <source>working</source>
+        <translation>đang làm việc</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>đã rút ra</translation>
+    </message>
+</context>
+<context>
+    <name>OfficeBanner</name>
+    <message>
+        <source>Waiting for a signer to let this computer in… {why}</source>
+        <translation>Chờ người ký cho phép máy này vào… {why}</translation>
+    </message>
+    <message>
+        <source>This computer cannot open the shared data: {why} (Settings → Officers)</source>
+        <translation>Máy này không mở được dữ liệu dùng chung: {why} (Cài đặt → Cán bộ)</translation>
+    </message>
+</context>
+<context>
+    <name>OfficersBox</name>
+    <message>
+        <source>Officers</source>
+        <translation>Cán bộ</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>&amp;Làm mới</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Họ tên</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>Vai trò</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Tình trạng</translation>
+    </message>
+    <message>
+        <source>Key fingerprint</source>
+        <translation>Dấu vân tay khóa</translation>
+    </message>
+    <message>
+        <source>&amp;Let in…</source>
+        <translation>&amp;Cho vào…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move…</source>
+        <translation>&amp;Rút ra…</translation>
+    </message>
+    <message>
+        <source>New data &amp;key</source>
+        <translation>Thay &amp;khóa dữ liệu</translation>
+    </message>
+    <message>
+        <source>letters without accents, digits, . _ @ -</source>
+        <translation>chữ không dấu, số, . _ @ -</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ tên</translation>
+    </message>
+    <message>
+        <source>Lo&amp;gin:</source>
+        <translation>Tên đăng &amp;nhập:</translation>
+    </message>
+    <message>
+        <source>F&amp;ull name:</source>
+        <translation>&amp;Họ tên:</translation>
+    </message>
+    <message>
+        <source>As&amp;k to join</source>
+        <translation>&amp;Xin tham gia</translation>
+    </message>
+    <message>
+        <source>Start &amp;sharing: I am the first signer</source>
+        <translation>&amp;Bắt đầu dùng chung: tôi là người ký đầu tiên</translation>
+    </message>
+    <message>
+        <source>This database is not shared yet: start sharing to let other officers&apos; computers open it.</source>
+        <translation>Cơ sở dữ liệu này chưa dùng chung: hãy bắt đầu dùng chung để máy của các cán bộ khác mở được.</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>Đang làm…</translation>
+    </message>
+    <message>
+        <source>Asked as {login}. Read this key fingerprint to the signer, who compares it before letting you in: {fingerprint}</source>
+        <translation>Đã xin vào với tên {login}. Hãy đọc dấu vân tay khóa này cho người ký để họ so trước khi cho vào: {fingerprint}</translation>
+    </message>
+    <message>
+        <source>The database is shared now; {login} is its first signer.</source>
+        <translation>Cơ sở dữ liệu đã dùng chung; {login} là người ký đầu tiên.</translation>
+    </message>
+    <message>
+        <source>Choose an officer in the list first.</source>
+        <translation>Hãy chọn một cán bộ trong danh sách trước.</translation>
+    </message>
+    <message>
+        <source>{login} works here now as {roles}.</source>
+        <translation>{login} đã được vào làm việc, vai trò {roles}.</translation>
+    </message>
+    <message>
+        <source>Remove an officer</source>
+        <translation>Rút cán bộ ra</translation>
+    </message>
+    <message>
+        <source>Remove {login} ({name})? The data key will be rotated: every sealed value is sealed again under a new key, made for the officers who stay, so {login}&apos;s computer opens nothing written from now on.</source>
+        <translation>Rút {login} ({name}) ra? Khóa dữ liệu sẽ được thay mới: mọi giá trị đã niêm phong được niêm phong lại bằng khóa mới, chỉ làm cho các cán bộ ở lại, nên máy của {login} không mở được gì ghi từ nay.</translation>
+    </message>
+    <message>
+        <source>{login} was removed; the data key is a new one.</source>
+        <translation>Đã rút {login}; khóa dữ liệu đã được thay mới.</translation>
+    </message>
+    <message>
+        <source>The data key is a new one, made again for every officer.</source>
+        <translation>Khóa dữ liệu đã được thay mới và làm lại cho mọi cán bộ.</translation>
+    </message>
+</context>
+<context>
     <name>PaperDialog</name>
     <message>
         <source>Paper dossier</source>
@@ -1182,6 +1455,65 @@
     <message>
         <source>Printing…</source>
         <translation>Đang in…</translation>
+    </message>
+</context>
+<context>
+    <name>PendingDialog</name>
+    <message>
+        <source>Signing requests waiting on the phone</source>
+        <translation>Yêu cầu ký đang chờ xác nhận trên điện thoại</translation>
+    </message>
+    <message>
+        <source>Dossier</source>
+        <translation>Hồ sơ</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Dịch vụ</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Bước</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>Thời gian còn lại</translation>
+    </message>
+    <message>
+        <source>&amp;Poll now</source>
+        <translation>&amp;Hỏi ngay</translation>
+    </message>
+    <message>
+        <source>&amp;Abandon the request</source>
+        <translation>&amp;Hủy yêu cầu</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Step 1/2: the forms</source>
+        <translation>Bước 1/2: các tờ khai</translation>
+    </message>
+    <message>
+        <source>Step 2/2: the envelope</source>
+        <translation>Bước 2/2: tệp hồ sơ gửi đi</translation>
+    </message>
+    <message>
+        <source>No signing request is waiting.</source>
+        <translation>Không có yêu cầu ký nào đang chờ.</translation>
+    </message>
+    <message>
+        <source>Asking the service…</source>
+        <translation>Đang hỏi dịch vụ…</translation>
+    </message>
+    <message>
+        <source>Dossier {id} is signed.</source>
+        <translation>Hồ sơ {id} đã được ký.</translation>
+    </message>
+    <message>
+        <source>The request of dossier {id} is abandoned: a later approval on the phone will not be used. The dossier is unchanged.</source>
+        <translation>Yêu cầu ký của hồ sơ {id} đã bị hủy: nếu sau đó người ký xác nhận trên điện thoại, chữ ký đó không được dùng. Hồ sơ không thay đổi.</translation>
     </message>
 </context>
 <context>
@@ -1432,8 +1764,20 @@
         <translation>Ký từ xa</translation>
     </message>
     <message>
+        <source>Choose…</source>
+        <translation>Chọn…</translation>
+    </message>
+    <message>
         <source>Service:</source>
         <translation>Dịch vụ:</translation>
+    </message>
+    <message>
+        <source>Service address:</source>
+        <translation>Địa chỉ dịch vụ:</translation>
+    </message>
+    <message>
+        <source>Service CA file:</source>
+        <translation>Tệp CA của dịch vụ:</translation>
     </message>
     <message>
         <source>User id:</source>
@@ -1470,6 +1814,14 @@
     <message>
         <source>kept; type to change</source>
         <translation>đã lưu; gõ để đổi</translation>
+    </message>
+    <message>
+        <source>CA certificate of the service</source>
+        <translation>Chứng thư CA của dịch vụ</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer)</source>
+        <translation>Chứng thư (*.pem *.crt *.cer)</translation>
     </message>
     <message>
         <source>The sandbox gateway is not running.</source>
@@ -2099,6 +2451,41 @@
     <message>
         <source>The data cannot be opened</source>
         <translation>Không mở được dữ liệu</translation>
+    </message>
+</context>
+<context>
+    <name>ToSignBox</name>
+    <message>
+        <source>To sign</source>
+        <translation>Chờ ký</translation>
+    </message>
+    <message>
+        <source>Dossiers waiting for the signer</source>
+        <translation>Hồ sơ chờ người ký</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>Số</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ kê khai</translation>
+    </message>
+    <message>
+        <source>Prepared by</source>
+        <translation>Người lập</translation>
+    </message>
+    <message>
+        <source>Validated at</source>
+        <translation>Kiểm tra xong lúc</translation>
+    </message>
+    <message>
+        <source>Double click a dossier to sign and send it.</source>
+        <translation>Bấm đúp vào một hồ sơ để ký và gửi.</translation>
     </message>
 </context>
 <context>
