@@ -612,3 +612,11 @@ def test_a_signer_backs_up_a_shared_database_and_a_preparer_cannot(cli, data_dir
     r = cli("backup", "--out", out, "--passphrase-env", "PASS")
     assert r.code == 0, r.err
     assert out.exists() and out.stat().st_size > 0
+
+
+def test_a_preparer_cannot_move_the_shared_database(cli, data_dir, monkeypatch, tmp_path):
+    share(cli, monkeypatch, ("binh", ["preparer"]))
+    as_officer(monkeypatch, "binh")
+    r = cli("move", "--to", "postgresql://someone@127.0.0.1:1/elsewhere")
+    assert r.code == 1 and "người ký" in r.err
+    assert not (data_dir / "database.json").exists()  # still the data folder's own file

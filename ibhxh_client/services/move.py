@@ -297,6 +297,9 @@ def _source(app: App) -> Connection:
 def move(app: App, to: str, progress: Progress | None = None) -> dict[str, object]:
     """Copy the database in use into ``to`` (a PostgreSQL URL, or ``sqlite``: the data
     folder's file), verify the copy, and only then make the data folder use it."""
+    from . import officers
+
+    officers.require(app, officers.SIGNER)  # a shared database: the whole of it moves
     started = time.perf_counter()
     folder = app.data_dir
     if _sqlite_target(folder, to):
