@@ -673,3 +673,33 @@ def test_a_request_abandoned_while_followed_is_not_applied_when_approved(
     assert sandbox.requests["remote sign"] == 1 and unsigned()
     assert [(s, e) for _, s, e, _ in requests_of(data_dir)] == [("failed",
                                                                  "remote_abandoned")]
+
+
+def test_a_request_of_a_unit_not_chosen_is_followed_at_start(cli, account, data_dir):
+    """Several units: the window starts on another unit than the one whose request waits
+    on the phone; the request is still followed to its signature, the choice unchanged."""
+    from ibhxh_client.services import employer, remote_signing
+    from ibhxh_client.services.app import UserError, open_app
+    from tests.test_units import SECOND
+
+    sandbox = account
+    app = open_app(data_dir)
+    try:
+        with pytest.raises(UserError):
+            remote_signing.sign_remote(app, 1, PROVIDER, wait=60, on_tick=lambda *_: False)
+        (forms,) = remote_signing.pending(app)
+        sandbox.remote.decide(forms["transaction_id"], True)
+        employer.save(app, employer.from_values(SECOND), new_unit=True)  # chosen now
+        assert app.unit != 1 and remote_signing.pending(app) == []
+        (out,) = remote_signing.resume_pending(app)
+        assert (out["unit_code"], out["outcome"]) == ("TZH490L", "pending")  # the envelope's
+        (envelope,) = remote_signing.pending(app.for_unit(1))
+        assert envelope["phase"] == "envelope"
+        sandbox.remote.decide(envelope["transaction_id"], True)
+        (out,) = remote_signing.resume_pending(app)
+        assert (out["unit_code"], out["outcome"]) == ("TZH490L", "signed")
+        assert app.unit != 1
+        assert len(sandbox.remote.transactions()) == 2  # nothing sent twice
+    finally:
+        app.close()
+    assert cli("--json", "--unit", "TZH490L", "status", 1).json["state"] == "signed"

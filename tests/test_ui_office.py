@@ -325,3 +325,15 @@ def test_the_office_screens_fit_1366x768_at_150_percent(two_pcs, qtbot):
             qtbot.wait(50)
             hint = w.minimumSizeHint()
             assert hint.width() <= SCREEN[0] and hint.height() <= SCREEN[1], (name, hint)
+
+
+def test_a_database_chosen_by_the_environment_is_said_so(on_this_pc, window, monkeypatch,
+                                                         pg_url):
+    """IBHXH_DATABASE_URL (or --database) wins over the data folder's choice: the group
+    says so, so a choice made in it is not expected to take effect now."""
+    box = window.go("settings").database
+    assert "IBHXH_DATABASE_URL" not in box.where.text()
+    monkeypatch.setenv(location.ENV, pg_url)
+    box.show_where()
+    assert "IBHXH_DATABASE_URL" in box.where.text()
+    assert location.shown(location.parse(pg_url)) in box.where.text()

@@ -209,7 +209,12 @@ class DatabaseBox(QGroupBox):
         local = found["engine"] == "sqlite"
         text = (self.tr("the file on this computer: {url}") if local else
                 self.tr("the shared server: {url}"))
-        self.where.setText(text.format(url=found["url"].removeprefix("sqlite:///")))
+        text = text.format(url=found["url"].removeprefix("sqlite:///"))
+        if found["source"] in ("environment", "argument"):
+            # IBHXH_DATABASE_URL or --database wins over what is chosen here
+            text += "\n" + self.tr("Chosen for this run by IBHXH_DATABASE_URL or --database: "
+                                   "a choice made here takes effect once they are not set.")
+        self.where.setText(text)
         self.local_button.setEnabled(not local)
 
     def _url(self) -> str:

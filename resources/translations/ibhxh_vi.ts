@@ -579,6 +579,10 @@
         <translation>máy chủ dùng chung: {url}</translation>
     </message>
     <message>
+        <source>Chosen for this run by IBHXH_DATABASE_URL or --database: a choice made here takes effect once they are not set.</source>
+        <translation>Lần chạy này do IBHXH_DATABASE_URL hoặc --database chọn: lựa chọn ở đây chỉ có tác dụng khi chúng không được đặt.</translation>
+    </message>
+    <message>
         <source>Connecting…</source>
         <translation>Đang kết nối…</translation>
     </message>
