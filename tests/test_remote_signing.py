@@ -467,3 +467,23 @@ def test_the_cli_signed_line_says_remote_once() -> None:
         for lang, word in (("vi", "từ xa"), ("en", "remote")):
             text = t("remote_signed", lang, id=1, provider=found.name(lang), subject="X")
             assert text.casefold().count(word) <= 1, text
+
+
+@pytest.mark.parametrize("code, vi, en", [
+    ("remote_rejected", "người ký đã từ chối", "rejected it on the phone"),
+    ("remote_expired", "hết hạn", "expired"),
+    ("remote_dossier_changed", "hồ sơ đã được sửa", "dossier was changed"),
+    ("remote_bad_answer", "dịch vụ ký từ xa báo lỗi", "signing service failed"),
+    (None, "dịch vụ ký từ xa báo lỗi", "signing service failed"),
+])
+def test_a_request_ended_elsewhere_says_why_in_words(code, vi, en) -> None:
+    """Another window or computer followed the request to its end: the officer reads why
+    in words, never the code kept in the database."""
+    from ibhxh_client.services.remote_signing import _ended_elsewhere
+
+    err = _ended_elsewhere(7, {"last_error": code, "transaction_id": "T"})
+    assert err.code == "remote_ended_elsewhere"
+    assert vi in err.message("vi") and "hồ sơ 7" in err.message("vi")
+    assert en in err.message("en") and "dossier 7" in err.message("en")
+    for lang in ("vi", "en"):
+        assert "remote_" not in err.message(lang) and "(" not in err.message(lang)

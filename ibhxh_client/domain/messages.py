@@ -489,12 +489,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "remote_desc_envelope": {"vi": "Hồ sơ {id}, thủ tục {procedure}: ký tệp hồ sơ gửi đi",
                              "en": "Dossier {id}, procedure {procedure}: sign the envelope"},
     "remote_ended_elsewhere": {"vi": "Yêu cầu ký từ xa của hồ sơ {id} đã được kết thúc ở "
-                                     "cửa sổ hoặc máy khác (mã {code}). Hồ sơ không thay "
+                                     "cửa sổ hoặc máy khác: {reason}. Hồ sơ không thay "
                                      "đổi; có thể ký lại.",
                                "en": "The remote signing request of dossier {id} was ended "
-                                     "in another window or on another computer (code "
-                                     "{code}). The dossier is unchanged; it can be signed "
-                                     "again."},
+                                     "in another window or on another computer: {reason}. "
+                                     "The dossier is unchanged; it can be signed again."},
     "remote_abandoned": {"vi": "Yêu cầu ký từ xa {transaction} của hồ sơ {id} đã được hủy "
                                "trong danh sách yêu cầu đang chờ: xác nhận sau đó trên "
                                "điện thoại không được dùng. Hồ sơ không thay đổi; có thể "
@@ -807,6 +806,25 @@ ACTION_NAMES: dict[str, dict[str, str]] = {
     "officer_add": {"vi": "cho cán bộ vào", "en": "officer let in"},
     "officer_remove": {"vi": "rút cán bộ ra", "en": "officer removed"},
 }
+
+# Why a remote signing request ended, in a few words, by the code kept with it
+# (services.remote_signing: another window or computer followed it to its end).
+REMOTE_END_REASONS: dict[str, dict[str, str]] = {
+    "remote_rejected": {"vi": "người ký đã từ chối trên điện thoại",
+                        "en": "the signer rejected it on the phone"},
+    "remote_expired": {"vi": "yêu cầu đã hết hạn mà chưa được xác nhận",
+                       "en": "it expired before it was approved"},
+    "remote_dossier_changed": {"vi": "hồ sơ đã được sửa trong lúc chờ",
+                               "en": "the dossier was changed meanwhile"},
+    "remote_other": {"vi": "dịch vụ ký từ xa báo lỗi", "en": "the signing service failed"},
+}
+
+
+def remote_end_reason(code: str | None, lang: str = "vi") -> str:
+    """Why a remote signing request ended, for an officer (never the bare code)."""
+    return word(REMOTE_END_REASONS, code if code in REMOTE_END_REASONS else "remote_other",
+                lang)
+
 
 # The roles of an officer of a shared database (services.officers).
 ROLE_NAMES: dict[str, dict[str, str]] = {

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..domain.messages import say
+from ..domain.messages import remote_end_reason, say
 from ..domain.model import DossierState
 from ..gateway.sandbox.remote_signing import load_credentials, provider_base_url, running_url
 from ..net.tls import normalise_url
@@ -540,8 +540,10 @@ def _ended_elsewhere(decl_id: int, row: dict[str, Any]) -> UserError:
             "remote_abandoned"
         return UserError(key, exit_code=TOKEN_EXIT, id=decl_id,
                          transaction=row["transaction_id"])
-    return UserError("remote_ended_elsewhere", exit_code=TOKEN_EXIT, id=decl_id,
-                     code=row.get("last_error") or "-")
+    reason = row.get("last_error")
+    return UserError("remote_ended_elsewhere", exit_code=TOKEN_EXIT, id=decl_id, texts={
+        lang: say("remote_ended_elsewhere", lang, id=decl_id,
+                  reason=remote_end_reason(reason, lang)) for lang in ("vi", "en")})
 
 
 def abandon_for_paper(conn: Any, decl_id: int) -> list[str]:
