@@ -299,6 +299,8 @@ def test_a_request_left_waiting_is_followed_at_the_next_start(demo_window, qtbot
     resume_remote(demo_window.ctx)  # what the window does when it starts
     qtbot.waitUntil(lambda: [p["phase"] for p in remote_signing.pending(app)] == ["envelope"],
                     timeout=20_000)
+    # the request is stored before it is sent: the phone sees it once the service has it
+    qtbot.waitUntil(lambda: len(service.transactions()) == 2, timeout=20_000)
     (envelope,) = remote_signing.pending(app)
     service.decide(envelope["transaction_id"], approve=True)
     resume_remote(demo_window.ctx)
@@ -371,6 +373,9 @@ def test_the_requests_waiting_on_the_phone_are_listed_polled_and_abandoned(
     cells = [table.item(0, j).text() for j in range(4)]
     assert cells[0] == str(decl_id) and cells[1] == "Dịch vụ ký từ xa tập luyện (hộp cát)"
     assert cells[2] == "Bước 1/2: các tờ khai" and cells[3].startswith("4:")
+    # the time left counts down by itself between two reads
+    qtbot.waitUntil(lambda: table.item(0, 3).text() != cells[3], timeout=5_000)
+    assert table.item(0, 3).text() < cells[3] and dialog.rows[0]["seconds_left"] > 0
     # Poll now: still waiting, then approved on the phone: the envelope is asked for.
     dialog.poll()
     qtbot.waitUntil(lambda: dialog.task is None and "vẫn đang chờ" in dialog.note.text(),

@@ -8,6 +8,7 @@ dialogs only show what the worker reports and pass the officer's Cancel back.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -504,7 +505,12 @@ class PendingDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         self.table.itemSelectionChanged.connect(self._selected)
         self.rows: list[dict[str, Any]] = []
+        self.ends: list[float] = []  # each row's deadline on this PC's monotonic clock
         self.task: tasks.Task | None = None
+        self.clock = QTimer(self)  # the time left counts down between two reads
+        self.clock.setInterval(1000)
+        self.clock.timeout.connect(self._tick)
+        self.clock.start()
         self.resize(620, 300)
         self.refresh()
 
@@ -518,6 +524,8 @@ class PendingDialog(QDialog):
             names = {}
         by_dossier = {r["dossier_id"]: r for r in remote_svc.pending(self.ctx.app)}
         self.rows = list(by_dossier.values())
+        now = time.monotonic()
+        self.ends = [now + r["seconds_left"] for r in self.rows]
         self.table.setRowCount(len(self.rows))
         steps = {"forms": self.tr("Step 1/2: the forms"),
                  "envelope": self.tr("Step 2/2: the envelope")}
@@ -531,6 +539,13 @@ class PendingDialog(QDialog):
         if not self.rows:
             self.note.setText(self.tr("No signing request is waiting."))
         self._selected()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        for i, end in enumerate(self.ends):
+            item = self.table.item(i, 3)
+            if item is not None:
+                item.setText(clock(max(0, round(end - now))))
 
     def current(self) -> dict[str, Any] | None:
         i = self.table.currentRow()
