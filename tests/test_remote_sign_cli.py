@@ -151,7 +151,7 @@ def test_the_account_keeps_its_password_in_the_keyring_only(cli, sandbox, monkey
     assert cli("tokens", "--remote", "vnpt-smartca").code == 2
     r = cli("remote", "set", "khong-co", "--user-id", "1", "--sp-id", "x")
     assert r.code == 2 and "khong-co" in r.err
-    assert cli("remote", "set", "viettel-mysign", "--user-id", "1", "--sp-id", "x").code == 2
+    assert cli("remote", "set", "misa-esign", "--user-id", "1", "--sp-id", "x").code == 2
 
 
 def test_tokens_lists_the_accounts_certificates_with_expiry(cli, account):

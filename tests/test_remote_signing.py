@@ -23,6 +23,7 @@ from ibhxh_client.signing.remote import (
     Provider,
     RemoteAccount,
     RemoteClient,
+    Started,
     get_provider,
     load_providers,
     same_serial,
@@ -46,7 +47,10 @@ def test_the_shipped_providers_load() -> None:
     providers = load_providers()
     smartca, ca2 = providers["vnpt-smartca"], providers["nacencomm-ca2"]
     assert smartca.supported and ca2.supported and providers["sandbox"].supported
-    assert not providers["viettel-mysign"].supported  # vtss: not built yet
+    mysign = providers["viettel-mysign"]
+    assert mysign.supported and mysign.api_shape == "vtss" and mysign.assigns_ids
+    assert mysign.profile_id == "adss:ras:profile:001" and mysign.states["4000"] == "pending"
+    assert not smartca.assigns_ids
     assert not providers["misa-esign"].supported
     assert smartca.encode_digest(bytes(range(32))) == bytes(range(32)).hex()
     assert ca2.encode_digest(bytes(32)) == "A" * 43 + "="
@@ -164,7 +168,7 @@ def test_a_dossier_signed_over_https_in_two_confirmations(
     while isinstance(step, RemoteStep):
         n += 1
         tid = f"tx-{n}"
-        assert rc.start(tid, "Hồ sơ 600", step.digests) == 300
+        assert rc.start(tid, "Hồ sơ 600", step.digests) == Started(300)
         step = advance(step.state, approve_and_collect(fresh, rc, tid))
     assert n == 2
     assert verify_dossier(step, trusted_cas=[unit_ca.certificate]).valid
@@ -299,7 +303,7 @@ def test_a_transaction_id_is_never_reused_for_other_files(fresh: SpJsonServer) -
     rc = client(fresh)
     files = [("D02-TS-595.xml", bytes(32))]
     rc.start("tx-once", "Hồ sơ", files)
-    assert rc.start("tx-once", "Hồ sơ", files) == 300  # the same request: same answer
+    assert rc.start("tx-once", "Hồ sơ", files) == Started(300)  # the same: same answer
     with pytest.raises(E.RemoteSigningError) as err:
         rc.start("tx-once", "Hồ sơ", [("D02-TS-595.xml", bytes(range(32)))])
     assert err.value.code == E.REMOTE_TRANSACTION_USED
@@ -332,10 +336,10 @@ def test_an_unreachable_service(fresh: SpJsonServer) -> None:
 
 
 def test_a_provider_not_built_is_refused() -> None:
-    mysign = load_providers()["viettel-mysign"]
+    misa = load_providers()["misa-esign"]
     with pytest.raises(E.RemoteSigningError) as err:
-        RemoteClient(mysign, RemoteAccount("viettel-mysign", "https://x.example", "u", "s",
-                                           "id", "pw"))
+        RemoteClient(misa, RemoteAccount("misa-esign", "https://x.example", "u", "s",
+                                         "id", "pw"))
     assert err.value.code == E.REMOTE_UNSUPPORTED
 
 

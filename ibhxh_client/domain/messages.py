@@ -494,6 +494,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "en": "The remote signing request of dossier {id} was ended "
                                      "in another window or on another computer: {reason}. "
                                      "The dossier is unchanged; it can be signed again."},
+    "remote_in_doubt": {"vi": "Yêu cầu ký trước đó bị ngắt khi đang gửi, và {provider} "
+                              "không cho hỏi lại yêu cầu đó: phần mềm đã gửi một yêu cầu "
+                              "mới. Nếu điện thoại hiện hai yêu cầu, hãy xác nhận yêu cầu "
+                              "mới nhất; xác nhận yêu cầu cũ không được dùng.",
+                        "en": "The previous signing request was cut off while being sent, "
+                              "and {provider} cannot be asked about it: a new request was "
+                              "sent. If the phone shows two requests, approve the newest; "
+                              "an approval of the old one is not used."},
     "remote_abandoned": {"vi": "Yêu cầu ký từ xa {transaction} của hồ sơ {id} đã được hủy "
                                "trong danh sách yêu cầu đang chờ: xác nhận sau đó trên "
                                "điện thoại không được dùng. Hồ sơ không thay đổi; có thể "
@@ -816,6 +824,8 @@ REMOTE_END_REASONS: dict[str, dict[str, str]] = {
                        "en": "it expired before it was approved"},
     "remote_dossier_changed": {"vi": "hồ sơ đã được sửa trong lúc chờ",
                                "en": "the dossier was changed meanwhile"},
+    "remote_in_doubt": {"vi": "yêu cầu bị ngắt khi đang gửi",
+                        "en": "it was cut off while being sent"},
     "remote_other": {"vi": "dịch vụ ký từ xa báo lỗi", "en": "the signing service failed"},
 }
 

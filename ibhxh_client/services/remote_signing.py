@@ -41,8 +41,9 @@ from ..signing.remote import (
     SANDBOX_URL,
     Provider,
     RemoteAccount,
-    RemoteClient,
+    ServiceClient,
     load_providers,
+    open_client,
     same_serial,
 )
 from ..signing.remote_steps import RemoteStep, advance, begin
@@ -245,10 +246,10 @@ def get_account(app: App, provider_key: str) -> RemoteAccount:
                          sp_password=password, ca_file=_ca_file(app, row))
 
 
-def client_for(app: App, provider_key: str) -> RemoteClient:
+def client_for(app: App, provider_key: str) -> ServiceClient:
     """A client for the unit's account at ``provider_key`` (close it after use)."""
     try:
-        return RemoteClient(provider(provider_key), get_account(app, provider_key))
+        return open_client(provider(provider_key), get_account(app, provider_key))
     except SigningError as exc:
         raise _remote_user(exc) from None
 
@@ -340,7 +341,7 @@ def _claim(app: App, decl_id: int, values: dict[str, Any],
     return {**values, "id": row_id, "status": PENDING, "last_error": None}, True
 
 
-def _values(app: App, decl_id: int, found: Provider, client: RemoteClient,
+def _values(app: App, decl_id: int, found: Provider, client: ServiceClient,
             step: RemoteStep | None, basis: str) -> dict[str, Any]:
     """A request's row; without ``step`` a placeholder that claims the dossier while the
     forms are prepared (filled in before anything is sent)."""
@@ -353,7 +354,7 @@ def _values(app: App, decl_id: int, found: Provider, client: RemoteClient,
             "deadline": _now() + dt.timedelta(seconds=found.expiry_seconds)}
 
 
-def _send(app: App, decl_id: int, found: Provider, client: RemoteClient, step: RemoteStep,
+def _send(app: App, decl_id: int, found: Provider, client: ServiceClient, step: RemoteStep,
           basis: str, previous: dict[str, Any]) -> dict[str, Any]:
     """The envelope's request: stored, then sent; ``previous`` (the forms' request,
     signed) is marked done in the same transaction, so no approval is lost in between.
@@ -367,21 +368,23 @@ def _send(app: App, decl_id: int, found: Provider, client: RemoteClient, step: R
     return _transmit(app, decl_id, found, client, row, step)
 
 
-def _transmit(app: App, decl_id: int, found: Provider, client: RemoteClient,
+def _transmit(app: App, decl_id: int, found: Provider, client: ServiceClient,
               row: dict[str, Any], step: RemoteStep) -> dict[str, Any]:
     """Send a stored request: a crash in between leaves a request that the next call
     polls rather than sends again."""
     description = _describe_request(app, decl_id, step.phase, len(step.digests))
     try:
-        expires_in = client.start(row["transaction_id"], description, step.digests)
+        started = client.start(row["transaction_id"], description, step.digests)
     except SigningError as exc:
         # Cut off while sending: it may have arrived. It stays, unsent, and the next call
         # asks the service about it (``_check_unsent``) before making another.
         _after_poll_error(app, row, exc)
         raise _remote_user(exc) from None
     sent = _now()
-    seconds = expires_in if expires_in else found.expiry_seconds
-    _set(app, row, sent_at=sent, deadline=sent + dt.timedelta(seconds=seconds))
+    seconds = started.expires_in if started.expires_in else found.expiry_seconds
+    # A service that names the request itself (MySign) is asked about it by its name.
+    named = {"transaction_id": started.reference} if started.reference else {}
+    _set(app, row, sent_at=sent, deadline=sent + dt.timedelta(seconds=seconds), **named)
     log.info("remote signing: dossier %s, %s request %s sent (%d files)", decl_id,
              step.phase, row["transaction_id"], len(step.digests))
     return row
@@ -418,7 +421,7 @@ def _await_sent(app: App, row: dict[str, Any], grace: float = SENDING_GRACE
     return row
 
 
-def _begin(app: App, decl_id: int, found: Provider, client: RemoteClient,
+def _begin(app: App, decl_id: int, found: Provider, client: ServiceClient,
            now: dt.datetime) -> tuple[dict[str, Any], list[str]]:
     """Fetch and check the certificate, prepare the forms, send their request."""
     try:
@@ -561,7 +564,7 @@ def abandon_for_paper(conn: Any, decl_id: int) -> list[str]:
     return ended
 
 
-def _advance(app: App, decl_id: int, found: Provider, client: RemoteClient,
+def _advance(app: App, decl_id: int, found: Provider, client: ServiceClient,
              row: dict[str, Any], values: Mapping[str, bytes]
              ) -> dict[str, Any] | SignResult:
     """The signature values of a request, put in place: the next request (the envelope),
@@ -586,12 +589,19 @@ def _seconds_left(row: dict[str, Any]) -> int:
     return max(0, int((row["deadline"] - _now()).total_seconds()))
 
 
-def _follow(app: App, decl_id: int, found: Provider, client: RemoteClient,
+def _follow(app: App, decl_id: int, found: Provider, client: ServiceClient,
             row: dict[str, Any], wait: float, on_tick: Tick | None) -> SignResult:
     """Poll the request until it is signed, refused or expired, or ``wait`` seconds
     passed (then it stays pending)."""
     stop_at = time.monotonic() + max(0.0, wait)
+    announced: set[int] = set()
     while True:
+        if row["status"] == PENDING and row["id"] not in announced:
+            # The officer is told to open the phone before the first answer comes back
+            # (on a slow line that can take seconds), once per request.
+            announced.add(row["id"])
+            if on_tick is not None and on_tick(_seconds_left(row), row["phase"]) is False:
+                raise _still_pending(app, decl_id, row)
         if row["status"] != PENDING:  # followed from another process, which ended it
             outcome = _settled(app, decl_id, row)
             if isinstance(outcome, SignResult):
@@ -601,7 +611,7 @@ def _follow(app: App, decl_id: int, found: Provider, client: RemoteClient,
             row = outcome
             continue
         try:
-            status = client.status(row["transaction_id"])
+            status = client.status(row["transaction_id"], _doc_ids(row))
         except SigningError as exc:
             _after_poll_error(app, row, exc)
             raise _remote_user(exc) from None
@@ -625,6 +635,11 @@ def _follow(app: App, decl_id: int, found: Provider, client: RemoteClient,
         if remaining <= 0:
             raise _still_pending(app, decl_id, row)
         time.sleep(max(0.05, min(float(found.poll_interval_seconds), remaining, left)))
+
+
+def _doc_ids(row: dict[str, Any]) -> list[str]:
+    """The files of a request, in the order they were sent."""
+    return list(json.loads(row["doc_ids"] or "{}"))
 
 
 def _still_pending(app: App, decl_id: int, row: dict[str, Any]) -> UserError:
@@ -686,12 +701,12 @@ def _sign(app: App, decl_id: int, provider_key: str, *, wait: float, on_tick: Ti
         if row is not None and _being_sent(row):  # by another process, right now
             row = _await_sent(app, row)
         if row is not None and row["sent_at"] is None and row["status"] == PENDING:
-            row = _check_unsent(app, client, row)
+            row = _check_unsent(app, client, row, warnings)
         if row is None:
             if not start:
                 raise _nothing_to_follow(app, decl_id)
-            row, warnings = _begin(app, decl_id, found, client,
-                                   now or dt.datetime.now(dt.UTC))
+            row, more = _begin(app, decl_id, found, client, now or dt.datetime.now(dt.UTC))
+            warnings += more
         result = _follow(app, decl_id, found, client, row, wait, on_tick)
     finally:
         client.close()
@@ -709,13 +724,25 @@ def _nothing_to_follow(app: App, decl_id: int) -> UserError:
     return UserError("remote_nothing_pending", exit_code=2, id=decl_id)
 
 
-def _check_unsent(app: App, client: RemoteClient, row: dict[str, Any]
-                  ) -> dict[str, Any] | None:
+def _check_unsent(app: App, client: ServiceClient, row: dict[str, Any],
+                  warnings: list[str]) -> dict[str, Any] | None:
     """A request stored but never answered (the program stopped, or the connection
     dropped, while sending): the id is ours, so asking its state tells whether it
-    arrived. It did: follow it. It did not: it is given up and a new one is made."""
+    arrived. It did: follow it. It did not: it is given up and a new one is made.
+
+    A service that names requests itself (MySign) cannot be asked: the request is given
+    up as in doubt, and the officer is told that the phone may show it beside the new
+    one (an approval of it is never used)."""
+    if client.provider.assigns_ids:
+        _fail(app, row, "remote_in_doubt")
+        warnings.append(say("remote_in_doubt", app.lang, provider=client.provider.name(
+            app.lang)))
+        log.warning("remote signing: dossier %s, %s request %s in doubt (its answer was "
+                    "lost); a new one is made", row["declaration_id"], row["phase"],
+                    row["transaction_id"])
+        return None
     try:
-        client.status(row["transaction_id"])
+        client.status(row["transaction_id"], _doc_ids(row))
     except SigningError as exc:
         if exc.code in _TRANSIENT:
             raise _remote_user(exc) from None

@@ -1,13 +1,15 @@
-"""Remote signing services (VNPT SmartCA, Nacencomm CA2, the training service): the
-providers as data, and the client of their common ``sp-json`` shape.
+"""Remote signing services (VNPT SmartCA, Nacencomm CA2, Viettel MySign, the training
+service): the providers as data, and the client of their common ``sp-json`` shape.
 
 The providers live in ``resources/remote_signing/providers.toml`` (docs/remote-signing.md
 is the evidence behind each value); ``load_providers`` reads and checks it, naming the
-provider and key of any wrong value. Only the ``sp-json`` shape is implemented:
-``Provider.supported`` is true only for those; the others are listed so that support
-staff recognise them.
+provider and key of any wrong value. Two shapes are implemented: ``sp-json`` here and
+``vtss`` (Viettel MySign, ``remote_vtss``); ``Provider.supported`` is true only for
+those; the others are listed so that support staff recognise them. ``open_client``
+gives the client of a provider's shape.
 
-``RemoteClient`` speaks one account's calls over ``requests``:
+``RemoteClient`` speaks one ``sp-json`` account's calls over ``requests``; what every
+client does (``ServiceClient``):
 
 - TLS is always verified: the system trust store (truststore), plus the account's
   ``ca_file`` for the training service; plain ``http://`` is refused.
@@ -32,7 +34,7 @@ import logging
 import re
 import tomllib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,7 +51,7 @@ log = logging.getLogger("ibhxh.remote")
 
 PROVIDERS_FILE = (Path(__file__).resolve().parents[2] / "resources" / "remote_signing"
                   / "providers.toml")
-IMPLEMENTED_SHAPES = ("sp-json",)
+IMPLEMENTED_SHAPES = ("sp-json", "vtss")
 DIGEST_ENCODINGS = ("hex_lower", "base64")
 STATES = ("pending", "signed", "rejected", "expired", "failed", "quota",
           "account_invalid", "certificate_invalid")
@@ -95,6 +97,19 @@ class Provider:
     paths: Mapping[str, str] = field(default_factory=dict)
     states: Mapping[str, str] = field(default_factory=dict)
     http_errors: Mapping[int, str] = field(default_factory=dict)
+    # vtss (Viettel MySign) only
+    profile_id: str = ""
+    hash_algo_oid: str = ""
+    sign_algo_oid: str = ""
+    names_max_base64_chars: int = 99
+    async_mode: int = 2
+    token_lifetime_seconds: int = 3600
+
+    @property
+    def assigns_ids(self) -> bool:
+        """Whether the service names a transaction itself (MySign): a request whose
+        answer was lost cannot be asked about by the id the program chose."""
+        return self.api_shape == "vtss"
 
     def name(self, lang: str = "vi") -> str:
         """The provider's name in ``lang``."""
@@ -187,14 +202,9 @@ def _sp_json(reader: _Reader) -> dict[str, Any]:
     if not body or any(item not in ("sp_id", "sp_password", "user_id", "transaction_id")
                        for item in body):
         raise _invalid(reader.key, "status_body", "provider.value", value=body)
-    if reader.get("signature_form", str) != "pkcs1_v15_base64":
-        raise _invalid(reader.key, "signature_form", "provider.value",
-                       value=reader.table["signature_form"])
-    if reader.get("digest_algorithm", str) != "sha256":
-        raise _invalid(reader.key, "digest_algorithm", "provider.value",
-                       value=reader.table["digest_algorithm"])
     failed = reader.get("failed_signature_value", str, None)
     return {
+        **_pace(reader, paths),
         "digest_encoding": reader.choice("digest_encoding", DIGEST_ENCODINGS),
         "file_type": reader.get("file_type", str),
         "sign_type": reader.choice("sign_type", ("hash",)),
@@ -206,6 +216,17 @@ def _sp_json(reader: _Reader) -> dict[str, Any]:
         "failed_signature_value": failed,
         "serial_compare": reader.choice("serial_compare", ("casefold", "hex_digits_upper"),
                                         "casefold"),
+    }
+
+
+def _pace(reader: _Reader, paths: dict[str, str]) -> dict[str, Any]:
+    """What every implemented shape has: the signature form, the program's pace and
+    limits, the paths, the states and the HTTP meanings."""
+    for name in ("signature_form", "digest_algorithm"):
+        wanted = {"signature_form": "pkcs1_v15_base64", "digest_algorithm": "sha256"}[name]
+        if reader.get(name, str) != wanted:
+            raise _invalid(reader.key, name, "provider.value", value=reader.table[name])
+    return {
         "poll_interval_seconds": reader.count("poll_interval_seconds", minimum=1),
         "expiry_seconds": reader.count("expiry_seconds", minimum=1),
         "max_files_per_request": reader.count("max_files_per_request", minimum=0),
@@ -213,6 +234,24 @@ def _sp_json(reader: _Reader) -> dict[str, Any]:
         "paths": paths,
         "states": _string_table(reader, "states", STATES),
         "http_errors": _http_table(reader),
+    }
+
+
+def _vtss(reader: _Reader) -> dict[str, Any]:
+    """The fields a ``vtss`` provider (Viettel MySign) must have, checked."""
+    paths = _string_table(reader, "paths", None)
+    for name in ("login", "certificates", "sign", "status"):
+        if not paths.get(name, "").startswith("/"):
+            raise _invalid(reader.key, f"paths.{name}", "provider.missing")
+    return {
+        **_pace(reader, paths),
+        "digest_encoding": reader.choice("digest_encoding", ("base64",)),
+        "profile_id": reader.get("profile_id_default", str),
+        "hash_algo_oid": reader.get("hash_algo_oid", str),
+        "sign_algo_oid": reader.get("sign_algo_oid", str),
+        "names_max_base64_chars": reader.count("names_max_base64_chars", minimum=16),
+        "async_mode": reader.count("async_mode", minimum=1),
+        "token_lifetime_seconds": reader.count("token_lifetime_seconds", minimum=60),
     }
 
 
@@ -230,7 +269,8 @@ def _provider(key: str, table: Any) -> Provider:
     if not (listed and shape in IMPLEMENTED_SHAPES):
         return Provider(supported=False, **common)
     _check_url(reader, common["base_url"], common["training"])
-    return Provider(supported=True, **common, **_sp_json(reader))
+    fields = _vtss(reader) if shape == "vtss" else _sp_json(reader)
+    return Provider(supported=True, **common, **fields)
 
 
 def load_providers(path: Path | str | None = None) -> dict[str, Provider]:
@@ -282,6 +322,17 @@ class RemoteCertificate:
     serial: str
     certificate: x509.Certificate
     chain: list[x509.Certificate]
+    credential_id: str = ""  # the service's own name for it (MySign signs by it)
+
+
+@dataclass(frozen=True)
+class Started:
+    """A request the service took: the seconds until it expires when it says, and the
+    transaction id it gave when it names transactions itself (MySign; else None: the
+    program's own id)."""
+
+    expires_in: int | None
+    reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -308,8 +359,10 @@ def same_serial(provider: Provider, a: str, b: str) -> bool:
 
 # --------------------------------------------------------------------------- the client
 
-class RemoteClient:
-    """One account at one ``sp-json`` service; not shared between threads."""
+class ServiceClient:
+    """What every remote signing client does: TLS, redirects refused, answers capped and
+    parsed, the certificate chosen by serial, refusals worded. Not shared between
+    threads. A shape's client adds ``certificates``, ``start`` and ``status``."""
 
     def __init__(self, provider: Provider, account: RemoteAccount, *,
                  timeouts: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)) -> None:
@@ -334,21 +387,9 @@ class RemoteClient:
         """Close the connections."""
         self._session.close()
 
-    # -- the calls ----------------------------------------------------------------------
-
     def certificates(self) -> list[RemoteCertificate]:
-        """Every certificate the service holds for the account's user_id."""
-        body = {"sp_id": self.account.sp_id, "sp_password": self.account.sp_password,
-                "user_id": self.account.user_id, "serial_number": "",
-                "transaction_id": str(uuid.uuid4())}
-        data = self._data(self._post(self.provider.paths["get_certificate"], body))
-        items = data.get("user_certificates")
-        if not isinstance(items, list):
-            raise self._bad("user_certificates")
-        if not items:
-            raise E.RemoteSigningError(E.REMOTE_UNKNOWN_ACCOUNT, provider=self.provider.named,
-                                       user_id=self.account.user_id)
-        return [self._certificate(item) for item in items]
+        """Every certificate the service holds for the account's user."""
+        raise NotImplementedError
 
     def certificate(self) -> RemoteCertificate:
         """The account's certificate, by its serial (remote_unknown_account when the
@@ -363,11 +404,8 @@ class RemoteClient:
                 user_id=self.account.user_id, found=", ".join(c.serial for c in found))
         return chosen[0]
 
-    def start(self, transaction_id: str, description: str,
-              digests: list[tuple[str, bytes]]) -> int | None:
-        """Ask for the signatures of ``digests`` (doc_id, SHA-256) in one transaction;
-        the seconds until it expires when the service says. The same transaction sent
-        again with other files is refused (remote_transaction_used)."""
+    def _check_digests(self, digests: Sequence[tuple[str, bytes]]) -> None:
+        """Within the provider's count; 32-byte digests under distinct doc_ids."""
         limit = self.provider.max_files_per_request
         if limit and len(digests) > limit:
             raise E.RemoteSigningError(E.REMOTE_FAILED, key="remote_too_many",
@@ -376,6 +414,109 @@ class RemoteClient:
         if any(len(d) != 32 for _, d in digests) or \
                 len({doc_id for doc_id, _ in digests}) != len(digests):
             raise ValueError("digests must be 32-byte SHA-256 values with distinct doc_ids")
+
+    def _unknown_account(self) -> E.RemoteSigningError:
+        return E.RemoteSigningError(E.REMOTE_UNKNOWN_ACCOUNT, provider=self.provider.named,
+                                    user_id=self.account.user_id)
+
+    def _bad(self, problem: str) -> E.RemoteSigningError:
+        return E.RemoteSigningError(E.REMOTE_BAD_ANSWER, host=self.host, problem=problem)
+
+    def _final(self, state: str) -> str:
+        """A state that ends a poll (pending, signed, rejected, expired), or its refusal."""
+        if state in ("pending", "signed", "rejected", "expired"):
+            return state
+        raise self._outcome(state, "-")
+
+    def _outcome(self, meaning: str, status: object,
+                 transaction_id: str | None = None) -> E.RemoteSigningError:
+        name = self.provider.named
+        if meaning == "account_invalid":
+            return E.RemoteSigningError(E.REMOTE_CREDENTIALS, provider=name)
+        if meaning == "certificate_invalid":
+            return E.RemoteSigningError(E.REMOTE_CERTIFICATE, provider=name)
+        if meaning == "quota":
+            return E.RemoteSigningError(E.REMOTE_QUOTA, provider=name)
+        if meaning == "used":
+            return E.RemoteSigningError(E.REMOTE_TRANSACTION_USED,
+                                        transaction=transaction_id or "-")
+        return E.RemoteSigningError(E.REMOTE_FAILED, host=self.host, status=status)
+
+    # -- HTTP --------------------------------------------------------------------------
+
+    def _exchange(self, path: str, body: dict[str, Any],
+                  headers: Mapping[str, str] | None = None) -> tuple[int, Any]:
+        """One POST of ``body`` as JSON: the HTTP status and the answer's JSON (None when
+        empty). Refused: TLS trouble, a redirect, an answer over the cap, not JSON."""
+        url = self.base_url + path
+        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        try:
+            resp = self._session.post(url, data=payload, timeout=self.timeouts,
+                                      headers={"Content-Type": "application/json",
+                                               **(headers or {})},
+                                      stream=True, **NO_REDIRECTS)
+            try:
+                raw = self._read(resp)
+            finally:
+                resp.close()
+        except requests.exceptions.SSLError as exc:
+            raise E.RemoteSigningError(E.REMOTE_TLS, host=self.host,
+                                       detail=type(exc).__name__) from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                requests.exceptions.ChunkedEncodingError) as exc:
+            raise E.RemoteSigningError(E.REMOTE_UNREACHABLE, host=self.host,
+                                       detail=type(exc).__name__) from None
+        # The path only: it carries the transaction id, never a credential or a digest.
+        log.debug("remote %s %s: HTTP %d, %d bytes", self.provider.key, path,
+                  resp.status_code, len(raw))
+        if 300 <= resp.status_code < 400:
+            target = urlsplit(resp.headers.get("Location", "")).netloc or "-"
+            raise E.RemoteSigningError(E.REMOTE_REDIRECT, host=self.host, target=target)
+        if not raw.strip():
+            return resp.status_code, None
+        try:
+            return resp.status_code, json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise self._bad("JSON") from None
+
+    def _read(self, resp: requests.Response) -> bytes:
+        limit = self.provider.max_answer_bytes
+        declared = resp.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise E.RemoteSigningError(E.REMOTE_TOO_LARGE, host=self.host, limit=limit)
+        chunks, total = [], 0
+        for chunk in resp.iter_content(_CHUNK):
+            total += len(chunk)
+            if total > limit:
+                raise E.RemoteSigningError(E.REMOTE_TOO_LARGE, host=self.host, limit=limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+class RemoteClient(ServiceClient):
+    """One account at one ``sp-json`` service (SmartCA SP769, CA2, the training one)."""
+
+    # -- the calls ----------------------------------------------------------------------
+
+    def certificates(self) -> list[RemoteCertificate]:
+        """Every certificate the service holds for the account's user_id."""
+        body = {"sp_id": self.account.sp_id, "sp_password": self.account.sp_password,
+                "user_id": self.account.user_id, "serial_number": "",
+                "transaction_id": str(uuid.uuid4())}
+        data = self._data(self._post(self.provider.paths["get_certificate"], body))
+        items = data.get("user_certificates")
+        if not isinstance(items, list):
+            raise self._bad("user_certificates")
+        if not items:
+            raise self._unknown_account()
+        return [self._certificate(item) for item in items]
+
+    def start(self, transaction_id: str, description: str,
+              digests: Sequence[tuple[str, bytes]]) -> Started:
+        """Ask for the signatures of ``digests`` (doc_id, SHA-256) in one transaction;
+        the seconds until it expires when the service says. The same transaction sent
+        again with other files is refused (remote_transaction_used)."""
+        self._check_digests(digests)
         files = [{"doc_id": doc_id, "file_type": self.provider.file_type,
                   "sign_type": self.provider.sign_type,
                   "data_to_be_signed": self.provider.encode_digest(digest)}
@@ -388,11 +529,12 @@ class RemoteClient:
                             transaction_id=transaction_id)
         data = answer.get("data")
         expired_in = data.get("expired_in") if isinstance(data, dict) else None
-        return _seconds(expired_in)
+        return Started(_seconds(expired_in))
 
-    def status(self, transaction_id: str) -> TransactionStatus:
+    def status(self, transaction_id: str, doc_ids: Sequence[str] = ()) -> TransactionStatus:
         """The transaction's state; when signed, every value by doc_id (base64 decoded,
-        a doc_id twice refused). A failed, quota or certificate outcome raises."""
+        a doc_id twice refused). A failed, quota or certificate outcome raises.
+        ``doc_ids`` (the files sent, in order) is not needed: the answer names them."""
         fields = {"sp_id": self.account.sp_id, "sp_password": self.account.sp_password,
                   "user_id": self.account.user_id, "transaction_id": transaction_id}
         body = {name: fields[name] for name in self.provider.status_body}
@@ -442,11 +584,6 @@ class RemoteClient:
             raise E.RemoteSigningError(E.REMOTE_FAILED, host=self.host, status=failed)
         return "pending" if any(t == "" or t is None for t in texts) else "signed"
 
-    def _final(self, state: str) -> str:
-        if state in ("pending", "signed", "rejected", "expired"):
-            return state
-        raise self._outcome(state, "-")
-
     def _values(self, signatures: list[Any]) -> dict[str, bytes]:
         values: dict[str, bytes] = {}
         for item in signatures:
@@ -457,17 +594,17 @@ class RemoteClient:
             if doc_id in values:
                 raise E.RemoteSigningError(E.REMOTE_DOC_IDS, key="remote_duplicate_doc_id",
                                            doc_id=doc_id)
-            values[doc_id] = _strict_b64(item["signature_value"], self._bad)
+            values[doc_id] = strict_b64(item["signature_value"], self._bad)
         return values
 
     def _certificate(self, item: Any) -> RemoteCertificate:
         if not isinstance(item, dict) or not isinstance(item.get("cert_data"), str):
             raise self._bad("cert_data")
-        cert = _load_cert(item["cert_data"], self._bad)
+        cert = load_cert(item["cert_data"], self._bad)
         chain_data = item.get("chain_data") or {}
         if not isinstance(chain_data, dict):
             raise self._bad("chain_data")
-        chain = [_load_cert(chain_data[name], self._bad) for name in ("ca_cert", "root_cert")
+        chain = [load_cert(chain_data[name], self._bad) for name in ("ca_cert", "root_cert")
                  if chain_data.get(name)]
         serial = item.get("serial_number")
         if not isinstance(serial, str) or not serial.strip():
@@ -480,62 +617,24 @@ class RemoteClient:
             raise self._bad("data")
         return data
 
-    def _bad(self, problem: str) -> E.RemoteSigningError:
-        return E.RemoteSigningError(E.REMOTE_BAD_ANSWER, host=self.host, problem=problem)
-
-    def _outcome(self, meaning: str, status: object,
-                 transaction_id: str | None = None) -> E.RemoteSigningError:
-        name = self.provider.named
-        if meaning == "account_invalid":
-            return E.RemoteSigningError(E.REMOTE_CREDENTIALS, provider=name)
-        if meaning == "certificate_invalid":
-            return E.RemoteSigningError(E.REMOTE_CERTIFICATE, provider=name)
-        if meaning == "quota":
-            return E.RemoteSigningError(E.REMOTE_QUOTA, provider=name)
-        if meaning == "used":
-            return E.RemoteSigningError(E.REMOTE_TRANSACTION_USED,
-                                        transaction=transaction_id or "-")
-        return E.RemoteSigningError(E.REMOTE_FAILED, host=self.host, status=status)
-
     def _time_stamp(self) -> str:
         fmt = self.provider.time_stamp_format
         now = dt.datetime.now(dt.UTC if fmt.endswith("Z") else VIETNAM_TZ)
         return now.strftime(fmt)
 
-    # -- HTTP --------------------------------------------------------------------------
-
     def _post(self, path: str, body: dict[str, Any], *,
               transaction_id: str | None = None) -> dict[str, Any]:
         """One POST; the answer's JSON object when its HTTP and body status are 200."""
-        url = self.base_url + path
-        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        try:
-            resp = self._session.post(url, data=payload, timeout=self.timeouts,
-                                      headers={"Content-Type": "application/json"},
-                                      stream=True, **NO_REDIRECTS)
-            try:
-                raw = self._read(resp)
-            finally:
-                resp.close()
-        except requests.exceptions.SSLError as exc:
-            raise E.RemoteSigningError(E.REMOTE_TLS, host=self.host,
-                                       detail=type(exc).__name__) from None
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-                requests.exceptions.ChunkedEncodingError) as exc:
-            raise E.RemoteSigningError(E.REMOTE_UNREACHABLE, host=self.host,
-                                       detail=type(exc).__name__) from None
-        # The path only: it carries the transaction id, never a credential or a digest.
-        log.debug("remote %s %s: HTTP %d, %d bytes", self.provider.key, path,
-                 resp.status_code, len(raw))
-        if 300 <= resp.status_code < 400:
-            target = urlsplit(resp.headers.get("Location", "")).netloc or "-"
-            raise E.RemoteSigningError(E.REMOTE_REDIRECT, host=self.host, target=target)
-        answer = self._json(raw)
-        if resp.status_code == 409:
+        status, answer = self._exchange(path, body)
+        if answer is None:
+            answer = {}
+        if not isinstance(answer, dict):
+            raise self._bad("JSON")
+        if status == 409:
             raise self._outcome("used", 409, transaction_id)
-        if resp.status_code != 200:
-            meaning = self.provider.http_errors.get(resp.status_code, "failed")
-            raise self._outcome(meaning, resp.status_code, transaction_id)
+        if status != 200:
+            meaning = self.provider.http_errors.get(status, "failed")
+            raise self._outcome(meaning, status, transaction_id)
         code = answer.get("status_code")
         if code not in (200, "200") and not (self.provider.pending_signal
                                               == "empty_signature_value"
@@ -544,29 +643,14 @@ class RemoteClient:
             raise self._outcome(meaning, code, transaction_id)
         return answer
 
-    def _read(self, resp: requests.Response) -> bytes:
-        limit = self.provider.max_answer_bytes
-        declared = resp.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise E.RemoteSigningError(E.REMOTE_TOO_LARGE, host=self.host, limit=limit)
-        chunks, total = [], 0
-        for chunk in resp.iter_content(_CHUNK):
-            total += len(chunk)
-            if total > limit:
-                raise E.RemoteSigningError(E.REMOTE_TOO_LARGE, host=self.host, limit=limit)
-            chunks.append(chunk)
-        return b"".join(chunks)
 
-    def _json(self, raw: bytes) -> dict[str, Any]:
-        if not raw.strip():
-            return {}
-        try:
-            answer = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            raise self._bad("JSON") from None
-        if not isinstance(answer, dict):
-            raise self._bad("JSON")
-        return answer
+def open_client(provider: Provider, account: RemoteAccount) -> ServiceClient:
+    """The client of the provider's shape for the account (close it after use)."""
+    if provider.api_shape == "vtss":
+        from ibhxh_client.signing.remote_vtss import VtssClient
+
+        return VtssClient(provider, account)
+    return RemoteClient(provider, account)
 
 
 def _int(value: Any) -> int:
@@ -582,7 +666,7 @@ def _seconds(value: Any) -> int | None:
     return None
 
 
-def _strict_b64(text: str, bad: Any) -> bytes:
+def strict_b64(text: str, bad: Any) -> bytes:
     """Base64 with whitespace removed (MySign wraps lines), canonical, not empty."""
     compact = "".join(text.split())
     try:
@@ -594,10 +678,10 @@ def _strict_b64(text: str, bad: Any) -> bytes:
     return raw
 
 
-def _load_cert(text: Any, bad: Any) -> x509.Certificate:
+def load_cert(text: Any, bad: Any) -> x509.Certificate:
     if not isinstance(text, str):
         raise bad("certificate")
     try:
-        return x509.load_der_x509_certificate(_strict_b64(text, bad))
+        return x509.load_der_x509_certificate(strict_b64(text, bad))
     except ValueError:
         raise bad("certificate") from None
