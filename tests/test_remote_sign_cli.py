@@ -308,6 +308,42 @@ def test_a_request_cut_off_while_sent_is_asked_about_before_another_is_made(
             ("failed", "remote_not_sent"), ("done", None), ("done", None)]
 
 
+def test_an_envelope_request_cut_off_never_asks_the_forms_again(cli, account, data_dir,
+                                                                monkeypatch):
+    """The forms approved, the envelope's request lost on the way (it never reached the
+    service): the next run sends the envelope's step again, and the director is not
+    asked to approve the forms a second time."""
+    from ibhxh_client.signing import errors as E
+    from ibhxh_client.signing.remote import RemoteClient
+
+    sandbox = account
+    real = RemoteClient.start
+
+    def envelope_lost(self, transaction_id, description, digests):
+        if digests[0][0] == "BHXHDienTu.xml":
+            raise E.RemoteSigningError(E.REMOTE_UNREACHABLE, host=self.host,
+                                       detail="ConnectionError")
+        return real(self, transaction_id, description, digests)
+
+    monkeypatch.setattr(RemoteClient, "start", envelope_lost)
+    with Phone(sandbox) as phone:
+        r = cli("--json", "sign", 1, "--remote", PROVIDER, "--wait", "60")
+    assert r.code == 4 and r.json["error"] == "remote_unreachable"
+    assert [tx["doc_ids"] != ["BHXHDienTu.xml"] for tx in phone.seen] == [True]
+    assert [(p, s) for p, s, _, _ in requests_of(data_dir)] == [("forms", "done"),
+                                                                ("envelope", "pending")]
+    monkeypatch.setattr(RemoteClient, "start", real)
+    with Phone(sandbox) as phone:
+        r = cli("sign", 1, "--remote", PROVIDER, "--wait", "60")
+    assert r.code == 0, r.err
+    assert [tx["doc_ids"] for tx in phone.seen] == [["BHXHDienTu.xml"]]
+    assert sandbox.requests["remote sign"] == 2  # the forms once, the envelope once
+    assert [(p, s, e) for p, s, e, _ in requests_of(data_dir)] == [
+        ("forms", "done", None), ("envelope", "failed", "remote_not_sent"),
+        ("envelope", "done", None)]
+    assert state(cli) == "signed"
+
+
 @pytest.mark.parametrize(("fault", "code"), [
     ("wrong_digest", "bad_signature_value"), ("malformed", "remote_bad_answer"),
     ("redirect", "remote_redirect"), ("oversized", "remote_too_large"),

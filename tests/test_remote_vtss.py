@@ -328,6 +328,9 @@ def test_a_request_whose_answer_was_lost_is_given_up_and_asked_again(
         ("envelope", "done", None)]
     assert lost not in [t for *_, t in rows[1:]]
     assert cli("--json", "status", 1).json["state"] == "signed"
+    # the same forms were asked again (the prepared step, not a new preparation)
+    asked = [tx.body["hash"] for tx in mysign.transactions.values()]
+    assert asked[0] == asked[1] and len(asked) == 3
 
 
 def test_a_certificate_of_another_unit_is_refused(cli, unit_ca: DemoCA, tmp_path: Path,

@@ -728,28 +728,49 @@ def _check_unsent(app: App, client: ServiceClient, row: dict[str, Any],
                   warnings: list[str]) -> dict[str, Any] | None:
     """A request stored but never answered (the program stopped, or the connection
     dropped, while sending): the id is ours, so asking its state tells whether it
-    arrived. It did: follow it. It did not: it is given up and a new one is made.
+    arrived. It did: follow it. It did not: the same step is sent again in a new request
+    (an envelope's step never sends the forms to the phone a second time).
 
     A service that names requests itself (MySign) cannot be asked: the request is given
-    up as in doubt, and the officer is told that the phone may show it beside the new
-    one (an approval of it is never used)."""
+    up as in doubt, the step sent again, and the officer told that the phone may show
+    both (an approval of the old one is never used)."""
     if client.provider.assigns_ids:
-        _fail(app, row, "remote_in_doubt")
         warnings.append(say("remote_in_doubt", app.lang, provider=client.provider.name(
             app.lang)))
         log.warning("remote signing: dossier %s, %s request %s in doubt (its answer was "
-                    "lost); a new one is made", row["declaration_id"], row["phase"],
+                    "lost); it is asked again", row["declaration_id"], row["phase"],
                     row["transaction_id"])
-        return None
+        return _send_again(app, client, row, "remote_in_doubt")
     try:
         client.status(row["transaction_id"], _doc_ids(row))
     except SigningError as exc:
         if exc.code in _TRANSIENT:
             raise _remote_user(exc) from None
-        _fail(app, row, "remote_not_sent")
-        return None
+        return _send_again(app, client, row, "remote_not_sent")
     _set(app, row, sent_at=_now())
     return row
+
+
+def _send_again(app: App, client: ServiceClient, row: dict[str, Any], why: str
+                ) -> dict[str, Any] | None:
+    """The step of a request that never reached the phone, in a new request, once the
+    old one is ended (``why``); None when there is nothing to send again (a claim ended
+    before it was prepared, a dossier edited since, or a request older than the service
+    keeps one, whose signing time is old too): a new signing begins."""
+    step = RemoteStep(row["phase"], [(d, bytes.fromhex(h)) for d, h in
+                                     json.loads(row["doc_ids"] or "{}").items()], row["state"])
+    _fail(app, row, why)  # (it forgets the prepared state, kept in ``step``)
+    decl_id, found = row["declaration_id"], client.provider
+    created = row.get("created_at")
+    recent = created is not None and \
+        (_now() - created).total_seconds() < found.expiry_seconds  # its signing time too
+    if not (recent and step.state and step.digests and row["basis"] == _basis(app, decl_id)):
+        return None
+    again, ours = _claim(app, decl_id, _values(app, decl_id, found, client, step,
+                                               row["basis"]), None)
+    if not ours:  # another process began meanwhile: follow its request
+        return _await_sent(app, again)
+    return _transmit(app, decl_id, found, client, again, step)
 
 
 def pending(app: App, decl_id: int | None = None) -> list[dict[str, Any]]:
