@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from .. import __version__
 from ..paths import default_data_dir
-from ..storage import location, repo
-from ..storage.crypto import FieldCipher
+from ..storage import location, officer_keys, repo
+from ..storage.crypto import CryptoError, FieldCipher
 from ..storage.db import DB_FILE, Database
 from ..storage.keys import KeyStore
 from .app import App, UserError
@@ -195,12 +195,37 @@ def _stage(staged: Path, opened: Opened, path: Path) -> None:
         raise UserError("backup_damaged", path=str(path)) from None
 
 
+def _check_replacer(folder: Path, where: location.Location, keystore: KeyStore) -> None:
+    """Replacing a shared database's rows is a signer's act, as moving it is: this PC's
+    officer, active, with the signer role (services.officers.require). A database that
+    is empty (a fresh target) or not shared needs nobody; it is not even opened then, so
+    this PC needs no key of it."""
+    from . import officers
+
+    db = Database(folder, keystore=keystore, url=where, migrate=False)
+    try:
+        if db.is_empty():
+            return
+        with db.engine.connect() as conn:
+            if not officer_keys.office_mode(conn):
+                return
+        try:
+            db.migrate()  # this PC's officer and their copy of the key, as any open finds
+        except CryptoError as exc:  # not let in, on a database older than this program
+            raise UserError(exc.code, **exc.params) from None
+        officers.require(App(data_dir=folder, db=db), officers.SIGNER)
+    finally:
+        db.close()
+
+
 def _restore_server(folder: Path, where: location.Location, path: Path, opened: Opened,
                     keystore: KeyStore, replace: bool) -> dict[str, object]:
     """The backup's SQLite file, brought to the newest schema in a temporary folder, then
     copied into the server's database in one verified transaction (services.move)."""
     from .move import restore_into_server
 
+    if replace:
+        _check_replacer(folder, where, keystore)
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / DB_FILE
         _stage(staged, opened, path)

@@ -24,6 +24,7 @@ class Drafts:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.root = Path(app.data_dir) / FOLDER
+        self._typed_under: Any = None  # the last key the database opened with (_cipher)
 
     @property
     def folder(self) -> Path:
@@ -33,9 +34,21 @@ class Drafts:
     def _path(self, name: str) -> Path:
         return self.folder / (re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ".sealed")
 
+    def _cipher(self) -> Any:
+        """The database's key. On a PC of a shared office that a signer removed while a
+        draft was being typed (the database's key locked now), the key it was typed
+        under: the draft is still written, sealed, rather than lost with its screen."""
+        from ..storage.crypto import FieldCipher
+
+        cipher = self.app.db.cipher
+        if isinstance(cipher, FieldCipher):
+            self._typed_under = cipher
+            return cipher
+        return self._typed_under or cipher
+
     def save(self, name: str, values: dict[str, Any]) -> None:
         data = json.dumps(values, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        sealed = self.app.db.cipher.seal(data, f"ui.draft.{name}")
+        sealed = self._cipher().seal(data, f"ui.draft.{name}")
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(name)
         tmp = path.with_suffix(".part")
@@ -48,8 +61,9 @@ class Drafts:
     def load(self, name: str) -> dict[str, Any] | None:
         path = self._path(name)
         try:
+            cipher = self._cipher()  # first: an editor that starts empty is typed under it
             sealed = path.read_bytes()
-            return json.loads(self.app.db.cipher.open(sealed, f"ui.draft.{name}"))
+            return json.loads(cipher.open(sealed, f"ui.draft.{name}"))
         except FileNotFoundError:
             return None
         except Exception:  # a damaged or foreign draft is dropped, never shown half

@@ -3,6 +3,7 @@ gateway in the status bar."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -26,6 +27,11 @@ from .tokens import TokenState, TokenWatcher
 from .units import UnitsDialog, UnitSwitcher, unit_text
 
 SWITCH_WAIT_MS = 3000  # how long a switch of unit waits for background work to end
+# How often a PC of a shared office looks whether a signer let it in, removed it or gave
+# its officer other roles (the window's ``officer_timer`` may be set to another interval).
+OFFICER_CHECK_MS = 30_000
+
+log = logging.getLogger(__name__)
 
 NAV_MIN, NAV_MAX, NAV_PADDING = 110, 190, 40  # pixels; padding: the item's 12 px each side
 SCREENS = ("company", "workers", "declarations", "claims", "send", "tracking", "settings")
@@ -159,6 +165,12 @@ class MainWindow(QMainWindow):
         self.remote_timer.setInterval(10_000)
         self.remote_timer.timeout.connect(self.show_remote_count)
         self.remote_timer.start()
+        # this PC's officer of a shared database, looked at again in the background
+        self.officer_seen: tuple[Any, str] | None = None
+        self.officer_job: tasks.Task | None = None
+        self.officer_timer = QTimer(self)
+        self.officer_timer.setInterval(OFFICER_CHECK_MS)
+        self.officer_timer.timeout.connect(self.check_officer)
         self.watcher = TokenWatcher(self._watch_settings, self)
         self.watcher.changed.connect(self.show_tokens)
         self.build()
@@ -338,18 +350,68 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(say("unit_chosen", i18n.lang(),
                                              unit_code=unit_text(here)), 10_000)
 
-    def show_officer(self) -> bool:
+    def show_officer(self, found: tuple[Any, str, str] | None = None) -> bool:
         """This PC's officer of a shared database in the status bar, or the banner that
         says why this PC cannot open its personal data (True: it cannot). A PC let in,
-        or shut out, since the screens were made gets them made again."""
-        from .office import officer_status
+        or shut out, since the screens were made gets them made again. ``found``:
+        ``office.officer_why`` already asked. In a shared database the state is looked
+        at again every ``officer_timer`` tick (``check_officer``)."""
+        from .office import officer_seen, officer_status, officer_why
 
-        officer, locked = self.office_banner.show_state(self.ctx.app)
+        found = found if found is not None else officer_why(self.ctx.app)
+        officer, locked = self.office_banner.show_state(self.ctx.app, found)
         self.officer_label.setText(officer_status(officer))
         self.officer_label.setVisible(officer is not None)
+        self.officer_seen = officer_seen(found)
+        if officer is not None or locked:
+            if not self.officer_timer.isActive():
+                self.officer_timer.start()
+        else:  # a single PC: nobody else lets it in or removes it
+            self.officer_timer.stop()
         if self.screens and locked != getattr(self, "locked", locked):
             QTimer.singleShot(0, self.build)
         return locked
+
+    def check_officer(self) -> tasks.Task | None:
+        """Look in the background whether a signer let this PC in, removed it, or changed
+        its officer's roles; the window follows when so (``_officer_checked``). Skipped
+        while the look before still runs (a slow server)."""
+        from .office import officer_why
+
+        if self.officer_job is not None:
+            return None
+        # Pending drafts written first, as before a switch of unit: the look may find
+        # this PC removed, and the screens they were typed in are then made again.
+        self.flush()
+        app = self.ctx.app
+        self.officer_job = tasks.run(lambda _p: officer_why(app),
+                                     lambda found: self._officer_checked(app, found),
+                                     self._officer_not_checked)
+        return self.officer_job
+
+    def _officer_checked(self, app: Any, found: tuple[Any, str, str]) -> None:
+        from .office import officer_change, officer_seen
+
+        self.officer_job = None
+        if app is not self.ctx.app:  # the data was reopened elsewhere meanwhile
+            return
+        before, now = self.officer_seen, officer_seen(found)
+        if before is None or now == before:
+            return
+        said = officer_change(before, now)
+        if now[0] != before[0]:
+            self.build()  # let in, removed, other roles: every screen made again
+        else:
+            self.show_officer(found)  # still shut out, for another reason: the banner
+        if said:
+            self.statusBar().showMessage(said, 15_000)
+
+    def _officer_not_checked(self, exc: BaseException) -> None:
+        """The server did not answer (or the data is being closed): said in the log only,
+        and asked again at the next tick; the window stays as it was."""
+        self.officer_job = None
+        log.info("this PC's officer not checked (%s); asked again in %d s",
+                 type(exc).__name__, self.officer_timer.interval() // 1000)
 
     def show_remote_count(self) -> None:
         """How many dossiers wait for an approval on the phone (hidden when none)."""
@@ -390,6 +452,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.remote_timer.stop()
+        self.officer_timer.stop()
         self.flush()
         self.watcher.stop()
         tasks.wait_all(5000)

@@ -96,10 +96,12 @@ class OfficeBanner(QLabel):
                            "padding: 6px; border-bottom: 1px solid #e0c060; }")
         self.setVisible(False)
 
-    def show_state(self, app: Any) -> tuple[Any, bool]:
+    def show_state(self, app: Any, found: tuple[Any, str, str] | None = None
+                   ) -> tuple[Any, bool]:
         """The officer of this PC (None when none or locked), and whether this PC cannot
-        open the shared data (the banner shown then)."""
-        officer, code, locked = officer_why(app)
+        open the shared data (the banner shown then). ``found``: ``officer_why(app)``
+        already asked (in the background)."""
+        officer, code, locked = found if found is not None else officer_why(app)
         if code == "officer_waiting":
             self.setText(self.tr("Waiting for a signer to let this computer in… {why}")
                          .format(why=locked))
@@ -108,6 +110,29 @@ class OfficeBanner(QLabel):
                                  "(Settings → Officers)").format(why=locked))
         self.setVisible(bool(locked))
         return officer, bool(locked)
+
+
+def officer_seen(found: tuple[Any, str, str]) -> tuple[Any, str]:
+    """What of ``officer_why``'s answer tells one state of this PC from another: its
+    officer and their roles, or why it cannot open the data."""
+    officer, code, _locked = found
+    return ((officer.login, tuple(officer.roles)) if officer is not None else None), code
+
+
+def officer_change(before: tuple[Any, str], after: tuple[Any, str]) -> str:
+    """The status bar's words for what changed between two ``officer_seen`` states ("":
+    nothing to say beyond the banner)."""
+    was, now = before[0], after[0]
+    if was is None and now is not None:
+        return translate("Office", "This computer was let in: {login} works here now as "
+                         "{roles}.").format(login=now[0], roles=role_text(now[1]))
+    if was is not None and now is None and after[1]:  # shut out (not: no longer shared)
+        return translate("Office", "This computer can no longer open the shared data: "
+                         "the screens with personal data are closed.")
+    if was is not None and now is not None and was != now:
+        return translate("Office", "The roles of {login} are now: {roles}.").format(
+            login=now[0], roles=role_text(now[1]))
+    return ""
 
 
 def officer_status(officer: Any) -> str:
@@ -647,8 +672,9 @@ class LockedScreen(QWidget):
         self.setObjectName("screen_locked")
         col = QVBoxLayout(self)
         text = QLabel(self.tr("This computer cannot open the shared data yet. Ask to join "
-                              "in Settings → Officers; a signer lets you in, then choose "
-                              "Refresh there."), self)
+                              "in Settings → Officers; once a signer lets you in, the "
+                              "screens open by themselves within half a minute (or choose "
+                              "Refresh there)."), self)
         text.setWordWrap(True)
         col.addWidget(text)
         go = QPushButton(self.tr("Open &Settings"), self)

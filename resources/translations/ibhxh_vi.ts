@@ -1070,8 +1070,8 @@
 <context>
     <name>LockedScreen</name>
     <message>
-        <source>This computer cannot open the shared data yet. Ask to join in Settings → Officers; a signer lets you in, then choose Refresh there.</source>
-        <translation>Máy này chưa mở được dữ liệu dùng chung. Hãy xin tham gia ở Cài đặt → Cán bộ; khi người ký đã cho vào, bấm Làm mới ở đó.</translation>
+        <source>This computer cannot open the shared data yet. Ask to join in Settings → Officers; once a signer lets you in, the screens open by themselves within half a minute (or choose Refresh there).</source>
+        <translation>Máy này chưa mở được dữ liệu dùng chung. Hãy xin tham gia ở Cài đặt → Cán bộ; khi người ký đã cho vào, các màn hình tự mở trong vòng nửa phút (hoặc bấm Làm mới ở đó).</translation>
     </message>
     <message>
         <source>Open &amp;Settings</source>
@@ -1275,6 +1275,18 @@
 </context>
 <context>
     <name>Office</name>
+    <message>
+        <source>This computer was let in: {login} works here now as {roles}.</source>
+        <translation>Máy này đã được cho vào: {login} nay làm việc với vai trò {roles}.</translation>
+    </message>
+    <message>
+        <source>This computer can no longer open the shared data: the screens with personal data are closed.</source>
+        <translation>Máy này không còn mở được dữ liệu dùng chung: các màn hình có dữ liệu cá nhân đã đóng.</translation>
+    </message>
+    <message>
+        <source>The roles of {login} are now: {roles}.</source>
+        <translation>Vai trò của {login} nay là: {roles}.</translation>
+    </message>
     <message>
         <source>Officer: {login} ({roles})</source>
         <translation>Cán bộ: {login} ({roles})</translation>
