@@ -5,6 +5,7 @@ xmlsec1; wrong values, missing or extra doc_ids and damaged states refused."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -188,3 +189,40 @@ def test_a_synchronous_signers_value_is_checked_too(service: LocalService) -> No
                   signature_id="sig-D02-TS")
     assert err.value.code == E.BAD_SIGNATURE_VALUE
     assert etree.tostring(tree) == before  # nothing left half-signed
+
+
+def test_finishing_on_the_bytes_gives_the_parsed_paths_bytes(service: LocalService) -> None:
+    """A form is finished on its prepared bytes (no second parse) when they are the ones
+    prepared: the same bytes as the parsed path; a wrong value is refused the same way;
+    bytes changed since go the parsed way, which refuses them."""
+    from ibhxh_client.signing.xmldsig import finish_xml as finish
+    from ibhxh_client.signing.xmldsig import prepare_xml
+
+    prepared = prepare_xml(make_form(3), service.certificate, container="Cky",
+                           signing_time=SIGNED_AT, signature_id="sig-D02-TS")
+    assert prepared.sha256 is not None and prepared.signature_at is not None
+    value = service.sign_digest(prepared.digest)
+    quick = finish(prepared, value, service.certificate)
+    assert quick == finish(prepared, value)  # without the certificate: parsed
+    with pytest.raises(E.SigningError) as err:
+        finish(prepared, service.sign_digest(bytes(32)), service.certificate)
+    assert err.value.code == E.BAD_SIGNATURE_VALUE
+    changed = prepared.xml.replace(b"NGUY", b"NGUX", 1)
+    assert changed != prepared.xml
+    damaged = dataclasses.replace(prepared, xml=changed)
+    with pytest.raises(E.SigningError) as err:
+        finish(damaged, value, service.certificate)
+    assert err.value.code == E.BAD_XML
+
+
+def test_a_verification_trusts_only_the_cas_it_is_given(service: LocalService,
+                                                         unit_ca: DemoCA) -> None:
+    """The certificate checks are remembered per certificate, CAs and time: a verdict
+    with one CA never answers for another."""
+    signed = remote_sign(dossier(), service)
+    other = DemoCA.create("ANOTHER CA", not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+                          days=7305)
+    for _ in range(2):
+        assert verify_dossier(signed, trusted_cas=[unit_ca.certificate]).valid
+        verdict = verify_dossier(signed, trusted_cas=[other.certificate])
+        assert not verdict.valid and verdict.envelope.code == "untrusted"

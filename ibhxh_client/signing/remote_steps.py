@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -84,9 +85,10 @@ def _unb64(value: Any) -> bytes:
 
 
 def _prepared_json(doc_id: str, prepared: PreparedXml, **extra: Any) -> dict[str, Any]:
+    sha = {"sha256": _b64(prepared.sha256)} if prepared.sha256 else {}
     return {"doc_id": doc_id, "container": prepared.container, "xml": _b64(prepared.xml),
             "digest": _b64(prepared.digest), "signature_at": prepared.signature_at,
-            **extra}
+            **sha, **extra}
 
 
 def _prepared_of(item: Mapping[str, Any]) -> PreparedXml:
@@ -96,9 +98,10 @@ def _prepared_of(item: Mapping[str, Any]) -> PreparedXml:
     if not isinstance(item["container"], str):
         raise ValueError("container")
     digest = _unb64(item["digest"])
-    if len(digest) != 32:
+    sha = _unb64(item["sha256"]) if "sha256" in item else None
+    if len(digest) != 32 or (sha is not None and len(sha) != 32):
         raise ValueError("digest")
-    return PreparedXml(_unb64(item["xml"]), item["container"], digest, at)
+    return PreparedXml(_unb64(item["xml"]), item["container"], digest, at, sha)
 
 
 def _dump(phase: str, **fields: Any) -> bytes:
@@ -172,8 +175,14 @@ def _envelope_step(tree: Any, certificate: x509.Certificate, signing_time: dt.da
                    envelope_place: str) -> RemoteStep:
     prepared = prepare_tree(tree, certificate, container=envelope_place,
                             signing_time=signing_time, signature_id=ENVELOPE_SIGNATURE_ID)
-    xml = PreparedXml(serialize(tree), envelope_place, prepared.digest, None)
-    state = _dump(ENVELOPE, envelope=_prepared_json(ENVELOPE_DOC_ID, xml))
+    data = serialize(tree)
+    # Where its Signature starts: the forms inside are base64, so the envelope's own
+    # Signature is the only one in these bytes (finish_xml checks that before using it).
+    at = data.rfind(b"<Signature ")
+    xml = PreparedXml(data, envelope_place, prepared.digest, at if at >= 0 else None,
+                      hashlib.sha256(data).digest())
+    state = _dump(ENVELOPE, envelope=_prepared_json(ENVELOPE_DOC_ID, xml),
+                  certificate=_b64(certificate.public_bytes(Encoding.DER)))
     return RemoteStep(ENVELOPE, [(ENVELOPE_DOC_ID, prepared.digest)], state)
 
 
@@ -186,9 +195,10 @@ def _check_doc_ids(expected: Sequence[str], values: Mapping[str, bytes]) -> None
                                    extra=", ".join(extra) or "-")
 
 
-def _finish(doc_id: str, prepared: PreparedXml, value: bytes) -> bytes:
+def _finish(doc_id: str, prepared: PreparedXml, value: bytes,
+            certificate: x509.Certificate | None = None) -> bytes:
     try:
-        return finish_xml(prepared, value)
+        return finish_xml(prepared, value, certificate)
     except E.RemoteSigningError as exc:
         raise E.RemoteSigningError(exc.code, key=exc.key, detail=doc_id,
                                    **exc.params) from None
@@ -208,8 +218,10 @@ def advance(state: bytes, values: Mapping[str, bytes]) -> RemoteStep | bytes:
     try:
         if body["phase"] == ENVELOPE:
             prepared = _prepared_of(body["envelope"])
+            own = body.get("certificate")  # absent in a state of an older version
+            signer = x509.load_der_x509_certificate(_unb64(own)) if own else None
             _check_doc_ids([ENVELOPE_DOC_ID], values)
-            return _finish(ENVELOPE_DOC_ID, prepared, values[ENVELOPE_DOC_ID])
+            return _finish(ENVELOPE_DOC_ID, prepared, values[ENVELOPE_DOC_ID], signer)
         forms = [(item["doc_id"], item["index"], _prepared_of(item))
                  for item in body["forms"]]
         envelope = _unb64(body["envelope"])
@@ -219,7 +231,7 @@ def advance(state: bytes, values: Mapping[str, bytes]) -> RemoteStep | bytes:
     except (KeyError, TypeError, ValueError, binascii.Error) as exc:
         raise E.RemoteSigningError(E.REMOTE_STATE, problem=type(exc).__name__) from None
     _check_doc_ids([doc_id for doc_id, _, _ in forms], values)
-    signed = {index: _finish(doc_id, prepared, values[doc_id])
+    signed = {index: _finish(doc_id, prepared, values[doc_id], certificate)
               for doc_id, index, prepared in forms}
     tree = parse_xml(envelope)
     entries = _files(tree)

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
@@ -432,13 +433,16 @@ class PreparedXml:
     ``xml``: the document with its unfinished Signature (bytes: they outlive a restart);
     ``digest``: the SHA-256 of the canonical SignedInfo, what the service signs;
     ``signature_at``: where the Signature starts in ``xml`` when it was spliced into the
-    input's bytes (None when the document was serialised).
+    input's bytes (None when the document was serialised); ``sha256``: of ``xml`` as
+    prepared (None in a state kept by an older version), so that finishing can tell the
+    bytes are untouched without parsing them again.
     """
 
     xml: bytes
     container: str
     digest: bytes
     signature_at: int | None
+    sha256: bytes | None = None
 
 
 def prepare_xml(xml: bytes, certificate: x509.Certificate, *, container: str,
@@ -451,7 +455,8 @@ def prepare_xml(xml: bytes, certificate: x509.Certificate, *, container: str,
     spliced = _splice_at(xml, tree, prepared.element.getparent(), prepared.element)
     if spliced is None:
         return PreparedXml(serialize(tree), container, prepared.digest, None)
-    return PreparedXml(spliced[0], container, prepared.digest, spliced[1])
+    return PreparedXml(spliced[0], container, prepared.digest, spliced[1],
+                       hashlib.sha256(spliced[0]).digest())
 
 
 def reopen_tree(tree: Any, container: str) -> PreparedSignature:
@@ -505,10 +510,22 @@ def _references_hold(tree: Any, sig: Any, info: Any) -> bool:
     return True
 
 
-def finish_xml(prepared: PreparedXml, value: bytes) -> bytes:
+_EMPTY_VALUE = b"<SignatureValue/>"  # as prepare_tree's Signature serialises it
+
+
+def finish_xml(prepared: PreparedXml, value: bytes,
+               certificate: x509.Certificate | None = None) -> bytes:
     """The prepared document with ``value`` as its signature value, checked first against
     the certificate in KeyInfo and the digest (bad_signature_value otherwise). The same
-    bytes ``sign_xml`` gives when its signer returns ``value``."""
+    bytes ``sign_xml`` gives when its signer returns ``value``.
+
+    ``certificate`` (the one it was prepared for): when given, and the prepared bytes are
+    the ones prepared (their SHA-256) with the Signature spliced in, the value is written
+    into the bytes without parsing them again (a dossier of thousands of forms); the
+    caller verifies the finished document as a whole (``verify_dossier``)."""
+    quick = _finish_bytes(prepared, value, certificate)
+    if quick is not None:
+        return quick
     tree = parse_xml(prepared.xml)
     reopened = reopen_tree(tree, prepared.container)
     if reopened.digest != prepared.digest:
@@ -520,6 +537,22 @@ def finish_xml(prepared: PreparedXml, value: bytes) -> bytes:
         after = etree.tostring(reopened.element, with_tail=False)
         return prepared.xml[:at] + after + prepared.xml[at + len(before):]
     return serialize(tree)
+
+
+def _finish_bytes(prepared: PreparedXml, value: bytes,
+                  certificate: x509.Certificate | None) -> bytes | None:
+    """``finish_xml`` on the bytes alone, or None when that cannot be done safely."""
+    at, xml = prepared.signature_at, prepared.xml
+    if certificate is None or at is None or prepared.sha256 is None or \
+            hashlib.sha256(xml).digest() != prepared.sha256:
+        return None
+    where = xml.find(_EMPTY_VALUE, at)
+    if where < 0 or xml.find(_EMPTY_VALUE, where + 1) >= 0:
+        return None
+    if not value_matches(certificate, value, prepared.digest):
+        raise E.RemoteSigningError(E.BAD_SIGNATURE_VALUE)
+    filled = b"<SignatureValue>" + _b64(value).encode("ascii") + b"</SignatureValue>"
+    return xml[:where] + filled + xml[where + len(_EMPTY_VALUE):]
 
 
 # --------------------------------------------------------------------------- verifying
@@ -601,9 +634,13 @@ def _read_reference(ref: Any) -> _Ref:
     return _Ref(uri=ref.get("URI"), transforms=transforms, digest_alg=alg, digest=digest)
 
 
-def _elements_with_id(root: Any, value: str) -> list[Any]:
-    """Every element of the document whose Id attribute is ``value`` (XPath: C speed)."""
-    return list(root.xpath("//*[@Id=$v]", v=value))
+def _elements_by_id(root: Any) -> dict[str, list[Any]]:
+    """Every element of the document that has an Id attribute, by its value (one XPath
+    pass, at C speed, for all the references of a signature)."""
+    found: dict[str, list[Any]] = {}
+    for el in root.xpath("//*[@Id]"):
+        found.setdefault(el.get("Id"), []).append(el)
+    return found
 
 
 def _detach(el: Any) -> tuple[Any, int, str | None]:
@@ -716,27 +753,31 @@ def _check(tree: Any, container: str, trusted_cas: Sequence[x509.Certificate] | 
         raise _structure("enveloped-signature")
     doc_exclusive = _c14n_transform(doc_ref.transforms[1:])
     covered: list[tuple[_Ref, Any]] = []
+    by_id = _elements_by_id(root)
     for ref in refs:
         if ref is doc_ref:
             continue
         if not ref.uri.startswith("#") or ref.uri.startswith("#xpointer("):
             raise _structure(f"Reference URI={ref.uri}")
-        targets = _elements_with_id(root, ref.uri[1:])
+        targets = by_id.get(ref.uri[1:], [])
         if len(targets) != 1 or targets[0] not in sig_nodes:
             raise _structure(f"Reference URI={ref.uri}")
         covered.append((ref, targets[0]))
 
     # The certificate(s).
     certs: list[x509.Certificate] = []
+    ders: dict[int, bytes] = {}  # id(certificate) → its DER, as KeyInfo carries it
     key_infos = [k for k in kids[2:] if k.tag == _ds("KeyInfo")]
     if len(key_infos) != 1:
         raise _Invalid("bad_certificate", Msg("verify.bad_certificate"))
     key_info = key_infos[0]
     for el in key_info.iter(_ds("X509Certificate")):
         try:
-            certs.append(x509.load_der_x509_certificate(_b64decode(el.text)))
+            der = _b64decode(el.text)
+            certs.append(x509.load_der_x509_certificate(der))
         except Exception:
             raise _Invalid("bad_certificate", Msg("verify.bad_certificate")) from None
+        ders[id(certs[-1])] = der
     if not certs:
         raise _Invalid("bad_certificate", Msg("verify.bad_certificate"))
 
@@ -771,10 +812,10 @@ def _check(tree: Any, container: str, trusted_cas: Sequence[x509.Certificate] | 
                        None)
     if signer_cert is None:
         raise _Invalid("signature_value", Msg("verify.signature_value"))
-    info = describe(signer_cert)
+    info = _described(ders[id(signer_cert)])
     try:
         return _check_signed(tree, sig, covered, doc_ref, doc_exclusive, key_info, time_ref,
-                             signer_cert, info, certs, signing_time, trusted_cas, now)
+                             signer_cert, info, certs, ders, signing_time, trusted_cas, now)
     except _Invalid as bad:
         bad.certificate, bad.signing_time = info, signing_time
         raise
@@ -783,7 +824,8 @@ def _check(tree: Any, container: str, trusted_cas: Sequence[x509.Certificate] | 
 def _check_signed(tree: Any, sig: Any, covered: list[tuple[_Ref, Any]], doc_ref: _Ref,
                   doc_exclusive: bool, key_info: Any, time_ref: _Ref | None,
                   signer_cert: x509.Certificate, info: CertInfo,
-                  certs: list[x509.Certificate], signing_time: dt.datetime,
+                  certs: list[x509.Certificate], ders: dict[int, bytes],
+                  signing_time: dt.datetime,
                   trusted_cas: Sequence[x509.Certificate] | None,
                   now: dt.datetime) -> Verification:
     for ref, target in covered:
@@ -811,23 +853,62 @@ def _check_signed(tree: Any, sig: Any, covered: list[tuple[_Ref, Any]], doc_ref:
         raise _Invalid("time_outside", Msg(
             "verify.time_outside", time=stamp, start=f"{info.not_before:%d/%m/%Y}",
             end=f"{info.not_after:%d/%m/%Y}"))
-    try:
-        check_key_usage(signer_cert)
-        check_key(signer_cert)
-    except E.SigningError:
-        raise _Invalid("key_usage", Msg("verify.key_usage")) from None
+    der = ders[id(signer_cert)]
+    if not _may_sign(der):
+        raise _Invalid("key_usage", Msg("verify.key_usage"))
     trusted = False
     if trusted_cas is not None:
-        others = [c for c in certs if c is not signer_cert]
-        try:
-            verify_trust(signer_cert, list(trusted_cas), intermediates=others, at=signing_time)
-        except E.SigningError as exc:
+        exc = _distrust(der, _ders(tuple(trusted_cas)),
+                        tuple(ders[id(c)] for c in certs if c is not signer_cert),
+                        signing_time)
+        if exc is not None:
             raise _Invalid("untrusted", Msg("verify.untrusted", reason=Msg(
                 exc.key, **exc.params) if exc.key != "cert_chain" else exc.params["reason"])
-                           ) from None
+                           )
         trusted = True
     return Verification(valid=True, code="ok", reason=Msg("verify.ok"), certificate=info,
                         signing_time=signing_time, trusted=trusted)
+
+
+# The certificate checks of a verification depend on the certificates and the signing time
+# only: a dossier's thousands of forms, signed by one certificate at one time, pay for them
+# once (keyed by the DER bytes, never by an object that could change).
+
+@functools.lru_cache(maxsize=64)
+def _described(der: bytes) -> CertInfo:
+    return describe(x509.load_der_x509_certificate(der))
+
+
+@functools.lru_cache(maxsize=16)
+def _ders(certs: tuple[x509.Certificate, ...]) -> tuple[bytes, ...]:
+    """The DER bytes of the CAs a verification trusts (the same objects for a dossier)."""
+    return tuple(c.public_bytes(Encoding.DER) for c in certs)
+
+
+@functools.lru_cache(maxsize=64)
+def _may_sign(der: bytes) -> bool:
+    cert = x509.load_der_x509_certificate(der)
+    try:
+        check_key_usage(cert)
+        check_key(cert)
+    except E.SigningError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=64)
+def _distrust(der: bytes, trusted: tuple[bytes, ...], others: tuple[bytes, ...],
+              at: dt.datetime) -> E.SigningError | None:
+    """Why the certificate does not chain to a trusted CA at ``at`` (None: it does)."""
+    def load(data: bytes) -> x509.Certificate:
+        return x509.load_der_x509_certificate(data)
+
+    try:
+        verify_trust(load(der), [load(d) for d in trusted],
+                     intermediates=[load(d) for d in others], at=at)
+    except E.SigningError as exc:
+        return exc
+    return None
 
 
 def verify_tree(tree: Any, *, container: str,
