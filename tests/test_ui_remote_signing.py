@@ -395,3 +395,22 @@ def test_the_requests_waiting_on_the_phone_are_listed_polled_and_abandoned(
     assert state_of(app) != "signed"
     dialog.accept()
     qtbot.waitUntil(lambda: demo_window.remote_button.isHidden(), timeout=5_000)
+
+
+def test_settings_name_the_fields_as_each_service_does(demo_window):
+    """MySign's integrator credentials are a client id and secret, and each service says
+    what its user id is; the labels follow the service chosen, both ways."""
+    box = demo_window.go("settings").remote
+    form = box.layout()
+
+    def label(widget) -> str:
+        return form.labelForField(widget).text()
+
+    box.provider.setCurrentIndex(box.provider.findData("viettel-mysign"))
+    assert label(box.sp_id) == "Mã ứng dụng (client_id):"
+    assert label(box.password) == "Khóa bí mật ứng dụng (client_secret):"
+    assert box.password.accessibleName() == "Khóa bí mật ứng dụng (client_secret)"
+    assert box.user_id.placeholderText().startswith("Tài khoản MySign")
+    box.provider.setCurrentIndex(box.provider.findData("vnpt-smartca"))
+    assert label(box.sp_id) == "Mã tích hợp (sp_id):"
+    assert box.user_id.placeholderText().startswith("Số CCCD")

@@ -81,6 +81,8 @@ class Provider:
     base_url: str
     training: bool = False
     reason: str = ""
+    user_id_hint_vi: str = ""
+    user_id_hint_en: str = ""
     digest_encoding: str = "hex_lower"
     file_type: str = "xml"
     sign_type: str = "hash"
@@ -114,6 +116,11 @@ class Provider:
     def name(self, lang: str = "vi") -> str:
         """The provider's name in ``lang``."""
         return self.name_en if lang == "en" else self.name_vi
+
+    def user_id_hint(self, lang: str = "vi") -> str:
+        """What the service calls the signer's user id, in ``lang`` ("" when unknown)."""
+        return (self.user_id_hint_en or self.user_id_hint_vi) if lang == "en" \
+            else self.user_id_hint_vi
 
     @property
     def named(self) -> Named:
@@ -265,7 +272,9 @@ def _provider(key: str, table: Any) -> Provider:
               "name_en": reader.get("name_en", str), "api_shape": shape,
               "base_url": reader.get("base_url", str),
               "training": reader.get("training", bool, False),
-              "reason": reader.get("reason", str, "")}
+              "reason": reader.get("reason", str, ""),
+              "user_id_hint_vi": reader.get("user_id_hint", str, ""),
+              "user_id_hint_en": reader.get("user_id_hint_en", str, "")}
     if not (listed and shape in IMPLEMENTED_SHAPES):
         return Provider(supported=False, **common)
     _check_url(reader, common["base_url"], common["training"])

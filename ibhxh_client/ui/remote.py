@@ -365,6 +365,7 @@ class RemoteAccountBox(QGroupBox):
         from ..services.app import UserError
 
         key = self.provider.currentData()
+        self._name_fields(key)
         self.password.clear()
         self.certificates.clear()
         self.certificates.setVisible(False)
@@ -380,6 +381,28 @@ class RemoteAccountBox(QGroupBox):
         self.password.setPlaceholderText(
             self.tr("kept; type to change") if account and account["password_kept"] else "")
         self.result.setText("")
+
+    def _name_fields(self, key: str | None) -> None:
+        """The fields as the chosen service names them: MySign's integrator credentials
+        are a client id and secret; the user id's hint is the service's own."""
+        from ..services import remote_signing as remote_svc
+
+        try:
+            found = remote_svc.providers().get(key) if key else None
+        except Exception:  # a damaged providers.toml: said when used
+            found = None
+        own = found is not None and found.api_shape == "vtss"
+        labels = {self.sp_id: self.tr("Client id (client_id):") if own
+                  else self.tr("Integrator id (sp_id):"),
+                  self.password: self.tr("Client secret (client_secret):") if own
+                  else self.tr("Integrator password:")}
+        form = self.layout()
+        for widget, text in labels.items():
+            label = form.labelForField(widget)
+            if isinstance(label, QLabel):
+                label.setText(text)
+            widget.setAccessibleName(text.rstrip(":"))
+        self.user_id.setPlaceholderText(found.user_id_hint(lang()) if found else "")
 
     def _browse_ca(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

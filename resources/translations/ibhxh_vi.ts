@@ -1832,6 +1832,14 @@
         <translation>đã lưu; gõ để đổi</translation>
     </message>
     <message>
+        <source>Client id (client_id):</source>
+        <translation>Mã ứng dụng (client_id):</translation>
+    </message>
+    <message>
+        <source>Client secret (client_secret):</source>
+        <translation>Khóa bí mật ứng dụng (client_secret):</translation>
+    </message>
+    <message>
         <source>CA certificate of the service</source>
         <translation>Chứng thư CA của dịch vụ</translation>
     </message>
