@@ -116,6 +116,27 @@ def test_a_worker_of_another_unit_never_lands_in_a_dossier(two_units):
     assert cli("--json", "--unit", "HS00123", "status").json == []
 
 
+def test_workers_found_at_once_are_the_ones_found_one_by_one(two_units, data_dir):
+    """A dossier's lines look their workers up in two queries, not one each: by row id,
+    BHXH number or CCCD, in the order given, None for a person unknown here (another
+    unit's included), exactly as the one-by-one lookup answers."""
+    own = _workers(two_units, "TZH490L")
+    stranger = _workers(two_units, "HS00123")[0]
+    keys = [f"#{own[2]['id']}", own[0]["bhxh_number"] or f"#{own[0]['id']}",
+            own[1]["cccd"], "0000000000", f"#{stranger['id']}", stranger["cccd"], " ",
+            f" {own[3]['cccd']} ", f"#{own[2]['id']}"] + [f"#{w['id']}" for w in own]
+    app = open_app(data_dir, unit="TZH490L")
+    try:
+        with app.db.reading() as conn:
+            together = repo.find_workers(conn, keys)
+            alone = [repo.find_worker(conn, k) for k in keys]
+    finally:
+        app.close()
+    assert [w.id if w else None for w in together] == [w.id if w else None for w in alone]
+    assert [w is None for w in together[3:7]] == [True] * 4
+    assert together[0].id == own[2]["id"] and together[2].cccd == own[1]["cccd"]
+
+
 def test_storage_refuses_to_mix_units(two_units, data_dir):
     app = open_app(data_dir, unit="TZH490L")
     try:

@@ -211,8 +211,8 @@ def declare(app: App, procedure: str, period_text: str, requests: list[LineReque
     problems: list[Problem] = []
     with app.db.reading() as conn:
         chosen: list[tuple[LineRequest, Worker]] = []
-        for row, req in enumerate(requests, start=1):
-            w = repo.find_worker(conn, req.worker)
+        found_workers = repo.find_workers(conn, [req.worker for req in requests])
+        for row, (req, w) in enumerate(zip(requests, found_workers, strict=True), start=1):
             if w is None:
                 problems.append(_line_problem(app, proc, row, "worker.bhxh_number",
                                               "unknown_worker", req.worker))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -338,6 +338,37 @@ def find_worker(conn: Connection, key: str) -> Worker | None:
     row = conn.execute(select(workers_t).where(cond, workers_t.c.unit_id == unit_of(conn))
                        ).mappings().first()
     return _worker_from(row) if row else None
+
+
+def find_workers(conn: Connection, keys: Sequence[str]) -> list[Worker | None]:
+    """``find_worker`` for many keys at once, in their order (None where none matches):
+    the "#id" keys in one query, the identifiers in one more, whatever their number (a
+    dossier's lines on a server are not one round trip each)."""
+    wanted = [key.strip() for key in keys]
+    ids = {int(k[1:]) for k in wanted if k.startswith("#") and k[1:].isdigit()}
+    by_id = load_workers(conn, ids) if ids else {}
+    others = sorted({k for k in wanted if k and not (k.startswith("#") and k[1:].isdigit())})
+    by_key: dict[str, Worker] = {}
+    cipher = cipher_of(conn)
+    for start in range(0, len(others), 100):  # bound parameters: 100 keys × 3 columns
+        chunk = others[start:start + 100]
+        owner = {(col, cipher.index(kind, k)): k for k in chunk
+                 for col, (_source, kind) in HASHED.items()}
+        cond = or_(*[workers_t.c[col].in_([cipher.index(kind, k) for k in chunk])
+                     for col, (_source, kind) in HASHED.items()])
+        query = select(workers_t).where(cond, workers_t.c.unit_id == unit_of(conn))
+        for row in conn.execute(query.order_by(workers_t.c.id)).mappings():
+            for col in HASHED:
+                key = owner.get((col, row[col]))
+                if key is not None and key not in by_key:
+                    by_key[key] = _worker_from(row)
+    out: list[Worker | None] = []
+    for k in wanted:
+        if k.startswith("#") and k[1:].isdigit():
+            out.append(by_id.get(int(k[1:])))
+        else:
+            out.append(by_key.get(k) if k else None)
+    return out
 
 
 def search_workers(conn: Connection, text: str = "", limit: int | None = None) -> list[Worker]:
