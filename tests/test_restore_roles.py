@@ -118,3 +118,42 @@ def test_an_empty_server_database_needs_no_officer(office, cli, pg_server, tmp_p
         assert "3" in r.out
     finally:
         drop_database(pg_server, empty)
+
+
+def test_a_database_shared_while_it_is_restored_is_not_replaced(tmp_path, pg_url,
+                                                                 monkeypatch):
+    """The role is checked before the copy, and the copy's own transaction looks again:
+    another PC that starts sharing the database in between (its officers made) keeps it,
+    nothing is replaced, and the officer reads why."""
+    from ibhxh_client.services import move
+
+    monkeypatch.delenv(ok.ENV_OFFICER, raising=False)
+    solo, other = tmp_path / "pc-solo", tmp_path / "pc-other"
+    for folder in (solo, other):
+        location.use(folder, pg_url)
+    app = open_app(solo)
+    try:
+        make_demo(app, 3, claims=False)
+        out = tmp_path / "sao-luu.ibhxh"
+        backup.backup(app, out, PASS)
+    finally:
+        app.close()
+    real = move.restore_into_server
+    seen: dict[str, object] = {}
+
+    def shared_meanwhile(*args, **kwargs):
+        meanwhile = open_app(solo)  # a PC of the same database starts sharing it now
+        try:
+            officers.init(meanwhile, "an", "Nguyễn Văn An")
+        finally:
+            meanwhile.close()
+        seen["before"] = _digests(pg_url)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(move, "restore_into_server", shared_meanwhile)
+    with pytest.raises(UserError) as refused:
+        backup.restore(other, out, PASS, replace=True)
+    assert refused.value.code == "restore_became_shared"
+    assert "dùng chung" in refused.value.message("vi")
+    assert "became shared" in refused.value.message("en")
+    assert _digests(pg_url) == seen["before"]

@@ -494,6 +494,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "en": "The remote signing request of dossier {id} was ended "
                                      "in another window or on another computer: {reason}. "
                                      "The dossier is unchanged; it can be signed again."},
+    "restore_became_shared": {"vi": "Cơ sở dữ liệu {url} vừa được chuyển sang dùng chung "
+                                    "trong lúc khôi phục: không thay thế gì. Chỉ người ký "
+                                    "của cơ sở dữ liệu dùng chung mới được thay thế nó; "
+                                    "hãy chạy lại lệnh.",
+                              "en": "The database {url} became shared while it was being "
+                                    "restored: nothing was replaced. Only a signer of a "
+                                    "shared database may replace it; run the command "
+                                    "again."},
     "remote_in_doubt": {"vi": "Yêu cầu ký trước đó bị ngắt khi đang gửi, và {provider} "
                               "không cho hỏi lại yêu cầu đó: phần mềm đã gửi một yêu cầu "
                               "mới. Nếu điện thoại hiện hai yêu cầu, hãy xác nhận yêu cầu "

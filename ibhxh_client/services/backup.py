@@ -15,13 +15,16 @@ import os
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from sqlalchemy import inspect, text
 
 from .. import __version__
 from ..paths import default_data_dir
@@ -195,20 +198,20 @@ def _stage(staged: Path, opened: Opened, path: Path) -> None:
         raise UserError("backup_damaged", path=str(path)) from None
 
 
-def _check_replacer(folder: Path, where: location.Location, keystore: KeyStore) -> None:
+def _check_replacer(folder: Path, where: location.Location, keystore: KeyStore) -> bool:
     """Replacing a shared database's rows is a signer's act, as moving it is: this PC's
     officer, active, with the signer role (services.officers.require). A database that
     is empty (a fresh target) or not shared needs nobody; it is not even opened then, so
-    this PC needs no key of it."""
+    this PC needs no key of it. True when it is shared (and this PC's signer may)."""
     from . import officers
 
     db = Database(folder, keystore=keystore, url=where, migrate=False)
     try:
         if db.is_empty():
-            return
+            return False
         with db.engine.connect() as conn:
             if not officer_keys.office_mode(conn):
-                return
+                return False
         try:
             db.migrate()  # this PC's officer and their copy of the key, as any open finds
         except CryptoError as exc:  # not let in, on a database older than this program
@@ -216,6 +219,20 @@ def _check_replacer(folder: Path, where: location.Location, keystore: KeyStore) 
         officers.require(App(data_dir=folder, db=db), officers.SIGNER)
     finally:
         db.close()
+    return True
+
+
+def _still_as_checked(where: location.Location, shared: bool) -> Callable[[Any], None]:
+    """Inside the restore's own transaction: the database is no more shared than when
+    the role was checked. Officers are locked out of joining until it commits (another PC
+    starting to share it in between would otherwise lose its officers to a replace
+    nobody with the signer role asked for)."""
+    def guard(conn: Any) -> None:
+        if inspect(conn).has_table("officers"):
+            conn.execute(text("LOCK TABLE officers IN SHARE ROW EXCLUSIVE MODE"))
+        if not shared and officer_keys.office_mode(conn):
+            raise UserError("restore_became_shared", url=where.shown)
+    return guard
 
 
 def _restore_server(folder: Path, where: location.Location, path: Path, opened: Opened,
@@ -224,15 +241,15 @@ def _restore_server(folder: Path, where: location.Location, path: Path, opened: 
     copied into the server's database in one verified transaction (services.move)."""
     from .move import restore_into_server
 
-    if replace:
-        _check_replacer(folder, where, keystore)
+    shared = _check_replacer(folder, where, keystore) if replace else False
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / DB_FILE
         _stage(staged, opened, path)
         keystore.put(opened.db_id, opened.key)
         # an older backup is migrated first: the server takes only the newest schema
         Database(Path(tmp), keystore=keystore, url=location.sqlite_location(Path(tmp))).close()
-        restore_into_server(staged, where, replace=replace)
+        restore_into_server(staged, where, replace=replace,
+                            guard=_still_as_checked(where, shared) if replace else None)
     db = Database(folder, keystore=keystore, url=where)
     try:
         with db.transaction() as conn:

@@ -413,14 +413,18 @@ def snapshot_sqlite(app: App, folder: Path) -> Path:
 
 
 def restore_into_server(sqlite_file: Path, where: location.Location, *,
-                        replace: bool = False) -> dict[str, int]:
+                        replace: bool = False,
+                        guard: Callable[[Connection], None] | None = None) -> dict[str, int]:
     """Copy a SQLite database (a backup's, at head) into the server's database in one
     transaction: refused when it holds data unless ``replace``, and then the old rows are
-    deleted in the same transaction, so a failure leaves them."""
+    deleted in the same transaction, so a failure leaves them. ``guard`` looks at the
+    target first, inside that transaction (and may refuse)."""
     source_engine = create_engine(f"sqlite:///{sqlite_file}")
     engine = _server_engine(where)
     try:
         with source_engine.connect() as source, engine.connect() as target, target.begin():
+            if guard is not None:
+                guard(target)
             try:
                 prepare_target(target, where.shown, replace=replace)
             except UserError as exc:
