@@ -22,6 +22,7 @@ from ibhxh_client.services.app import App
 from ibhxh_client.signing import Pkcs12Signer, make_demo_pkcs12
 from ibhxh_client.signing.signer import Signer
 from tests.pg import folder_text, integrity
+from tests.ports import quiet_port
 
 TRIAL_PASSWORD = "tap-huan-2026"
 DEMO_UNIT = "TZH490L"
@@ -67,6 +68,7 @@ def make_sandbox(sandbox_pki: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     def start(state: Path | None = None, **options) -> Sandbox:
         options.setdefault("trial_password", TRIAL_PASSWORD)
         options.setdefault("process_after", 0.2)
+        options.setdefault("port", quiet_port())  # a test may stop it and start it again
         state = state or fresh_state(sandbox_pki, tmp_path / f"sandbox{len(started)}")
         sandbox = Sandbox(state, host="127.0.0.1", **options).start()
         started.append(sandbox)

@@ -22,6 +22,7 @@ from ibhxh_client.gateway.sandbox import Sandbox
 from ibhxh_client.gateway.sandbox.remote_signing import provider_base_url
 from ibhxh_client.services.demo import demo_employer
 from tests.pg import raw_connect
+from tests.ports import quiet_port
 
 PROVIDER = "sandbox"
 CONFIRM = "Mở ứng dụng trên điện thoại để xác nhận"
@@ -71,7 +72,7 @@ class Phone:
 
 @pytest.fixture
 def sandbox(tmp_path):
-    sb = Sandbox(tmp_path / "sandbox").start()
+    sb = Sandbox(tmp_path / "sandbox", port=quiet_port()).start()  # restarted on it
     yield sb
     sb.stop()
 
