@@ -17,6 +17,7 @@ import json
 import ssl
 import threading
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +71,7 @@ class Transaction:
 
 
 @dataclass
-class LoopbackHttps:
+class LoopbackHttps(ABC):
     """A service with a key (``service``) on https://127.0.0.1:PORT, its TLS certificate
     from ``ca``; ``answer(path, body, headers)`` gives each POST's answer. ``fault`` makes
     it misbehave; "oversized_stream" ends the answer at the close, its length undeclared."""
@@ -91,9 +92,10 @@ class LoopbackHttps:
     def ca_file(self) -> str:
         return str(self.folder / "ca.pem")
 
+    @abstractmethod
     def answer(self, path: str, body: dict[str, Any], headers: dict[str, str]
                ) -> tuple[int, dict[str, str], bytes]:
-        raise NotImplementedError
+        """Each POST's status, headers and body (status 0: the answer is lost)."""
 
     def start(self):
         cert, key = _tls_cert(self.ca, ["127.0.0.1"])

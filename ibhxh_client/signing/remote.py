@@ -34,6 +34,7 @@ import logging
 import re
 import tomllib
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -368,7 +369,7 @@ def same_serial(provider: Provider, a: str, b: str) -> bool:
 
 # --------------------------------------------------------------------------- the client
 
-class ServiceClient:
+class ServiceClient(ABC):
     """What every remote signing client does: TLS, redirects refused, answers capped and
     parsed, the certificate chosen by serial, refusals worded. Not shared between
     threads. A shape's client adds ``certificates``, ``start`` and ``status``."""
@@ -396,9 +397,18 @@ class ServiceClient:
         """Close the connections."""
         self._session.close()
 
+    @abstractmethod
     def certificates(self) -> list[RemoteCertificate]:
         """Every certificate the service holds for the account's user."""
-        raise NotImplementedError
+
+    @abstractmethod
+    def start(self, transaction_id: str, description: str,
+              digests: Sequence[tuple[str, bytes]]) -> Started:
+        """Ask for the signatures of ``digests`` (doc_id, SHA-256) in one request."""
+
+    @abstractmethod
+    def status(self, transaction_id: str, doc_ids: Sequence[str] = ()) -> TransactionStatus:
+        """The request's state; when signed, every value by doc_id."""
 
     def certificate(self) -> RemoteCertificate:
         """The account's certificate, by its serial (remote_unknown_account when the
