@@ -169,7 +169,14 @@ def restore(data_dir: Path | None, path: Path, passphrase: str,
             (folder / (DB_FILE + suffix)).unlink(missing_ok=True)
         current.replace(kept)
     staged.replace(current)
-    db = Database(folder, keystore=keystore)  # opens with the restored key, migrates if old
+    # opens with the restored key, migrates if old
+    workers = _logged(Database(folder, keystore=keystore), path, opened)
+    return {"workers": workers, "kept": str(kept) if kept else None}
+
+
+def _logged(db: Database, path: Path, opened: Opened) -> int:
+    """The restore written in the processing log of the database it made (then closed);
+    how many workers it holds."""
     try:
         with db.transaction() as conn:
             workers = repo.count_workers(conn)
@@ -177,7 +184,7 @@ def restore(data_dir: Path | None, path: Path, passphrase: str,
                                 detail=f"backup of {opened.header.get('created', '?')}")
     finally:
         db.close()
-    return {"workers": workers, "kept": str(kept) if kept else None}
+    return workers
 
 
 def _stage(staged: Path, opened: Opened, path: Path) -> None:
@@ -250,12 +257,5 @@ def _restore_server(folder: Path, where: location.Location, path: Path, opened: 
         Database(Path(tmp), keystore=keystore, url=location.sqlite_location(Path(tmp))).close()
         restore_into_server(staged, where, replace=replace,
                             guard=_still_as_checked(where, shared) if replace else None)
-    db = Database(folder, keystore=keystore, url=where)
-    try:
-        with db.transaction() as conn:
-            workers = repo.count_workers(conn)
-            repo.log_processing(conn, "restore", path.name, workers=workers,
-                                detail=f"backup of {opened.header.get('created', '?')}")
-    finally:
-        db.close()
+    workers = _logged(Database(folder, keystore=keystore, url=where), path, opened)
     return {"workers": workers, "kept": None, "url": where.shown}

@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -36,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from . import tasks
 from .i18n import lang, translate
-from .widgets import error_message, hint
+from .widgets import error_message, hint, list_table
 
 PORT = 5432
 
@@ -373,16 +371,9 @@ class OfficersBox(QGroupBox):
         row.addWidget(self.me, 1)
         row.addWidget(self.refresh_button)
         col.addLayout(row)
-        self.table = QTableWidget(0, 5, self)
-        self.table.setObjectName("officers_table")
-        self.table.setAccessibleName(self.tr("Officers"))
-        self.table.setHorizontalHeaderLabels([self.tr("Login"), self.tr("Name"),
-                                              self.tr("Roles"), self.tr("Status"),
-                                              self.tr("Key fingerprint")])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        self.table = list_table(self, "officers_table", self.tr("Officers"), [
+            self.tr("Login"), self.tr("Name"), self.tr("Roles"), self.tr("Status"),
+            self.tr("Key fingerprint")])
         header = self.table.horizontalHeader()
         # each column as wide as its title and values (the titles are longer in Vietnamese)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -627,15 +618,10 @@ class ToSignBox(QGroupBox):
         self.setObjectName("to_sign_group")
         self.rows: list[dict[str, Any]] = []
         col = QVBoxLayout(self)
-        self.table = QTableWidget(0, 5, self)
-        self.table.setObjectName("to_sign_table")
-        self.table.setAccessibleName(self.tr("Dossiers waiting for the signer"))
-        self.table.setHorizontalHeaderLabels([self.tr("No."), self.tr("Procedure"),
-                                              self.tr("Period"), self.tr("Prepared by"),
-                                              self.tr("Validated at")])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        self.table = list_table(self, "to_sign_table",
+                                self.tr("Dossiers waiting for the signer"), [
+                                    self.tr("No."), self.tr("Procedure"), self.tr("Period"),
+                                    self.tr("Prepared by"), self.tr("Validated at")])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda index: self.open(index.row()))
         col.addWidget(self.table)

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from . import tasks
 from .i18n import lang
-from .widgets import error_message
+from .widgets import error_message, list_table
 
 ADMIN_PREFIX = "/sandbox/v1"
 ADMIN_HEADER = "X-Sandbox-Admin"
@@ -488,25 +487,18 @@ class PendingDialog(QDialog):
 
     changed = Signal()  # a dossier was signed, or a request given up
 
-    COLUMNS = 4
-
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("remote_pending_dialog")
         self.setWindowTitle(self.tr("Signing requests waiting on the phone"))
         box = QVBoxLayout(self)
-        self.table = QTableWidget(0, self.COLUMNS, self)
-        self.table.setObjectName("remote_pending_table")
-        self.table.setAccessibleName(self.tr("Signing requests waiting on the phone"))
-        self.table.setHorizontalHeaderLabels([self.tr("Dossier"), self.tr("Service"),
-                                              self.tr("Step"), self.tr("Time left")])
+        self.table = list_table(self, "remote_pending_table",
+                                self.tr("Signing requests waiting on the phone"), [
+                                    self.tr("Dossier"), self.tr("Service"), self.tr("Step"),
+                                    self.tr("Time left")])
         self.table.horizontalHeader().setSectionResizeMode(
             1, QHeaderView.ResizeMode.Stretch)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
         box.addWidget(self.table, 1)
         self.note = QLabel(self)
         self.note.setObjectName("remote_pending_note")

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionComboBox,
     QTableView,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -431,6 +432,21 @@ def row_table(model: Any, parent: QWidget, name: str) -> QTableView:
     vh.setDefaultSectionSize(parent.fontMetrics().height() + 8)
     table.horizontalHeader().setStretchLastSection(True)
     fit_columns(table, model.widths(parent.fontMetrics()))
+    return table
+
+
+def list_table(parent: QWidget, name: str, accessible: str, headers: list[str]
+               ) -> QTableWidget:
+    """A short read-only list filled item by item (officers, requests waiting): one row
+    chosen at a time, no row numbers."""
+    table = QTableWidget(0, len(headers), parent)
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
     return table
 
 
